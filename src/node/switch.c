@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: MIT
+/*
+ * switch.c - the L2 switch's per-packet path: VLAN classification on
+ * ingress, source learning, destination lookup, flooding within the VLAN,
+ * tag push/pop per egress port, and per-port output batches.
+ *
+ * switch_input() takes a batch received on one switch port. Each frame goes
+ * through the flat list of steps in input_one(); its output is appended to
+ * the batch of its egress port, and every touched batch is handed to the tx
+ * callback once at the end (or when it fills up), so tx runs once per
+ * egress port per input batch. The set-up side is in switch_config.c and
+ * the MAC table in mac_table.[ch].
+ *
+ * A frame keeps the tag it arrived with (if any) until it is queued on an
+ * egress port: only then is a tag pushed or popped, per copy, so a frame
+ * that goes trunk to trunk is never touched and keeps its priority bits.
+ * Priority-tagged frames (VID 0) are the one exception: their tag is
+ * popped at once and they belong to the access VLAN or the native VLAN.
+ */
+#include <endian.h>
+#include <string.h>
+
+#include "switch.h"
+
+enum {
+	ETH_ALEN_ = 6,
+	ETH_HLEN_ = 14,
+	VLAN_HLEN_ = 18,
+	NSEC_PER_SEC_ = 1000000000,
+};
+
+/* input_one()'s verdict for a frame handed on: not a drop reason */
+#define SW_PASSED SWITCH_C_MAX
+
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* A MAC address at @p as a 48-bit number; reads 8 bytes from @p. */
+static inline uint64_t load_mac(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return be64toh(v) >> 16;
+}
+
+static inline union mac_key make_key(uint16_t vlan, uint64_t mac)
+{
+	return (union mac_key){ .raw = (uint64_t)vlan << 48 | mac };
+}
+
+static void drop(struct switch_node *sw, struct pkt *p, enum switch_counter c)
+{
+	sw->counters[c]++;
+	pkt_free(sw->pool, p);
+}
+
+static bool vlan_allowed(const struct sw_port *port, uint16_t vid)
+{
+	return port->allowed[vid >> 6] >> (vid & 63) & 1;
+}
+
+/* Does @port carry VLAN @vlan (as an egress for floods)? */
+static bool port_carries(const struct sw_port *port, uint16_t vlan)
+{
+	if (port->mode == SW_PORT_ACCESS)
+		return port->vlan == vlan;
+	return port->native_vlan == vlan || vlan_allowed(port, vlan);
+}
+
+/*
+ * VLAN of frame @p arriving on @in; sets *tagged if it still carries its
+ * tag. Return: the VLAN, or 0 to drop the frame for reason *why.
+ */
+static uint16_t ingress_vlan(const struct sw_port *in, struct pkt *p,
+			     bool *tagged, enum switch_counter *why)
+{
+	const uint8_t *d = pkt_data(p);
+	bool access = in->mode == SW_PORT_ACCESS;
+	uint16_t vid;
+
+	*why = SWITCH_C_DROP_VLAN;
+	*tagged = d[12] == 0x81 && d[13] == 0x00;
+	if (likely(!*tagged))
+		return access ? in->vlan : in->native_vlan;
+	if (unlikely(p->len < VLAN_HLEN_)) {
+		*why = SWITCH_C_DROP_SHORT;
+		return 0;
+	}
+	vid = (uint16_t)((d[14] << 8 | d[15]) & 0x0fff);
+	if (unlikely(!vid)) {
+		/* Priority tag: cannot fail, the frame is long enough. */
+		*tagged = false;
+		if (pkt_vlan_pop(p))
+			return 0;
+		return access ? in->vlan : in->native_vlan;
+	}
+	if (access)
+		return vid == in->vlan ? vid : 0;
+	return vid == in->native_vlan || vlan_allowed(in, vid) ? vid : 0;
+}
+
+/*
+ * Learn source @key seen on port @in when it is new, expired or moved; @e
+ * is its entry if any. Return: false to drop the frame (port MAC limit).
+ */
+static bool learn_slow(struct switch_node *sw, uint16_t in,
+		       union mac_key key, struct mac_entry *e, uint32_t now_s)
+{
+	struct mac_table *t = &sw->macs;
+	uint32_t limit = sw->ports[in].mac_limit;
+
+	if (e && mac_entry_expired(t, e, now_s)) {
+		mac_table_remove(t, e);
+		sw->counters[SWITCH_C_AGED]++;
+		e = NULL;
+	}
+	if (limit && mac_table_port_macs(t, in) >= limit) {
+		sw->counters[SWITCH_C_DROP_LIMIT]++;
+		return false;
+	}
+	if (e) {
+		mac_table_move(t, e, in, now_s);
+		sw->counters[SWITCH_C_MOVED]++;
+	} else if (mac_table_insert(t, key, in, now_s)) {
+		sw->counters[SWITCH_C_DROP_TABLE_FULL]++;
+	} else {
+		sw->counters[SWITCH_C_LEARNED]++;
+	}
+	return true;
+}
+
+static inline bool learn(struct switch_node *sw, uint16_t in,
+			 union mac_key key, uint32_t now_s)
+{
+	struct mac_entry *e = mac_table_find(&sw->macs, key);
+
+	if (likely(e && e->port == in &&
+		   !mac_entry_expired(&sw->macs, e, now_s))) {
+		if (e->seen_s != now_s)
+			e->seen_s = now_s;
+		return true;
+	}
+	return learn_slow(sw, in, key, e, now_s);
+}
+
+static void flush(struct switch_node *sw, uint16_t port)
+{
+	struct pkt_batch *b = &sw->out[port];
+
+	sw->tx(sw->ctx, sw->ports[port].port_id, b->pkts, b->n);
+	b->n = 0;
+}
+
+/* Queue @p, in VLAN @vlan and tagged or not, for egress on @port. */
+static void output(struct switch_node *sw, uint16_t port, struct pkt *p,
+		   uint16_t vlan, bool tagged)
+{
+	const struct sw_port *out = &sw->ports[port];
+	bool want = out->mode == SW_PORT_TRUNK && vlan != out->native_vlan;
+	struct pkt_batch *b = &sw->out[port];
+
+	if (unlikely(want != tagged) &&
+	    (want ? pkt_vlan_push(p, vlan) : pkt_vlan_pop(p))) {
+		drop(sw, p, SWITCH_C_DROP_TAG);
+		return;
+	}
+	if (!sw->queued[port]) {
+		sw->queued[port] = 1;
+		sw->active[sw->nactive++] = port;
+	}
+	pkt_batch_add(b, p);
+	if (unlikely(b->n == PKT_BURST))
+		flush(sw, port);
+}
+
+/*
+ * Send @p to every port but @in that carries @vlan, copies to all but one.
+ * Return: SW_PASSED, or why @p is to be dropped.
+ */
+static enum switch_counter flood(struct switch_node *sw, uint16_t in,
+				 struct pkt *p, uint16_t vlan, bool tagged)
+{
+	uint16_t dsts[SWITCH_MAX_PORTS];
+	unsigned int n = 0, i;
+
+	for (i = 0; i < sw->nports; i++) {
+		if (i != in && sw->ports[i].used &&
+		    port_carries(&sw->ports[i], vlan))
+			dsts[n++] = (uint16_t)i;
+	}
+	if (!n)
+		return SWITCH_C_DROP_NO_DEST;
+	sw->counters[SWITCH_C_FLOODED]++;
+	for (i = 0; i + 1 < n; i++) {
+		struct pkt *c = pkt_clone(sw->pool, p);
+
+		if (!c) {
+			sw->counters[SWITCH_C_DROP_NOMEM] += n - 1 - i;
+			break;
+		}
+		output(sw, dsts[i], c, vlan, tagged);
+	}
+	output(sw, dsts[n - 1], p, vlan, tagged);
+	return SW_PASSED;
+}
+
+/*
+ * The steps for one frame received on port @in.
+ * Return: SW_PASSED if @p was handed on, or why it is to be dropped.
+ */
+static enum switch_counter input_one(struct switch_node *sw, uint16_t in,
+				     struct pkt *p, uint32_t now_s)
+{
+	enum switch_counter why;
+	struct mac_entry *e;
+	const uint8_t *d;
+	uint16_t vlan;
+	bool tagged;
+
+	if (unlikely(p->len < ETH_HLEN_))
+		return SWITCH_C_DROP_SHORT;
+	vlan = ingress_vlan(&sw->ports[in], p, &tagged, &why);
+	if (unlikely(!vlan))
+		return why;
+	d = pkt_data(p);
+	if (unlikely(d[ETH_ALEN_] & 1))
+		return SWITCH_C_DROP_SRC_MCAST;
+	if (unlikely(!learn(sw, in, make_key(vlan, load_mac(d + ETH_ALEN_)),
+			    now_s)))
+		return SWITCH_C_DROP_LIMIT;
+	if (d[0] & 1)
+		return flood(sw, in, p, vlan, tagged);
+	e = mac_table_lookup(&sw->macs, make_key(vlan, load_mac(d)), now_s);
+	if (!e)
+		return flood(sw, in, p, vlan, tagged);
+	if (unlikely(e->port == in))
+		return SWITCH_C_DROP_SAME_PORT;
+	sw->counters[SWITCH_C_FORWARDED]++;
+	output(sw, e->port, p, vlan, tagged);
+	return SW_PASSED;
+}
+
+/**
+ * switch_input() - switch a batch of frames received on one port
+ * @sw: the switch
+ * @sw_port: switch port they arrived on
+ * @pkts: the frames, from the switch's pool; the switch takes ownership
+ * @n: how many; any number (the dataplane gives at most PKT_BURST)
+ * @now_ns: current time (CLOCK_MONOTONIC), for learning and aging
+ *
+ * Every frame is forwarded, flooded or dropped with a counted reason. The
+ * tx callback is called once per egress port (more only if more than
+ * PKT_BURST frames go to one port) and must not re-enter switch_input() on
+ * the same switch.
+ */
+void switch_input(struct switch_node *sw, uint16_t sw_port,
+		  struct pkt **pkts, unsigned int n, uint64_t now_ns)
+{
+	uint32_t now_s = (uint32_t)(now_ns / NSEC_PER_SEC_);
+	unsigned int i;
+
+	if (unlikely(sw_port >= sw->nports || !sw->ports[sw_port].used)) {
+		sw->counters[SWITCH_C_DROP_NO_PORT] += n;
+		pkt_free_bulk(sw->pool, pkts, n);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		enum switch_counter why = input_one(sw, sw_port, pkts[i], now_s);
+
+		if (unlikely(why != SW_PASSED))
+			drop(sw, pkts[i], why);
+	}
+	for (i = 0; i < sw->nactive; i++) {
+		uint16_t port = sw->active[i];
+
+		if (sw->out[port].n)
+			flush(sw, port);
+		sw->queued[port] = 0;
+	}
+	sw->nactive = 0;
+}
