@@ -1,0 +1,371 @@
+// SPDX-License-Identifier: MIT
+/*
+ * topo_build.c - turn a validated struct topo into namespaces, veths,
+ * TAPs, dataplane ports and switches; and take all of it down again.
+ *
+ * Order of creation: switches, then per host its namespace and veth pair
+ * (switch side "<topo>-<host>" in the daemon's namespace, "eth0" in the
+ * host's), addresses and routes, then VM TAPs, inter-switch links and
+ * mirrors. Every kernel object goes into the undo log (and the state file)
+ * the moment it exists, so a failure at any step removes exactly what was
+ * made before it, and topo_teardown() removes exactly what up made.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../ctl/ctl_proto.h"
+#include "../port/afpacket.h"
+#include "../port/link.h"
+#include "../port/netlink.h"
+#include "../port/netns.h"
+#include "../port/tap.h"
+#include "topo_rt.h"
+
+enum { POOL_SIZE = 4096 };
+
+static const char *const obj_words[] = {
+	[TOPO_OBJ_NETNS] = "netns", [TOPO_OBJ_LINK] = "link",
+	[TOPO_OBJ_TAP] = "tap",
+};
+
+static void record(struct topo_rt *rt, enum topo_obj kind, const char *name)
+{
+	struct topo_undo *u;
+
+	if (rt->nundo >= TOPO_UNDO_MAX)
+		return;
+	u = &rt->undo[rt->nundo++];
+	u->kind = kind;
+	snprintf(u->name, sizeof(u->name), "%s", name);
+	if (rt->state_fd >= 0)
+		dprintf(rt->state_fd, "%s %s\n", obj_words[kind], name);
+}
+
+static void undo_one(enum topo_obj kind, const char *name)
+{
+	switch (kind) {
+	case TOPO_OBJ_NETNS:
+		topo_netns_kill(name);
+		netns_del(name);
+		break;
+	case TOPO_OBJ_LINK:
+	case TOPO_OBJ_TAP:
+		netlink_link_del(-1, name);
+		break;
+	}
+}
+
+static void host_ifname(const struct topo *t, const char *host, char *buf)
+{
+	snprintf(buf, TOPO_IFNAME_MAX, "%s-%s", t->name, host);
+}
+
+/**
+ * topo_preflight() - check that nothing @t would create exists already
+ * @t: validated topology
+ * @err: out: what is in the way and how to remove it
+ * @errsize: size of @err
+ *
+ * Return: 0, or -EEXIST.
+ */
+int topo_preflight(const struct topo *t, char *err, size_t errsize)
+{
+	char ifn[TOPO_IFNAME_MAX];
+	unsigned int i;
+
+	for (i = 0; i < t->nhosts; i++) {
+		const char *h = t->hosts[i].name;
+
+		host_ifname(t, h, ifn);
+		if (netns_exists(h)) {
+			snprintf(err, errsize, "host '%s': a network namespace "
+				 "named '%s' already exists (ip netns del %s)",
+				 h, h, h);
+			return -EEXIST;
+		}
+		if (netlink_link_exists(-1, ifn)) {
+			snprintf(err, errsize, "host '%s': interface '%s' "
+				 "already exists (ip link del %s)", h, ifn, ifn);
+			return -EEXIST;
+		}
+	}
+	for (i = 0; i < t->nvms; i++) {
+		if (netlink_link_exists(-1, t->vms[i].tap)) {
+			snprintf(err, errsize, "vm '%s': interface '%s' already "
+				 "exists (ip link del %s)", t->vms[i].name,
+				 t->vms[i].tap, t->vms[i].tap);
+			return -EEXIST;
+		}
+	}
+	return 0;
+}
+
+static void access_cfg(struct sw_port_cfg *cfg, uint16_t vlan,
+		       uint32_t limit)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->mode = SW_PORT_ACCESS;
+	cfg->vlan = vlan ? vlan : SWITCH_VLAN_DEFAULT;
+	cfg->mac_limit = limit;
+}
+
+static int attach(struct topo_rt *rt, struct dp_port *dpp, uint16_t sw,
+		  const struct sw_port_cfg *cfg, const char *kind,
+		  const char *ifname, const char *owner)
+{
+	struct topo_port_info *in = &rt->info[dpp->port.id];
+	int ret = dp_port_attach(&rt->dp, dpp, rt->sws[sw], cfg);
+
+	if (ret)
+		return ret;
+	in->kind = kind;
+	snprintf(in->ifname, sizeof(in->ifname), "%s", ifname);
+	snprintf(in->owner, sizeof(in->owner), "%s", owner);
+	in->sw = sw;
+	in->cfg = *cfg;
+	return 0;
+}
+
+static int host_netns(struct topo_rt *rt, const struct topo_host *h,
+		      const char *ifn, int nsfd)
+{
+	int ret = netlink_veth_create(ifn, -1, "eth0", nsfd);
+
+	if (ret)
+		return ret;
+	record(rt, TOPO_OBJ_LINK, ifn);
+	if (h->has_mac)
+		ret = netlink_link_set_mac(nsfd, "eth0", h->mac);
+	if (!ret)
+		ret = netlink_link_set_up(nsfd, "eth0", true);
+	if (!ret)
+		ret = netlink_link_set_up(-1, ifn, true);
+	if (!ret && h->has_ip)
+		ret = netlink_addr_add(nsfd, "eth0", AF_INET, &h->ip.addr,
+				       h->ip.prefix);
+	if (!ret && h->has_gw)
+		ret = netlink_route_add_default(nsfd, AF_INET, &h->gw);
+	return ret;
+}
+
+static int build_host(struct topo_rt *rt, const struct topo_host *h,
+		      char *err, size_t errsize)
+{
+	const struct topo *t = rt->topo;
+	char ifn[TOPO_IFNAME_MAX];
+	struct sw_port_cfg cfg;
+	struct dp_port *dpp;
+	int nsfd, ret;
+
+	host_ifname(t, h->name, ifn);
+	ret = netns_add(h->name);
+	if (ret) {
+		snprintf(err, errsize, "host '%s': cannot create namespace: %s",
+			 h->name, strerror(-ret));
+		return ret;
+	}
+	record(rt, TOPO_OBJ_NETNS, h->name);
+	nsfd = netns_open(h->name);
+	if (nsfd < 0) {
+		ret = nsfd;
+	} else {
+		ret = host_netns(rt, h, ifn, nsfd);
+		close(nsfd);
+	}
+	if (ret) {
+		snprintf(err, errsize, "host '%s': setting up %s/eth0: %s",
+			 h->name, ifn, strerror(-ret));
+		return ret;
+	}
+	dpp = dp_port_new(&rt->dp, h->name);
+	ret = dpp ? afpacket_port_open(&dpp->port, ifn, -1, NULL) : -ENOMEM;
+	access_cfg(&cfg, h->vlan, h->mac_limit ? h->mac_limit :
+		   t->switches[h->sw].mac_limit);
+	if (!ret)
+		ret = attach(rt, dpp, h->sw, &cfg, "veth", ifn, h->name);
+	if (ret)
+		snprintf(err, errsize, "host '%s': opening port on %s: %s",
+			 h->name, ifn, strerror(-ret));
+	return ret;
+}
+
+static int build_vm(struct topo_rt *rt, const struct topo_vm *vm, char *err,
+		    size_t errsize)
+{
+	const struct topo *t = rt->topo;
+	struct sw_port_cfg cfg;
+	struct dp_port *dpp = dp_port_new(&rt->dp, vm->name);
+	int ret;
+
+	ret = dpp ? tap_port_open(&dpp->port, vm->tap, NULL) : -ENOMEM;
+	if (!ret) {
+		record(rt, TOPO_OBJ_TAP, vm->tap);
+		access_cfg(&cfg, vm->vlan, vm->mac_limit ? vm->mac_limit :
+			   t->switches[vm->sw].mac_limit);
+		ret = attach(rt, dpp, vm->sw, &cfg, "tap", vm->tap, vm->name);
+	}
+	if (ret)
+		snprintf(err, errsize, "vm '%s': TAP %s: %s", vm->name,
+			 vm->tap, strerror(-ret));
+	return ret;
+}
+
+static void trunk_cfg(struct sw_port_cfg *cfg, const struct topo_link *l)
+{
+	uint16_t i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->mode = SW_PORT_TRUNK;
+	for (i = 0; i < l->ntrunk; i++)
+		cfg->allowed[l->trunk[i] / 64] |= 1ull << (l->trunk[i] % 64);
+}
+
+static int build_link(struct topo_rt *rt, const struct topo_link *l,
+		      char *err, size_t errsize)
+{
+	const struct topo *t = rt->topo;
+	const char *a = t->switches[l->sw[0]].name;
+	const char *b = t->switches[l->sw[1]].name;
+	char na[PORT_NAME_MAX], nb[PORT_NAME_MAX];
+	struct dp_port *pa, *pb;
+	struct sw_port_cfg cfg;
+	int ret = -ENOMEM;
+
+	snprintf(na, sizeof(na), "%s.%s", a, b);
+	snprintf(nb, sizeof(nb), "%s.%s", b, a);
+	pa = dp_port_new(&rt->dp, na);
+	pb = pa ? dp_port_new(&rt->dp, nb) : NULL;
+	if (pb)
+		ret = link_pair_create(&pa->port, na, &pb->port, nb, 0);
+	if (l->ntrunk)
+		trunk_cfg(&cfg, l);
+	else
+		access_cfg(&cfg, SWITCH_VLAN_DEFAULT, 0);
+	if (!ret)
+		ret = attach(rt, pa, l->sw[0], &cfg, "link", "", b);
+	if (!ret)
+		ret = attach(rt, pb, l->sw[1], &cfg, "link", "", a);
+	if (ret)
+		snprintf(err, errsize, "link %s-%s (line %d): %s", a, b,
+			 l->line, strerror(-ret));
+	return ret;
+}
+
+static int build_mirror(struct topo_rt *rt, const struct topo_mirror *m,
+			char *err, size_t errsize)
+{
+	struct dp_port *from = dp_port_find(&rt->dp, m->port);
+	struct dp_port *to = dp_port_find(&rt->dp, m->to);
+	int ret = from && to ? dp_mirror_add(&rt->dp, from, to,
+					     (enum dp_dir)m->dir) : -ENOENT;
+
+	if (ret)
+		snprintf(err, errsize, "mirror %s -> %s (line %d): %s",
+			 m->port, m->to, m->line, strerror(-ret));
+	return ret;
+}
+
+static int build_switches(struct topo_rt *rt, char *err, size_t errsize)
+{
+	const struct topo *t = rt->topo;
+	unsigned int i;
+
+	for (i = 0; i < t->nswitches; i++) {
+		const struct topo_switch *s = &t->switches[i];
+
+		rt->sws[i] = switch_create(s->name, &rt->dp.pool, s->mac_table,
+					   s->aging_s, dp_tx, &rt->dp);
+		if (!rt->sws[i]) {
+			snprintf(err, errsize, "switch '%s': cannot create "
+				 "(mac-table %u)", s->name, s->mac_table);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static int build_all(struct topo_rt *rt, char *err, size_t errsize)
+{
+	const struct topo *t = rt->topo;
+	unsigned int i;
+	int ret = build_switches(rt, err, errsize);
+
+	for (i = 0; !ret && i < t->nhosts; i++)
+		ret = build_host(rt, &t->hosts[i], err, errsize);
+	for (i = 0; !ret && i < t->nvms; i++)
+		ret = build_vm(rt, &t->vms[i], err, errsize);
+	for (i = 0; !ret && i < t->nlinks; i++)
+		ret = build_link(rt, &t->links[i], err, errsize);
+	for (i = 0; !ret && i < t->nmirrors; i++)
+		ret = build_mirror(rt, &t->mirrors[i], err, errsize);
+	return ret;
+}
+
+static int open_state(const char *name)
+{
+	char path[128];
+
+	if (ctl_path(path, sizeof(path), name, "state"))
+		return -1;
+	return open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+}
+
+/**
+ * topo_build() - create everything @t describes
+ * @rt: runtime, zeroed by the caller
+ * @t: validated topology; must outlive @rt
+ * @err: out: what failed, naming the element
+ * @errsize: size of @err
+ *
+ * Return: 0, or -errno after undoing every step already taken.
+ */
+int topo_build(struct topo_rt *rt, const struct topo *t, char *err,
+	       size_t errsize)
+{
+	int ret;
+
+	rt->topo = t;
+	rt->state_fd = open_state(t->name);
+	ret = dp_init(&rt->dp, POOL_SIZE);
+	if (ret) {
+		snprintf(err, errsize, "packet pool: %s", strerror(-ret));
+		if (rt->state_fd >= 0)
+			close(rt->state_fd);
+		return ret;
+	}
+	ret = build_all(rt, err, errsize);
+	if (ret)
+		topo_teardown(rt);
+	return ret;
+}
+
+/**
+ * topo_teardown() - remove everything topo_build() made, newest first
+ * @rt: runtime from topo_build()
+ */
+void topo_teardown(struct topo_rt *rt)
+{
+	char path[128];
+	unsigned int i;
+
+	dp_fini(&rt->dp);
+	for (i = 0; i < TOPO_MAX_SWITCHES; i++) {
+		if (rt->sws[i])
+			switch_destroy(rt->sws[i]);
+		rt->sws[i] = NULL;
+	}
+	while (rt->nundo) {
+		rt->nundo--;
+		undo_one(rt->undo[rt->nundo].kind, rt->undo[rt->nundo].name);
+	}
+	if (rt->state_fd >= 0) {
+		close(rt->state_fd);
+		if (!ctl_path(path, sizeof(path), rt->topo->name, "state"))
+			unlink(path);
+	}
+	rt->state_fd = -1;
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * topo_rt.h - a topology brought to life: the dataplane, its switches, the
+ * kernel objects (namespaces, veths, TAPs) made for it, and what each port
+ * is, for `dcbox show`.
+ *
+ * topo_build() creates everything or, on any failure, removes what it had
+ * made and reports why: nothing is ever half-applied. Every kernel object
+ * is recorded in an undo log as soon as it exists (and in the state file
+ * CTL_RUN_DIR/NAME.state, so `dcbox down` can clean up after a daemon that
+ * died); topo_teardown() walks the log backwards.
+ */
+#ifndef DCBOX_TOPO_RT_H
+#define DCBOX_TOPO_RT_H
+
+#include "../node/dataplane.h"
+#include "../node/switch.h"
+#include "topo.h"
+
+enum {
+	TOPO_UNDO_MAX = 4 * (TOPO_MAX_HOSTS + TOPO_MAX_VMS) + 16,
+};
+
+enum topo_obj { TOPO_OBJ_NETNS, TOPO_OBJ_LINK, TOPO_OBJ_TAP };
+
+/** struct topo_undo - one kernel object made by topo_build() */
+struct topo_undo {
+	enum topo_obj kind;
+	char name[TOPO_NAME_MAX];
+};
+
+/** struct topo_port_info - what a dataplane port is, for show/capture */
+struct topo_port_info {
+	const char *kind;          /* "veth", "tap", "link" */
+	char ifname[TOPO_IFNAME_MAX]; /* kernel side, "" for links */
+	char owner[TOPO_NAME_MAX]; /* host, VM, or peer switch for links */
+	uint16_t sw;               /* switch index in the topology */
+	struct sw_port_cfg cfg;
+};
+
+/** struct topo_rt - the running topology */
+struct topo_rt {
+	const struct topo *topo;
+	struct dataplane dp;
+	struct switch_node *sws[TOPO_MAX_SWITCHES];
+	struct topo_port_info info[DP_MAX_PORTS];
+	struct topo_undo undo[TOPO_UNDO_MAX];
+	unsigned int nundo;
+	int state_fd;              /* the state file, -1 if none */
+};
+
+int topo_preflight(const struct topo *t, char *err, size_t errsize);
+int topo_build(struct topo_rt *rt, const struct topo *t, char *err,
+	       size_t errsize);
+void topo_teardown(struct topo_rt *rt);
+int topo_cleanup_state(const char *name, char *err, size_t errsize);
+int topo_netns_kill(const char *ns);
+
+#endif
