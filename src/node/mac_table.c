@@ -78,6 +78,8 @@ void mac_table_fini(struct mac_table *t)
  * @t: an empty table
  * @on: true to force collisions, false for the normal hash
  *
+ * The common slot is the third from the end, so that probes wrap around.
+ *
  * Return: 0, or -EBUSY if the table is not empty (entries would be lost).
  */
 int mac_table_test_collide(struct mac_table *t, bool on)
@@ -85,6 +87,7 @@ int mac_table_test_collide(struct mac_table *t, bool on)
 	if (t->count)
 		return -EBUSY;
 	t->hash_keep = on ? 0 : UINT64_MAX;
+	t->hash_base = on ? t->mask - 2 : 0;
 	return 0;
 }
 
@@ -115,13 +118,13 @@ int mac_table_insert(struct mac_table *t, union mac_key key, uint16_t port,
 
 	if (port >= MAC_TABLE_MAX_PORTS)
 		return -EINVAL;
-	if (t->count >= t->capacity)
-		return -ENOSPC;
 	for (i = mac_table_hash(t, key); t->slots[i].port != MAC_PORT_NONE;
 	     i = (i + 1) & t->mask) {
 		if (t->slots[i].key.raw == key.raw)
 			return -EEXIST;
 	}
+	if (t->count >= t->capacity)
+		return -ENOSPC;
 	t->slots[i] = (struct mac_entry){ .key = key, .seen_s = now_s,
 					  .port = port };
 	t->count++;

@@ -28,10 +28,12 @@
  * removes it first).
  *
  * The hash is murmur3's 64-bit finaliser of (key ^ per-table seed), masked
- * with hash_keep. Tests set hash_keep to 0 (mac_table_test_collide()) so
- * that every key lands in slot 0 and the probe, wrap-around and backward
- * shift paths all run; defining MAC_TABLE_TEST_HASH does the same at
- * compile time for harnesses that #include mac_table.c.
+ * with hash_keep and offset by hash_base. Tests set hash_keep to 0 and
+ * hash_base to the third slot from the end (mac_table_test_collide()), so
+ * every key starts its probe there and the collision, wrap-around and
+ * backward-shift paths all run; defining MAC_TABLE_TEST_HASH to a slot
+ * number does the same at compile time for harnesses that #include
+ * mac_table.c.
  *
  * Rejected: cuckoo hashing (two cache lines per miss, and inserts that can
  * fail below capacity); per-packet LRU lists for aging (a list write on every
@@ -100,6 +102,7 @@ _Static_assert(sizeof(struct mac_entry) == 16, "4 slots per cache line");
  * @sweep: next slot the aging sweep looks at
  * @seed: hash seed
  * @hash_keep: mask applied to the hash: ~0, or 0 to force collisions
+ * @hash_base: added to the masked hash: 0, or the slot all keys collide in
  * @port_macs: entries per port
  */
 struct mac_table {
@@ -111,6 +114,7 @@ struct mac_table {
 	uint32_t sweep;
 	uint64_t seed;
 	uint64_t hash_keep;
+	uint64_t hash_base;
 	uint32_t port_macs[MAC_TABLE_MAX_PORTS];
 };
 
@@ -179,7 +183,7 @@ static inline uint32_t mac_table_hash(const struct mac_table *t,
 	h ^= h >> 33;
 	h *= 0xc4ceb9fe1a85ec53ULL;
 	h ^= h >> 33;
-	return (uint32_t)(h & t->hash_keep) & t->mask;
+	return (uint32_t)((h & t->hash_keep) + t->hash_base) & t->mask;
 #endif
 }
 
