@@ -11,11 +11,12 @@
  * egress port per input batch. The set-up side is in switch_config.c and
  * the MAC table in mac_table.[ch].
  *
- * A frame keeps the tag it arrived with (if any) until it is queued on an
- * egress port: only then is a tag pushed or popped, per copy, so a frame
- * that goes trunk to trunk is never touched and keeps its priority bits.
- * Priority-tagged frames (VID 0) are the one exception: their tag is
- * popped at once and they belong to the access VLAN or the native VLAN.
+ * A frame that arrives tagged on a trunk keeps its tag until it is queued
+ * on an egress port: only then is a tag pushed or popped, per copy, so a
+ * frame that goes trunk to trunk is never touched and keeps its priority
+ * bits. Tagged frames accepted on an access port and priority-tagged frames
+ * (VID 0, which belong to the access or native VLAN) lose their tag at once;
+ * frames leave a trunk with a fresh tag (priority 0) in that case.
  */
 #include <endian.h>
 #include <string.h>
@@ -88,15 +89,18 @@ static uint16_t ingress_vlan(const struct sw_port *in, struct pkt *p,
 		return 0;
 	}
 	vid = (uint16_t)((d[14] << 8 | d[15]) & 0x0fff);
-	if (unlikely(!vid)) {
-		/* Priority tag: cannot fail, the frame is long enough. */
+	if (!vid || access) {
+		/*
+		 * Priority tag, or a tag on an access port: the frame is
+		 * untagged from here on. The pop cannot fail (length checked).
+		 */
+		if (access && vid && vid != in->vlan)
+			return 0;
 		*tagged = false;
 		if (pkt_vlan_pop(p))
 			return 0;
 		return access ? in->vlan : in->native_vlan;
 	}
-	if (access)
-		return vid == in->vlan ? vid : 0;
 	return vid == in->native_vlan || vlan_allowed(in, vid) ? vid : 0;
 }
 
@@ -115,10 +119,8 @@ static bool learn_slow(struct switch_node *sw, uint16_t in,
 		sw->counters[SWITCH_C_AGED]++;
 		e = NULL;
 	}
-	if (limit && mac_table_port_macs(t, in) >= limit) {
-		sw->counters[SWITCH_C_DROP_LIMIT]++;
+	if (limit && mac_table_port_macs(t, in) >= limit)
 		return false;
-	}
 	if (e) {
 		mac_table_move(t, e, in, now_s);
 		sw->counters[SWITCH_C_MOVED]++;

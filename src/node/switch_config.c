@@ -54,7 +54,8 @@ struct switch_node *switch_create(const char *name, struct pkt_pool *pool,
 		errno = ENAMETOOLONG;
 		return NULL;
 	}
-	sw = aligned_alloc(64, sizeof(*sw));
+	/* aligned_alloc() wants a size that is a multiple of the alignment. */
+	sw = aligned_alloc(64, (sizeof(*sw) + 63) & ~(size_t)63);
 	if (!sw) {
 		errno = ENOMEM;
 		return NULL;
