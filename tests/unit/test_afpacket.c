@@ -78,7 +78,7 @@ static int teardown(void **state);
 static int setup(void **state)
 {
 	static struct fixture fx;
-	int pid = getpid() % 100000;
+	uint16_t pid = (uint16_t)getpid();  /* keeps names < IFNAMSIZ */
 
 	*state = NULL;
 	if (geteuid() != 0)
@@ -87,9 +87,9 @@ static int setup(void **state)
 	for (int i = 0; i < 2; i++) {
 		snprintf(fx.ns[i], NETNS_NAME_MAX, "dcbt-%d-%c", getpid(),
 			 'a' + i);
-		snprintf(fx.root_if[i], IFNAMSIZ, "dcb%dr%d", pid, i);
-		snprintf(fx.ns_if[i], IFNAMSIZ, "dcb%dn%d", pid, i);
-		snprintf(fx.direct[i], IFNAMSIZ, "dcb%dd%d", pid, i);
+		snprintf(fx.root_if[i], IFNAMSIZ, "dcb%ur%c", pid, '0' + i);
+		snprintf(fx.ns_if[i], IFNAMSIZ, "dcb%un%c", pid, '0' + i);
+		snprintf(fx.direct[i], IFNAMSIZ, "dcb%ud%c", pid, '0' + i);
 		fx.fd[i] = -1;
 	}
 	fx.iperf = -1;

@@ -83,7 +83,7 @@ static int setup_topology(struct fixture *fx)
 static int setup(void **state)
 {
 	static struct fixture fx;
-	int pid = getpid() % 100000;
+	uint16_t pid = (uint16_t)getpid();  /* keeps names < IFNAMSIZ */
 
 	*state = NULL;
 	if (geteuid() != 0)
@@ -94,10 +94,10 @@ static int setup(void **state)
 			 'a' + i);
 		fx.fd[i] = -1;
 	}
-	snprintf(fx.tap, IFNAMSIZ, "dcb%dt0", pid);
-	snprintf(fx.qtap, IFNAMSIZ, "dcb%dq0", pid);
-	snprintf(fx.root_if, IFNAMSIZ, "dcb%dr1", pid);
-	snprintf(fx.ns_if, IFNAMSIZ, "dcb%dn1", pid);
+	snprintf(fx.tap, IFNAMSIZ, "dcb%ut0", pid);
+	snprintf(fx.qtap, IFNAMSIZ, "dcb%uq0", pid);
+	snprintf(fx.root_if, IFNAMSIZ, "dcb%ur1", pid);
+	snprintf(fx.ns_if, IFNAMSIZ, "dcb%un1", pid);
 	fx.qfd = fx.iperf = -1;
 	*state = &fx;
 	if (setup_topology(&fx)) {
