@@ -202,6 +202,31 @@ static inline bool mac_entry_expired(const struct mac_table *t,
 }
 
 /**
+ * mac_table_find_at() - find an entry, expired or not, from a known hash
+ * @t: the table
+ * @key: VLAN and MAC
+ * @hash: mac_table_hash(@t, @key), computed earlier (and prefetched)
+ *
+ * Return: the entry, or NULL. Valid until the next change to the table.
+ */
+static inline struct mac_entry *mac_table_find_at(const struct mac_table *t,
+						  union mac_key key,
+						  uint32_t hash)
+{
+	uint32_t i = hash;
+
+	for (;;) {
+		struct mac_entry *e = &t->slots[i];
+
+		if (e->port == MAC_PORT_NONE)
+			return NULL;
+		if (e->key.raw == key.raw)
+			return e;
+		i = (i + 1) & t->mask;
+	}
+}
+
+/**
  * mac_table_find() - find an entry, expired or not
  * @t: the table
  * @key: VLAN and MAC
@@ -213,17 +238,7 @@ static inline bool mac_entry_expired(const struct mac_table *t,
 static inline struct mac_entry *mac_table_find(const struct mac_table *t,
 					       union mac_key key)
 {
-	uint32_t i = mac_table_hash(t, key);
-
-	for (;;) {
-		struct mac_entry *e = &t->slots[i];
-
-		if (e->port == MAC_PORT_NONE)
-			return NULL;
-		if (e->key.raw == key.raw)
-			return e;
-		i = (i + 1) & t->mask;
-	}
+	return mac_table_find_at(t, key, mac_table_hash(t, key));
 }
 
 /**

@@ -4,12 +4,20 @@
  * ingress, source learning, destination lookup, flooding within the VLAN,
  * tag push/pop per egress port, and per-port output batches.
  *
- * switch_input() takes a batch received on one switch port. Each frame goes
- * through the flat list of steps in input_one(); its output is appended to
- * the batch of its egress port, and every touched batch is handed to the tx
- * callback once at the end (or when it fills up), so tx runs once per
- * egress port per input batch. The set-up side is in switch_config.c and
- * the MAC table in mac_table.[ch].
+ * switch_input() takes a batch received on one switch port and makes two
+ * passes over it (input_burst()). The first, classify(), checks each frame,
+ * finds its VLAN and MAC keys and prefetches the MAC table slots they hash
+ * to; the second, forward(), learns the source and forwards, floods or
+ * drops the frame. Each output is appended to the batch of its egress port,
+ * and every touched batch is handed to the tx callback once at the end (or
+ * when it fills up), so tx runs once per egress port per input batch. The
+ * set-up side is in switch_config.c and the MAC table in mac_table.[ch].
+ *
+ * Why two passes: with one pass, the table slot loads stalled the loop
+ * (switch_bench, 4096 MACs: about 17 Mpps per CPU-second); prefetching a
+ * whole batch of slots before using them overlaps those misses (about 21
+ * to 27 Mpps on the same machine). Frames are still handled in order, and
+ * a frame's learning happens before its lookup, as with one pass.
  *
  * A frame that arrives tagged on a trunk keeps its tag until it is queued
  * on an egress port: only then is a tag pushed or popped, per copy, so a
@@ -30,7 +38,7 @@ enum {
 	NSEC_PER_SEC_ = 1000000000,
 };
 
-/* input_one()'s verdict for a frame handed on: not a drop reason */
+/* A verdict for a frame handed on: not a drop reason */
 #define SW_PASSED SWITCH_C_MAX
 
 #define likely(x) __builtin_expect(!!(x), 1)
@@ -133,9 +141,9 @@ static bool learn_slow(struct switch_node *sw, uint16_t in,
 }
 
 static inline bool learn(struct switch_node *sw, uint16_t in,
-			 union mac_key key, uint32_t now_s)
+			 union mac_key key, uint32_t hash, uint32_t now_s)
 {
-	struct mac_entry *e = mac_table_find(&sw->macs, key);
+	struct mac_entry *e = mac_table_find_at(&sw->macs, key, hash);
 
 	if (likely(e && e->port == in &&
 		   !mac_entry_expired(&sw->macs, e, now_s))) {
@@ -208,39 +216,96 @@ static enum switch_counter flood(struct switch_node *sw, uint16_t in,
 }
 
 /*
- * The steps for one frame received on port @in.
- * Return: SW_PASSED if @p was handed on, or why it is to be dropped.
+ * What the first pass over a batch finds out about a frame, for the second.
+ * The hashes are where the searches start; they stay valid while the second
+ * pass changes the table, since a key's hash never changes.
  */
-static enum switch_counter input_one(struct switch_node *sw, uint16_t in,
-				     struct pkt *p, uint32_t now_s)
-{
-	enum switch_counter why;
-	struct mac_entry *e;
-	const uint8_t *d;
+struct sw_desc {
+	union mac_key src;
+	union mac_key dst;
+	uint32_t src_hash;
+	uint32_t dst_hash;
 	uint16_t vlan;
 	bool tagged;
+	bool flood;                /* destination is multicast or broadcast */
+};
+
+/*
+ * First pass for one frame on port @in: check it, find its VLAN and keys,
+ * and prefetch the table slots the second pass will read.
+ * Return: SW_PASSED, or why the frame is to be dropped.
+ */
+static enum switch_counter classify(const struct switch_node *sw,
+				    uint16_t in, struct pkt *p,
+				    struct sw_desc *desc)
+{
+	const struct mac_table *t = &sw->macs;
+	enum switch_counter why;
+	const uint8_t *d;
 
 	if (unlikely(p->len < ETH_HLEN_))
 		return SWITCH_C_DROP_SHORT;
-	vlan = ingress_vlan(&sw->ports[in], p, &tagged, &why);
-	if (unlikely(!vlan))
+	desc->vlan = ingress_vlan(&sw->ports[in], p, &desc->tagged, &why);
+	if (unlikely(!desc->vlan))
 		return why;
 	d = pkt_data(p);
 	if (unlikely(d[ETH_ALEN_] & 1))
 		return SWITCH_C_DROP_SRC_MCAST;
-	if (unlikely(!learn(sw, in, make_key(vlan, load_mac(d + ETH_ALEN_)),
-			    now_s)))
+	desc->src = make_key(desc->vlan, load_mac(d + ETH_ALEN_));
+	desc->src_hash = mac_table_hash(t, desc->src);
+	__builtin_prefetch(&t->slots[desc->src_hash]);
+	desc->flood = d[0] & 1;
+	if (desc->flood)
+		return SW_PASSED;
+	desc->dst = make_key(desc->vlan, load_mac(d));
+	desc->dst_hash = mac_table_hash(t, desc->dst);
+	__builtin_prefetch(&t->slots[desc->dst_hash]);
+	return SW_PASSED;
+}
+
+/*
+ * Second pass for one classified frame on port @in: learn its source, then
+ * forward, flood or drop it.
+ * Return: SW_PASSED if @p was handed on, or why it is to be dropped.
+ */
+static enum switch_counter forward(struct switch_node *sw, uint16_t in,
+				   struct pkt *p, const struct sw_desc *desc,
+				   uint32_t now_s)
+{
+	struct mac_entry *e;
+
+	if (unlikely(!learn(sw, in, desc->src, desc->src_hash, now_s)))
 		return SWITCH_C_DROP_LIMIT;
-	if (d[0] & 1)
-		return flood(sw, in, p, vlan, tagged);
-	e = mac_table_lookup(&sw->macs, make_key(vlan, load_mac(d)), now_s);
-	if (!e)
-		return flood(sw, in, p, vlan, tagged);
+	if (desc->flood)
+		return flood(sw, in, p, desc->vlan, desc->tagged);
+	e = mac_table_find_at(&sw->macs, desc->dst, desc->dst_hash);
+	if (!e || mac_entry_expired(&sw->macs, e, now_s))
+		return flood(sw, in, p, desc->vlan, desc->tagged);
 	if (unlikely(e->port == in))
 		return SWITCH_C_DROP_SAME_PORT;
 	sw->counters[SWITCH_C_FORWARDED]++;
-	output(sw, e->port, p, vlan, tagged);
+	output(sw, e->port, p, desc->vlan, desc->tagged);
 	return SW_PASSED;
+}
+
+/* Both passes over up to PKT_BURST frames from port @in. */
+static void input_burst(struct switch_node *sw, uint16_t in,
+			struct pkt **pkts, unsigned int n, uint32_t now_s)
+{
+	struct sw_desc descs[PKT_BURST];
+	uint8_t verdicts[PKT_BURST];
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		verdicts[i] = (uint8_t)classify(sw, in, pkts[i], &descs[i]);
+	for (i = 0; i < n; i++) {
+		enum switch_counter why = verdicts[i];
+
+		if (likely(why == SW_PASSED))
+			why = forward(sw, in, pkts[i], &descs[i], now_s);
+		if (unlikely(why != SW_PASSED))
+			drop(sw, pkts[i], why);
+	}
 }
 
 /**
@@ -267,12 +332,9 @@ void switch_input(struct switch_node *sw, uint16_t sw_port,
 		pkt_free_bulk(sw->pool, pkts, n);
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		enum switch_counter why = input_one(sw, sw_port, pkts[i], now_s);
-
-		if (unlikely(why != SW_PASSED))
-			drop(sw, pkts[i], why);
-	}
+	for (i = 0; i < n; i += PKT_BURST)
+		input_burst(sw, sw_port, pkts + i,
+			    n - i < PKT_BURST ? n - i : PKT_BURST, now_s);
 	for (i = 0; i < sw->nactive; i++) {
 		uint16_t port = sw->active[i];
 
