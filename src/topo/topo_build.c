@@ -59,9 +59,13 @@ static void undo_one(enum topo_obj kind, const char *name)
 	}
 }
 
+/* The validator keeps "<topo>-<host>" within IFNAMSIZ; truncation here
+ * would only ever shorten a name it already refused. */
 static void host_ifname(const struct topo *t, const char *host, char *buf)
 {
-	snprintf(buf, TOPO_IFNAME_MAX, "%s-%s", t->name, host);
+	if (snprintf(buf, TOPO_IFNAME_MAX, "%s-%s", t->name, host) >=
+	    TOPO_IFNAME_MAX)
+		buf[TOPO_IFNAME_MAX - 1] = 0;
 }
 
 /**
@@ -113,12 +117,18 @@ static void access_cfg(struct sw_port_cfg *cfg, uint16_t vlan,
 	cfg->mac_limit = limit;
 }
 
+/* Backends name a port after its interface; dcbox names it after the host
+ * or VM (or "sw.peer" for links), which is what users type. */
 static int attach(struct topo_rt *rt, struct dp_port *dpp, uint16_t sw,
 		  const struct sw_port_cfg *cfg, const char *kind,
 		  const char *ifname, const char *owner)
 {
 	struct topo_port_info *in = &rt->info[dpp->port.id];
-	int ret = dp_port_attach(&rt->dp, dpp, rt->sws[sw], cfg);
+	int ret;
+
+	if (strcmp(kind, "link"))
+		snprintf(dpp->port.name, sizeof(dpp->port.name), "%s", owner);
+	ret = dp_port_attach(&rt->dp, dpp, rt->sws[sw], cfg);
 
 	if (ret)
 		return ret;
@@ -199,9 +209,11 @@ static int build_vm(struct topo_rt *rt, const struct topo_vm *vm, char *err,
 	const struct topo *t = rt->topo;
 	struct sw_port_cfg cfg;
 	struct dp_port *dpp = dp_port_new(&rt->dp, vm->name);
+	struct tap_cfg tc;
 	int ret;
 
-	ret = dpp ? tap_port_open(&dpp->port, vm->tap, NULL) : -ENOMEM;
+	tap_cfg_default(&tc);
+	ret = dpp ? tap_port_open(&dpp->port, vm->tap, &tc) : -ENOMEM;
 	if (!ret) {
 		record(rt, TOPO_OBJ_TAP, vm->tap);
 		access_cfg(&cfg, vm->vlan, vm->mac_limit ? vm->mac_limit :
@@ -240,7 +252,7 @@ static int build_link(struct topo_rt *rt, const struct topo_link *l,
 	pa = dp_port_new(&rt->dp, na);
 	pb = pa ? dp_port_new(&rt->dp, nb) : NULL;
 	if (pb)
-		ret = link_pair_create(&pa->port, na, &pb->port, nb, 0);
+		ret = link_pair_create(&pa->port, na, &pb->port, nb, &rt->dp.pool, 0);
 	if (l->ntrunk)
 		trunk_cfg(&cfg, l);
 	else
