@@ -108,7 +108,9 @@ static void mac_of(uint8_t *mac, uint32_t i)
 /* Port MAC @i lives on: access spreads over all 4, trunk cases 2 and 2. */
 static uint16_t home_of(enum bench_case c, uint32_t i)
 {
-	return (uint16_t)(c == CASE_ACCESS ? i % NPORTS : i % 2 * 2 + i / 2 % 2);
+	if (c == CASE_ACCESS)
+		return (uint16_t)(i % NPORTS);
+	return (uint16_t)(i % 2 * 2 + i / 2 % 2);
 }
 
 /* Ports 0,1 access; 2,3 access (access case) or trunks carrying BENCH_VLAN. */
@@ -124,7 +126,7 @@ static int add_ports(struct bench *b, enum bench_case c)
 
 		if (c != CASE_ACCESS && i >= 2) {
 			cfg.mode = SW_PORT_TRUNK;
-			cfg.allowed[BENCH_VLAN / 64] = 1ULL << (BENCH_VLAN % 64);
+			cfg.allowed[BENCH_VLAN / 64] = 1ULL << BENCH_VLAN % 64;
 		}
 		rc = switch_port_add(b->sw, &cfg);
 		if (rc < 0)

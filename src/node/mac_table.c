@@ -30,7 +30,8 @@ static uint64_t random_seed(void)
 	if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) == sizeof(seed))
 		return seed;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ULL ^ (uint64_t)ts.tv_sec;
+	return (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ULL ^
+	       (uint64_t)ts.tv_sec;
 }
 
 /**
@@ -191,8 +192,9 @@ void mac_table_remove(struct mac_table *t, struct mac_entry *e)
  * @t: the table
  * @now_s: current time in seconds
  *
- * Looks at max(slots / MAC_SWEEP_PASS, MAC_SWEEP_MIN) slots, so a call costs
- * a bounded time whatever the table size; call it about once a second.
+ * Looks at slots / MAC_SWEEP_PASS slots, but at least MAC_SWEEP_MIN and
+ * at most MAC_SWEEP_MAX, so a call costs a bounded time whatever the table
+ * size; call it about once a second.
  *
  * Return: number of entries removed.
  */
@@ -205,6 +207,8 @@ unsigned int mac_table_age(struct mac_table *t, uint32_t now_s)
 
 	if (budget < MAC_SWEEP_MIN)
 		budget = MAC_SWEEP_MIN;
+	if (budget > MAC_SWEEP_MAX)
+		budget = MAC_SWEEP_MAX;
 	if (budget > nslots)
 		budget = nslots;
 	while (budget--) {

@@ -20,10 +20,12 @@
  * Each entry records the second it was last seen. An entry is expired when
  * more than aging_s seconds have passed since; lookups treat expired entries
  * as missing at once, so correctness does not depend on when the sweep runs.
- * mac_table_age() removes expired entries a bounded slice of the array per
- * call (a full pass takes MAC_SWEEP_PASS calls for a big table, one call for
- * a small one), so the daemon's once-a-second call stays cheap however big
- * the table is. An expired entry still counts against its port's MAC limit
+ * mac_table_age() removes expired entries from a bounded slice of the array
+ * per call: one call covers a small table (up to MAC_SWEEP_MIN slots), a
+ * pass over a bigger one takes MAC_SWEEP_PASS calls, and no call looks at
+ * more than MAC_SWEEP_MAX slots (1 MiB), so the daemon's once-a-second call
+ * stays well under a millisecond however big the table is. A table of a
+ * million entries (2^21 slots) is swept once every 32 calls. An expired entry still counts against its port's MAC limit
  * until the sweep removes it, or until its MAC is seen again (the learn path
  * removes it first).
  *
@@ -52,6 +54,7 @@ enum {
 	MAC_AGING_DEFAULT = 300,        /* seconds */
 	MAC_SWEEP_PASS = 16,            /* calls for one pass of a big table */
 	MAC_SWEEP_MIN = 8192,           /* slots swept per call at least */
+	MAC_SWEEP_MAX = 65536,          /* and at most */
 };
 
 /**
