@@ -184,6 +184,31 @@ static void test_sweep_slices(void **state)
 	mac_table_fini(&t);
 }
 
+/* A huge table: no call sweeps more than MAC_SWEEP_MAX slots. */
+static void test_sweep_capped(void **state)
+{
+	struct mac_table t;
+	uint32_t i, calls = 0, n = 600000;
+	unsigned int removed = 0;
+
+	(void)state;
+	assert_int_equal(mac_table_init(&t, n, 10), 0);
+	assert_true(t.mask + 1 > MAC_SWEEP_MAX * MAC_SWEEP_PASS);
+	for (i = 0; i < n; i++)
+		assert_int_equal(mac_table_insert(&t, key_n(1, i), 0, 0), 0);
+	while (removed < n && calls < 100) {
+		unsigned int r = mac_table_age(&t, 11);
+
+		/* Backward shift may pull a few more into the slice. */
+		assert_true(r <= MAC_SWEEP_MAX + 64);
+		removed += r;
+		calls++;
+	}
+	assert_int_equal(removed, n);
+	assert_int_equal(calls, (t.mask + 1) / MAC_SWEEP_MAX);
+	mac_table_fini(&t);
+}
+
 static void test_iterate(void **state)
 {
 	struct mac_table t;
@@ -358,6 +383,7 @@ int main(void)
 		cmocka_unit_test(test_capacity),
 		cmocka_unit_test(test_aging),
 		cmocka_unit_test(test_sweep_slices),
+		cmocka_unit_test(test_sweep_capped),
 		cmocka_unit_test(test_iterate),
 		cmocka_unit_test(test_collide_mode),
 		cmocka_unit_test(test_random_vs_reference),
