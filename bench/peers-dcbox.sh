@@ -9,7 +9,8 @@
 # switch-side ends "<topo>-<host>" in the root namespace, and a daemon that
 # switches between them. The daemon is "the switch process": its CPU time
 # is read from /proc/PID/stat like ovs-vswitchd's. Its PID comes from
-# "dcbox -t NAME status --json" ({"pid": N, ...}) or /run/dcbox/NAME.pid.
+# "dcbox -t NAME status --json" ({"pid": N, ...} or {"topologies":
+# [{"name": NAME, "pid": N, ...}]}) or else /run/dcbox/NAME.pid.
 #
 # Before "up", we check that none of the namespaces/links exist and no
 # daemon of that name runs, then record them all in the state file, so that
@@ -38,9 +39,16 @@ dcbox_version() {
 # PID of the running daemon of topology $DCBOX_TOPO_NAME, or fail.
 dcbox_daemon_pid() {
 	local pid
+	# {"pid": N, ...} or {"topologies": [{"name": .., "pid": N}, ..]}
+	local pyget='
+import json, sys
+d = json.load(sys.stdin)
+ts = d.get("topologies", [d])
+print(int(next(t["pid"] for t in ts if t.get("name", sys.argv[1]) == sys.argv[1])))'
 	pid=$(timeout 10 "$DCBOX" -t "$DCBOX_TOPO_NAME" status --json 2>/dev/null |
-		"$PY" -c 'import json,sys; print(int(json.load(sys.stdin)["pid"]))' \
-			2>/dev/null)
+		"$PY" -c "$pyget" "$DCBOX_TOPO_NAME" 2>/dev/null) ||
+		pid=$(timeout 10 "$DCBOX" -t "$DCBOX_TOPO_NAME" --json status \
+			2>/dev/null | "$PY" -c "$pyget" "$DCBOX_TOPO_NAME" 2>/dev/null)
 	if [[ -z $pid && -s $DCBOX_RUNDIR/$DCBOX_TOPO_NAME.pid ]]; then
 		pid=$(tr -dc 0-9 <"$DCBOX_RUNDIR/$DCBOX_TOPO_NAME.pid")
 	fi

@@ -338,6 +338,18 @@ def switch_bench(out):
     return {"text": txt, "json": parsed}
 
 
+def switch_bench_table(sb):
+    cases = (sb["json"] or {}).get("cases") if isinstance(sb["json"], dict) else None
+    if not cases:
+        print("```\n" + sb["text"].rstrip() + "\n```")
+        return
+    print("| case | Mpps per core (CPU time) | Mpps wall clock | clean |")
+    print("|---|---|---|---|")
+    for c in cases:
+        print(f"| {c.get('name')} | {fmt(c.get('mpps'))} | {fmt(c.get('wall_mpps'))} "
+              f"| {c.get('clean')} |")
+
+
 def write_json(out, sysinfo, limit, data, med, rat, sb):
     doc = {"sysinfo": sysinfo, "clean_foreign_cpu_s": limit,
            "reference": REF, "switch_bench": sb, "peers": {}}
@@ -389,8 +401,8 @@ def main():
     print("\n## Per-repetition values\n")
     rep_table(data)
     if sb:
-        print("\n## switch_bench (in-process micro-benchmark)\n")
-        print("```\n" + sb["text"].rstrip() + "\n```")
+        print("\n## switch_bench (in-process switch node, no kernel I/O)\n")
+        switch_bench_table(sb)
 
 
 if __name__ == "__main__":
