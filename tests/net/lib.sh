@@ -18,9 +18,11 @@ dc() { "$DCBOX" "$@"; }
 ok() { echo "ok $*"; }
 fail() { echo "not ok $*"; T_FAILED=1; }
 # check NAME CMD...: ok if CMD succeeds
-check() { local n=$1; shift; if "$@" >"$T_DIR/last.out" 2>&1; then ok "$n"; else fail "$n"; sed 's/^/    # /' "$T_DIR/last.out" | tail -15; fi; }
+# (output goes to $T_DIR/last.out, written after CMD ran so that CMD may
+# itself read the previous check's last.out)
+check() { local n=$1 r; shift; "$@" >"$T_DIR/cur.out" 2>&1; r=$?; mv "$T_DIR/cur.out" "$T_DIR/last.out"; if [ $r = 0 ]; then ok "$n"; else fail "$n"; sed 's/^/    # /' "$T_DIR/last.out" | tail -15; fi; return $r; }
 # check_not NAME CMD...: ok if CMD fails
-check_not() { local n=$1; shift; if "$@" >"$T_DIR/last.out" 2>&1; then fail "$n"; sed 's/^/    # /' "$T_DIR/last.out" | tail -15; else ok "$n"; fi; }
+check_not() { local n=$1 r; shift; "$@" >"$T_DIR/cur.out" 2>&1; r=$?; mv "$T_DIR/cur.out" "$T_DIR/last.out"; if [ $r = 0 ]; then fail "$n"; sed 's/^/    # /' "$T_DIR/last.out" | tail -15; return 1; else ok "$n"; fi; }
 
 # topo_file NAME: YAML from stdin into $T_DIR/NAME.yaml, prints the path
 topo_file() { cat >"$T_DIR/$1.yaml"; echo "$T_DIR/$1.yaml"; }
