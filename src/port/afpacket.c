@@ -81,9 +81,26 @@ enum {
 	TX_FRAMES_PER_BLOCK = TX_BLOCK_SIZE / TX_FRAME_SIZE,
 };
 
+/* space for the PACKET_AUXDATA and SO_RXQ_OVFL messages of one frame */
+#define RX_CMSG_SIZE (CMSG_SPACE(sizeof(struct tpacket_auxdata)) + \
+		      CMSG_SPACE(sizeof(uint32_t)))
+
+/* AFPACKET_RX_RECVMMSG: message headers, set up once at open */
+struct rx_msgs {
+	struct mmsghdr msgs[PKT_BURST];
+	struct iovec iov[PKT_BURST][2];
+	union {
+		struct cmsghdr align;
+		uint8_t buf[RX_CMSG_SIZE];
+	} cmsg[PKT_BURST];
+};
+
 struct afpacket {
 	int fd;
+	enum afpacket_rx_mode rx_mode;
 	enum afpacket_tx_mode tx_mode;
+	struct rx_msgs *rx;        /* AFPACKET_RX_RECVMMSG */
+	uint32_t rx_ovfl;          /* last SO_RXQ_OVFL drop count seen */
 	uint8_t *map;              /* rx ring, then tx ring */
 	size_t map_size;
 	/* rx ring */
@@ -112,6 +129,34 @@ static void account_kernel_drops(struct port *port, struct afpacket *a)
 		port->stats.rx_dropped += st.tp_drops;
 }
 
+/* the 802.1Q/802.1ad header the kernel took out of the frame, at @d */
+static void vlan_tag_write(uint8_t *d, uint32_t status, uint16_t tpid,
+			   uint16_t tci)
+{
+	if (!(status & TP_STATUS_VLAN_TPID_VALID))
+		tpid = ETH_P_8021Q;
+	d[0] = (uint8_t)(tpid >> 8);
+	d[1] = (uint8_t)tpid;
+	d[2] = (uint8_t)(tci >> 8);
+	d[3] = (uint8_t)tci;
+}
+
+/* offsets in the vnet header count from the MAC header: 4 bytes more */
+static void vnet_shift_tag(struct pkt *p)
+{
+	if (p->vnet.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+		p->vnet.csum_start += VLAN_SIZE;
+	if (p->vnet.hdr_len)
+		p->vnet.hdr_len += VLAN_SIZE;
+}
+
+static void rx_count(struct port *port, struct pkt *p)
+{
+	p->in_port = port->id;
+	port->stats.rx_packets++;
+	port->stats.rx_bytes += p->len;
+}
+
 /* copy one ring frame into a pool buffer; NULL if dropped (counted) */
 static struct pkt *rx_frame(struct port *port, struct pkt_pool *pool,
 			    const struct tpacket3_hdr *h)
@@ -119,7 +164,6 @@ static struct pkt *rx_frame(struct port *port, struct pkt_pool *pool,
 	const uint8_t *mac = (const uint8_t *)h + h->tp_mac;
 	bool tagged = h->tp_status & TP_STATUS_VLAN_VALID;
 	uint32_t len = h->tp_snaplen, extra = tagged ? VLAN_SIZE : 0;
-	uint16_t tpid = ETH_P_8021Q;
 	struct pkt *p;
 	uint8_t *d;
 
@@ -133,24 +177,15 @@ static struct pkt *rx_frame(struct port *port, struct pkt_pool *pool,
 	if (!tagged) {
 		memcpy(d, mac, len);
 	} else {
-		if (h->tp_status & TP_STATUS_VLAN_TPID_VALID)
-			tpid = h->hv1.tp_vlan_tpid;
 		memcpy(d, mac, ETH_ADDRS);
-		d[12] = (uint8_t)(tpid >> 8);
-		d[13] = (uint8_t)tpid;
-		d[14] = (uint8_t)(h->hv1.tp_vlan_tci >> 8);
-		d[15] = (uint8_t)h->hv1.tp_vlan_tci;
+		vlan_tag_write(d + ETH_ADDRS, h->tp_status,
+			       h->hv1.tp_vlan_tpid, h->hv1.tp_vlan_tci);
 		memcpy(d + ETH_ADDRS + VLAN_SIZE, mac + ETH_ADDRS,
 		       len - ETH_ADDRS);
-		if (p->vnet.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
-			p->vnet.csum_start += VLAN_SIZE;
-		if (p->vnet.hdr_len)
-			p->vnet.hdr_len += VLAN_SIZE;
+		vnet_shift_tag(p);
 	}
 	p->len = len + extra;
-	p->in_port = port->id;
-	port->stats.rx_packets++;
-	port->stats.rx_bytes += p->len;
+	rx_count(port, p);
 	return p;
 drop:
 	port->stats.rx_dropped++;
@@ -183,10 +218,9 @@ static void rx_block_close(struct afpacket *a)
 	a->blk_cur = (a->blk_cur + 1) % a->blk_nr;
 }
 
-static int afpacket_rx(struct port *port, struct pkt_pool *pool,
-		       struct pkt **pkts, unsigned int max)
+static int rx_ring(struct port *port, struct afpacket *a,
+		   struct pkt_pool *pool, struct pkt **pkts, unsigned int max)
 {
-	struct afpacket *a = port->priv;
 	unsigned int n = 0;
 
 	while (n < max) {
@@ -209,6 +243,113 @@ static int afpacket_rx(struct port *port, struct pkt_pool *pool,
 			rx_block_close(a);
 	}
 	return (int)n;
+}
+
+/* the pool is empty: take up to @max frames off the socket, counted */
+static void rx_discard(struct port *port, struct afpacket *a,
+		       unsigned int max)
+{
+	uint8_t sink[VNET_SIZE + ETH_HLEN];
+
+	while (max--) {
+		if (recv(a->fd, sink, sizeof(sink), MSG_DONTWAIT | MSG_TRUNC) < 0)
+			break;
+		port->stats.rx_dropped++;
+	}
+}
+
+/* put the stripped tag back: the addresses move 4 bytes into the
+ * headroom, the rest of the frame stays where recvmmsg() wrote it */
+static void rx_tag_insert(struct pkt *p, const struct tpacket_auxdata *aux)
+{
+	uint8_t *d;
+
+	p->off -= VLAN_SIZE;
+	d = pkt_data(p);
+	memmove(d, d + VLAN_SIZE, ETH_ADDRS);
+	vlan_tag_write(d + ETH_ADDRS, aux->tp_status, aux->tp_vlan_tpid,
+		       aux->tp_vlan_tci);
+	p->len += VLAN_SIZE;
+	vnet_shift_tag(p);
+}
+
+/* finish a frame recvmmsg() wrote into @p; false: drop it */
+static bool rx_msg(struct port *port, struct afpacket *a, struct pkt *p,
+		   const struct mmsghdr *m)
+{
+	struct msghdr *mh = (struct msghdr *)&m->msg_hdr;
+	struct tpacket_auxdata aux = { 0 };
+	struct cmsghdr *c;
+	uint32_t drops;
+
+	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level == SOL_PACKET &&
+		    c->cmsg_type == PACKET_AUXDATA) {
+			memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+		} else if (c->cmsg_level == SOL_SOCKET &&
+			   c->cmsg_type == SO_RXQ_OVFL) {
+			/* the socket's drop count, as of this frame */
+			memcpy(&drops, CMSG_DATA(c), sizeof(drops));
+			port->stats.rx_dropped += drops - a->rx_ovfl;
+			a->rx_ovfl = drops;
+		}
+	}
+	if ((mh->msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
+	    m->msg_len < VNET_SIZE + ETH_HLEN)
+		return false;
+	p->len = m->msg_len - VNET_SIZE;
+	if (aux.tp_status & TP_STATUS_VLAN_VALID) {
+		if (p->len + VLAN_SIZE > PKT_DATA_MAX)
+			return false;
+		rx_tag_insert(p, &aux);
+	}
+	rx_count(port, p);
+	return true;
+}
+
+static int rx_recvmmsg(struct port *port, struct afpacket *a,
+		       struct pkt_pool *pool, struct pkt **pkts,
+		       unsigned int max)
+{
+	struct rx_msgs *rx = a->rx;
+	struct pkt *bufs[PKT_BURST];
+	unsigned int i, n, got, k = 0;
+	int r;
+
+	n = pkt_alloc_bulk(pool, bufs, max < PKT_BURST ? max : PKT_BURST);
+	if (!n) {
+		rx_discard(port, a, max);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		rx->iov[i][0].iov_base = &bufs[i]->vnet;
+		rx->iov[i][1].iov_base = pkt_data(bufs[i]);
+		rx->msgs[i].msg_hdr.msg_controllen = RX_CMSG_SIZE;
+	}
+	do {
+		r = recvmmsg(a->fd, rx->msgs, n, MSG_DONTWAIT, NULL);
+	} while (r < 0 && errno == EINTR);
+	got = r > 0 ? (unsigned int)r : 0;
+	for (i = 0; i < got; i++) {
+		if (rx_msg(port, a, bufs[i], &rx->msgs[i])) {
+			pkts[k++] = bufs[i];
+		} else {
+			port->stats.rx_dropped++;
+			pkt_free(pool, bufs[i]);
+		}
+	}
+	pkt_free_bulk(pool, bufs + got, n - got);
+	return (int)k;
+}
+
+static int afpacket_rx(struct port *port, struct pkt_pool *pool,
+		       struct pkt **pkts, unsigned int max)
+{
+	struct afpacket *a = port->priv;
+
+	if (a->rx_mode == AFPACKET_RX_RING)
+		return rx_ring(port, a, pool, pkts, max);
+	return rx_recvmmsg(port, a, pool, pkts, max);
 }
 
 static int tx_sendmmsg(struct port *port, struct afpacket *a,
@@ -328,6 +469,7 @@ static void afpacket_close(struct port *port)
 	if (a->map)
 		munmap(a->map, a->map_size);
 	close(a->fd);
+	free(a->rx);
 	free(a);
 	port->priv = NULL;
 }
@@ -350,6 +492,8 @@ static const struct port_ops afpacket_ops = {
 void afpacket_cfg_default(struct afpacket_cfg *cfg)
 {
 	*cfg = (struct afpacket_cfg){
+		.rx_mode = AFPACKET_RX_RECVMMSG,
+		.rcvbuf = AFPACKET_RCVBUF,
 		.rx_block_size = AFPACKET_RX_BLOCK_SIZE,
 		.rx_block_nr = AFPACKET_RX_BLOCK_NR,
 		.rx_block_tmo_ms = AFPACKET_RX_BLOCK_TMO_MS,
@@ -366,13 +510,31 @@ static int setopt_int(int fd, int level, int name, int val)
 	return setsockopt(fd, level, name, &val, sizeof(val)) ? -errno : 0;
 }
 
+/* AFPACKET_RX_RECVMMSG: the stripped VLAN tag and the drop count come
+ * as control messages; the socket buffer is all the queue there is */
+static int rx_options(int fd, const struct afpacket_cfg *cfg)
+{
+	int ret;
+
+	ret = setopt_int(fd, SOL_PACKET, PACKET_AUXDATA, 1);
+	if (!ret)
+		ret = setopt_int(fd, SOL_SOCKET, SO_RXQ_OVFL, 1);
+	if (!ret && cfg->rcvbuf &&
+	    setopt_int(fd, SOL_SOCKET, SO_RCVBUFFORCE, (int)cfg->rcvbuf))
+		ret = setopt_int(fd, SOL_SOCKET, SO_RCVBUF, (int)cfg->rcvbuf);
+	return ret;
+}
+
 static int sock_options(int fd, int ifindex, const struct afpacket_cfg *cfg)
 {
 	struct packet_mreq mr = { .mr_ifindex = ifindex,
 				  .mr_type = PACKET_MR_PROMISC };
-	int ret;
+	bool ring = cfg->rx_mode == AFPACKET_RX_RING ||
+		    cfg->tx_mode == AFPACKET_TX_RING;
+	int ret = 0;
 
-	ret = setopt_int(fd, SOL_PACKET, PACKET_VERSION, TPACKET_V3);
+	if (ring)
+		ret = setopt_int(fd, SOL_PACKET, PACKET_VERSION, TPACKET_V3);
 	if (!ret)
 		ret = setopt_int(fd, SOL_PACKET, PACKET_VNET_HDR, 1);
 	if (!ret)
@@ -386,6 +548,8 @@ static int sock_options(int fd, int ifindex, const struct afpacket_cfg *cfg)
 	if (!ret && cfg->sndbuf &&
 	    setopt_int(fd, SOL_SOCKET, SO_SNDBUFFORCE, (int)cfg->sndbuf))
 		ret = setopt_int(fd, SOL_SOCKET, SO_SNDBUF, (int)cfg->sndbuf);
+	if (!ret && cfg->rx_mode == AFPACKET_RX_RECVMMSG)
+		ret = rx_options(fd, cfg);
 	return ret;
 }
 
@@ -398,12 +562,15 @@ static int rings_map(struct afpacket *a, const struct afpacket_cfg *cfg)
 		.tp_retire_blk_tov = cfg->rx_block_tmo_ms,
 	};
 	struct tpacket_req3 tx = { 0 };
-	size_t rx_size;
+	size_t rx_size = 0;
 
 	rx.tp_frame_nr = rx.tp_block_size / rx.tp_frame_size * rx.tp_block_nr;
-	if (setsockopt(a->fd, SOL_PACKET, PACKET_RX_RING, &rx, sizeof(rx)))
-		return -errno;
-	rx_size = (size_t)rx.tp_block_size * rx.tp_block_nr;
+	if (cfg->rx_mode == AFPACKET_RX_RING) {
+		if (setsockopt(a->fd, SOL_PACKET, PACKET_RX_RING, &rx,
+			       sizeof(rx)))
+			return -errno;
+		rx_size = (size_t)rx.tp_block_size * rx.tp_block_nr;
+	}
 	a->map_size = rx_size;
 	if (cfg->tx_mode == AFPACKET_TX_RING) {
 		tx.tp_block_size = TX_BLOCK_SIZE;
@@ -416,6 +583,8 @@ static int rings_map(struct afpacket *a, const struct afpacket_cfg *cfg)
 		a->map_size += (size_t)tx.tp_block_size * tx.tp_block_nr;
 		a->tx_frame_nr = tx.tp_frame_nr;
 	}
+	if (!a->map_size)
+		return 0;
 	a->map = mmap(NULL, a->map_size, PROT_READ | PROT_WRITE,
 		      MAP_SHARED | MAP_POPULATE, a->fd, 0);
 	if (a->map == MAP_FAILED) {
@@ -425,6 +594,28 @@ static int rings_map(struct afpacket *a, const struct afpacket_cfg *cfg)
 	a->blk_size = rx.tp_block_size;
 	a->blk_nr = rx.tp_block_nr;
 	a->tx_ring = a->map + rx_size;
+	return 0;
+}
+
+/* AFPACKET_RX_RECVMMSG: every message is two iovecs (vnet header, frame)
+ * and a control buffer; rx() only fills in the buffers' addresses */
+static int rx_msgs_init(struct afpacket *a)
+{
+	struct rx_msgs *rx = calloc(1, sizeof(*rx));
+	unsigned int i;
+
+	if (!rx)
+		return -ENOMEM;
+	for (i = 0; i < PKT_BURST; i++) {
+		rx->iov[i][0].iov_len = VNET_SIZE;
+		/* room for the tag rx_tag_insert() may put back */
+		rx->iov[i][1].iov_len = PKT_DATA_MAX - VLAN_SIZE;
+		rx->msgs[i].msg_hdr = (struct msghdr){
+			.msg_iov = rx->iov[i], .msg_iovlen = 2,
+			.msg_control = rx->cmsg[i].buf,
+		};
+	}
+	a->rx = rx;
 	return 0;
 }
 
@@ -452,6 +643,8 @@ static int sock_open(struct afpacket *a, const char *ifname, int netns_fd,
 	ret = sock_options(a->fd, sll.sll_ifindex, cfg);
 	if (!ret)
 		ret = rings_map(a, cfg);
+	if (!ret && cfg->rx_mode == AFPACKET_RX_RECVMMSG)
+		ret = rx_msgs_init(a);
 	if (!ret && bind(a->fd, (struct sockaddr *)&sll, sizeof(sll)))
 		ret = -errno;
 	return ret;
@@ -483,13 +676,15 @@ int afpacket_port_open(struct port *port, const char *ifname, int netns_fd,
 		afpacket_cfg_default(&def);
 		cfg = &def;
 	}
-	if (cfg->rx_block_size < PKT_DATA_MAX + 4096 || !cfg->rx_block_nr ||
+	if ((cfg->rx_mode == AFPACKET_RX_RING &&
+	     (cfg->rx_block_size < PKT_DATA_MAX + 4096 || !cfg->rx_block_nr)) ||
 	    (cfg->tx_mode == AFPACKET_TX_RING && !cfg->tx_block_nr))
 		return -EINVAL;
 	a = calloc(1, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
 	a->fd = -1;
+	a->rx_mode = cfg->rx_mode;
 	a->tx_mode = cfg->tx_mode;
 	ret = sock_open(a, ifname, netns_fd, cfg);
 	if (ret)
@@ -505,6 +700,7 @@ err_free:
 		munmap(a->map, a->map_size);
 	if (a->fd >= 0)
 		close(a->fd);
+	free(a->rx);
 	free(a);
 	return ret;
 }

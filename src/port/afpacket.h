@@ -22,8 +22,17 @@ enum afpacket_tx_mode {
 	AFPACKET_TX_RING,          /* TPACKET tx ring, one sendto() kick */
 };
 
+/** enum afpacket_rx_mode - how rx() takes frames from the kernel */
+enum afpacket_rx_mode {
+	AFPACKET_RX_RECVMMSG,      /* recvmmsg() into pool buffers (default) */
+	AFPACKET_RX_RING,          /* TPACKET_V3 ring, copied out per frame */
+};
+
 /** struct afpacket_cfg - ring geometry and socket options */
 struct afpacket_cfg {
+	enum afpacket_rx_mode rx_mode;
+	uint32_t rcvbuf;           /* AFPACKET_RX_RECVMMSG: SO_RCVBUF bytes */
+	/* AFPACKET_RX_RING only: */
 	uint32_t rx_block_size;    /* TPACKET_V3 block, page multiple, must
 				    * hold a 64 KiB GSO frame + headers */
 	uint32_t rx_block_nr;      /* blocks in the rx ring */
@@ -42,6 +51,7 @@ enum {
 	AFPACKET_RX_BLOCK_TMO_MS = 1,
 	AFPACKET_TX_BLOCK_NR = 8,
 	AFPACKET_SNDBUF = 4 * 1024 * 1024,
+	AFPACKET_RCVBUF = 8 * 1024 * 1024,
 };
 
 void afpacket_cfg_default(struct afpacket_cfg *cfg);

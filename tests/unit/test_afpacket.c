@@ -121,12 +121,25 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void open_wire(struct fixture *fx, enum afpacket_tx_mode mode)
+static const char *mode_name(enum afpacket_rx_mode rx,
+			     enum afpacket_tx_mode tx)
+{
+	if (rx == AFPACKET_RX_RING)
+		return tx == AFPACKET_TX_RING ? "rx ring/tx ring" :
+						"rx ring/sendmmsg";
+	return tx == AFPACKET_TX_RING ? "recvmmsg/tx ring" :
+					"recvmmsg/sendmmsg";
+}
+
+static void open_wire(struct fixture *fx, enum afpacket_rx_mode rx,
+		      enum afpacket_tx_mode mode)
 {
 	struct afpacket_cfg cfg;
 
 	afpacket_cfg_default(&cfg);
+	cfg.rx_mode = rx;
 	cfg.tx_mode = mode;
+	fx->wire = (struct wire){ 0 };
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(afpacket_port_open(&fx->ports[i],
 						    fx->root_if[i], -1, &cfg),
@@ -158,9 +171,14 @@ static void test_open_errors(void **state)
 	assert_int_equal(afpacket_port_open(&p, "dcbtnone", -1, NULL),
 			 -ENODEV);
 	afpacket_cfg_default(&cfg);
+	cfg.rx_mode = AFPACKET_RX_RING;
 	cfg.rx_block_size = 65536;
 	assert_int_equal(afpacket_port_open(&p, fx->root_if[0], -1, &cfg),
 			 -EINVAL);
+	/* the block size means nothing without a ring */
+	cfg.rx_mode = AFPACKET_RX_RECVMMSG;
+	assert_int_equal(afpacket_port_open(&p, fx->root_if[0], -1, &cfg), 0);
+	p.ops->close(&p);
 	/* an interface inside another namespace, by fd */
 	assert_int_equal(afpacket_port_open(&p, fx->ns_if[0], fx->fd[0],
 					    NULL), 0);
@@ -170,13 +188,9 @@ static void test_open_errors(void **state)
 			 -ENODEV);
 }
 
-static void test_ping(void **state)
+static void ping_through(struct fixture *fx, enum afpacket_rx_mode rx)
 {
-	struct fixture *fx = *state;
-
-	if (!fx)
-		skip();
-	open_wire(fx, AFPACKET_TX_SENDMMSG);
+	open_wire(fx, rx, AFPACKET_TX_SENDMMSG);
 	assert_int_equal(sh("ip netns exec %s ping -c3 -i0.2 -W2 -q "
 			    "10.78.0.2 >/dev/null", fx->ns[0]), 0);
 	wire_stop(&fx->wire);
@@ -184,6 +198,42 @@ static void test_ping(void **state)
 	assert_true(fx->ports[1].stats.tx_packets >= 3);
 	assert_int_equal(fx->wire.pool.nfree, fx->wire.pool.size);
 	close_wire(fx);
+}
+
+static void test_ping(void **state)
+{
+	struct fixture *fx = *state;
+
+	if (!fx)
+		skip();
+	ping_through(fx, AFPACKET_RX_RECVMMSG);
+	ping_through(fx, AFPACKET_RX_RING);
+}
+
+/* an empty pool: frames are taken off the socket and counted as drops,
+ * so a level-triggered poller does not spin on them */
+static void test_pool_empty(void **state)
+{
+	struct fixture *fx = *state;
+	struct pkt *held[4], *p;
+	struct pkt_pool pool;
+	struct port port = { 0 };
+
+	if (!fx)
+		skip();
+	assert_int_equal(pkt_pool_init(&pool, 4), 0);
+	assert_int_equal(afpacket_port_open(&port, fx->root_if[0], -1, NULL),
+			 0);
+	assert_int_equal(pkt_alloc_bulk(&pool, held, 4), 4);
+	sh("ip netns exec %s ping -c2 -i0.1 -W1 -q 10.78.0.2 >/dev/null",
+	   fx->ns[0]);
+	assert_int_equal(port.ops->rx(&port, &pool, &p, 1), 0);
+	assert_true(port.stats.rx_dropped >= 1);
+	assert_int_equal(port.stats.rx_packets, 0);
+	pkt_free_bulk(&pool, held, 4);
+	assert_int_equal(pool.nfree, pool.size);
+	port.ops->close(&port);
+	pkt_pool_fini(&pool);
 }
 
 /*
@@ -208,26 +258,26 @@ static struct pkt *rx_one(struct port *p, struct pkt_pool *pool,
 	return NULL;
 }
 
-static void test_vlan_tag_kept(void **state)
+static void vlan_through(struct fixture *fx, enum afpacket_rx_mode rx)
 {
 	static const uint8_t hdr[] = {
 		0x02, 0, 0, 0, 0, 0x0b, 0x02, 0, 0, 0, 0, 0x0a, /* dst, src */
 		0x81, 0x00, 0x20, 0x64,  /* 802.1Q, PCP 1, VID 100 */
 		0x88, 0xb5,              /* local experimental ethertype */
 	};
-	struct fixture *fx = *state;
 	struct port in_a = { 0 }, in_b = { 0 };
+	struct afpacket_cfg cfg;
 	struct pkt_pool pool;
 	struct pkt *p;
 
-	if (!fx)
-		skip();
+	afpacket_cfg_default(&cfg);
+	cfg.rx_mode = rx;
 	assert_int_equal(pkt_pool_init(&pool, 64), 0);
 	assert_int_equal(afpacket_port_open(&in_a, fx->ns_if[0], fx->fd[0],
-					    NULL), 0);
+					    &cfg), 0);
 	assert_int_equal(afpacket_port_open(&in_b, fx->ns_if[1], fx->fd[1],
-					    NULL), 0);
-	open_wire(fx, AFPACKET_TX_SENDMMSG);
+					    &cfg), 0);
+	open_wire(fx, rx, AFPACKET_TX_SENDMMSG);
 	p = pkt_alloc(&pool);
 	memcpy(pkt_data(p), hdr, sizeof(hdr));
 	memset(pkt_data(p) + sizeof(hdr), 0x5a, 100);
@@ -248,16 +298,27 @@ static void test_vlan_tag_kept(void **state)
 	close_wire(fx);
 }
 
-static double wire_iperf(struct fixture *fx, enum afpacket_tx_mode mode)
+static void test_vlan_tag_kept(void **state)
+{
+	struct fixture *fx = *state;
+
+	if (!fx)
+		skip();
+	vlan_through(fx, AFPACKET_RX_RECVMMSG);
+	vlan_through(fx, AFPACKET_RX_RING);
+}
+
+static double wire_iperf(struct fixture *fx, enum afpacket_rx_mode rx,
+			 enum afpacket_tx_mode mode)
 {
 	double gbps;
 
-	open_wire(fx, mode);
+	open_wire(fx, rx, mode);
 	gbps = iperf_gbps(fx->ns[0], "10.78.0.2", 3);
 	wire_stop(&fx->wire);
 	print_message("afpacket wire (%s): %.2f Gbit/s, %llu GSO frames, "
 		      "largest %llu B, drops rx %llu/%llu tx %llu/%llu\n",
-		      mode == AFPACKET_TX_RING ? "tx ring" : "sendmmsg", gbps,
+		      mode_name(rx, mode), gbps,
 		      (unsigned long long)fx->wire.gso_frames,
 		      (unsigned long long)fx->wire.max_len,
 		      (unsigned long long)fx->ports[0].stats.rx_dropped,
@@ -273,18 +334,21 @@ static double wire_iperf(struct fixture *fx, enum afpacket_tx_mode mode)
 static void test_tcp_gso(void **state)
 {
 	struct fixture *fx = *state;
-	double direct, mmsg, ring;
+	double direct, mmsg, ring, rxring;
 
 	if (!fx)
 		skip();
 	fx->iperf = iperf_server(fx->ns[1]);
 	direct = iperf_gbps(fx->ns[0], "10.79.0.2", 3);
-	mmsg = wire_iperf(fx, AFPACKET_TX_SENDMMSG);
-	ring = wire_iperf(fx, AFPACKET_TX_RING);
-	print_message("direct veth: %.2f Gbit/s; afpacket wire: sendmmsg "
-		      "%.2f, tx ring %.2f Gbit/s\n", direct, mmsg, ring);
+	rxring = wire_iperf(fx, AFPACKET_RX_RING, AFPACKET_TX_SENDMMSG);
+	mmsg = wire_iperf(fx, AFPACKET_RX_RECVMMSG, AFPACKET_TX_SENDMMSG);
+	ring = wire_iperf(fx, AFPACKET_RX_RECVMMSG, AFPACKET_TX_RING);
+	print_message("direct veth: %.2f Gbit/s; afpacket wire: recvmmsg/"
+		      "sendmmsg %.2f, recvmmsg/tx ring %.2f, rx ring/sendmmsg "
+		      "%.2f Gbit/s\n", direct, mmsg, ring, rxring);
 	assert_true(mmsg > 0.1);
 	assert_true(ring > 0.1);
+	assert_true(rxring > 0.1);
 }
 
 int main(void)
@@ -293,6 +357,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_open_errors, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ping, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pool_empty, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_vlan_tag_kept, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_tcp_gso, setup, teardown),
