@@ -12,7 +12,9 @@
  * Theory of operation:
  *  - The walk is driven by the schema, never by the input's shape, so its
  *    depth is constant. libyaml 0.2.5 loads and frees documents without
- *    recursion, and the input is capped at TOPO_FILE_MAX bytes.
+ *    recursion, and the input is capped at TOPO_FILE_MAX bytes. A first
+ *    event pass (tp_scan()) caps nesting and anchors, which libyaml
+ *    handles in quadratic time.
  *  - Aliases are fine: the loader shares the aliased node, and every list
  *    and map we iterate is capped (element limits, TOPO_VLAN_MAX trunk
  *    items, and each field map stops at its first unknown or repeated key),
@@ -37,6 +39,8 @@ enum {
 	TP_SHOW_SLOTS = 4,     /* tp_show() results alive in one message */
 	TP_SHOW_MAX = 40,      /* user text quoted in a message, in bytes */
 	TP_WHAT_MAX = 64,
+	TP_DEPTH_MAX = 16,     /* the schema itself needs 4 levels */
+	TP_ANCHORS_MAX = 256,
 };
 
 /* struct tp - state of one parse; nothing outlives topo_parse_buf() */
@@ -265,11 +269,12 @@ static int tp_field(struct tp *p, yaml_node_pair_t *pair,
 		    yaml_node_t *knodes[], yaml_node_t *vals[])
 {
 	yaml_node_t *k = tp_node(p, pair->key);
-	char list[128];
+	char list[128], what[TP_WHAT_MAX + 8];
 	const char *s;
 	int i, ret;
 
-	ret = tp_str(p, k, "key", &s);
+	snprintf(what, sizeof(what), "%s: key", p->what);
+	ret = tp_str(p, k, what, &s);
 	if (ret)
 		return ret;
 	i = key_index(keys, s);
@@ -1064,6 +1069,7 @@ static int tp_yaml_error(struct tp *p, yaml_parser_t *yp, const char *buf,
 {
 	size_t line = yp->problem_mark.line + 1;
 	size_t col = yp->problem_mark.column + 1;
+	const char *problem = yp->problem ? yp->problem : "unknown problem";
 
 	if (yp->error == YAML_MEMORY_ERROR) {
 		tp_err_at(p, 1, 1, "out of memory while parsing YAML");
@@ -1071,43 +1077,109 @@ static int tp_yaml_error(struct tp *p, yaml_parser_t *yp, const char *buf,
 	}
 	if (yp->error == YAML_READER_ERROR)
 		buf_pos(buf, size, yp->problem_offset, &line, &col);
+	if (yp->error == YAML_COMPOSER_ERROR && yp->context)
+		return tp_err_at(p, (int)line, (int)col,
+				 "YAML error: %s (%s at line %zu)", problem,
+				 yp->context, yp->context_mark.line + 1);
 	return tp_err_at(p, (int)line, (int)col, "YAML syntax error: %s%s%s",
-			 yp->problem ? yp->problem : "unknown problem",
-			 yp->context ? " " : "",
+			 problem, yp->context ? " " : "",
 			 yp->context ? yp->context : "");
 }
 
-/* Load the one document of @buf into p->doc; a second one is an error. */
-static int tp_load(struct tp *p, const char *buf, size_t size)
+static const char *ev_anchor(const yaml_event_t *ev)
 {
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		return (const char *)ev->data.scalar.anchor;
+	case YAML_SEQUENCE_START_EVENT:
+		return (const char *)ev->data.sequence_start.anchor;
+	case YAML_MAPPING_START_EVENT:
+		return (const char *)ev->data.mapping_start.anchor;
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Check one event of the first pass; see tp_scan(). Returns 1 at the end
+ * of the stream, 0 to go on, or an error.
+ */
+static int tp_scan_event(struct tp *p, const yaml_event_t *ev, int *depth,
+			 int *anchors, int *docs)
+{
+	int line = (int)ev->start_mark.line + 1;
+	int col = (int)ev->start_mark.column + 1;
+
+	if (ev_anchor(ev) && ++*anchors > TP_ANCHORS_MAX)
+		return tp_err_at(p, line, col, "more than %d YAML anchors",
+				 TP_ANCHORS_MAX);
+	switch (ev->type) {
+	case YAML_STREAM_END_EVENT:
+		return 1;
+	case YAML_DOCUMENT_START_EVENT:
+		if (++*docs > 1)
+			return tp_err_at(p, line, col, "a second YAML "
+					 "document; a topology is one "
+					 "document");
+		return 0;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		if (++*depth > TP_DEPTH_MAX)
+			return tp_err_at(p, line, col, "nested deeper than %d "
+					 "levels", TP_DEPTH_MAX);
+		return 0;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		--*depth;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * First pass over the event stream, before libyaml builds a document.
+ * libyaml's scanner costs O(depth) per token and its loader O(anchors) per
+ * anchor or alias, so unbounded nesting or anchors are a CPU bomb (200000
+ * nested '[' take minutes). Stopping at TP_DEPTH_MAX levels and
+ * TP_ANCHORS_MAX anchors keeps every input linear. This pass also reports
+ * syntax errors and a second document.
+ */
+static int tp_scan(struct tp *p, const char *buf, size_t size)
+{
+	int depth = 0, anchors = 0, docs = 0, ret = 0;
 	yaml_parser_t yp;
-	yaml_document_t extra;
-	int ret = 0;
+	yaml_event_t ev;
 
 	if (!yaml_parser_initialize(&yp))
 		return tp_err_at(p, 1, 1, "out of memory"), -ENOMEM;
 	yaml_parser_set_input_string(&yp, (const unsigned char *)buf, size);
-	if (!yaml_parser_load(&yp, &p->doc)) {
-		ret = tp_yaml_error(p, &yp, buf, size);
-		goto out_parser;
+	while (!ret) {
+		if (!yaml_parser_parse(&yp, &ev)) {
+			ret = tp_yaml_error(p, &yp, buf, size);
+			break;
+		}
+		ret = tp_scan_event(p, &ev, &depth, &anchors, &docs);
+		yaml_event_delete(&ev);
 	}
-	if (!yaml_document_get_root_node(&p->doc))
-		goto out_parser;
-	if (!yaml_parser_load(&yp, &extra)) {
+	yaml_parser_delete(&yp);
+	return ret < 0 ? ret : 0;
+}
+
+/* Load the one document of @buf into p->doc (after tp_scan()). */
+static int tp_load(struct tp *p, const char *buf, size_t size)
+{
+	yaml_parser_t yp;
+	int ret;
+
+	ret = tp_scan(p, buf, size);
+	if (ret)
+		return ret;
+	if (!yaml_parser_initialize(&yp))
+		return tp_err_at(p, 1, 1, "out of memory"), -ENOMEM;
+	yaml_parser_set_input_string(&yp, (const unsigned char *)buf, size);
+	if (!yaml_parser_load(&yp, &p->doc))
 		ret = tp_yaml_error(p, &yp, buf, size);
-		goto out_doc;
-	}
-	if (yaml_document_get_root_node(&extra))
-		ret = tp_err_at(p, (int)extra.start_mark.line + 1,
-				(int)extra.start_mark.column + 1,
-				"a second YAML document; a topology is one "
-				"document");
-	yaml_document_delete(&extra);
-	if (!ret)
-		goto out_parser;
-out_doc:
-	yaml_document_delete(&p->doc);
-out_parser:
 	yaml_parser_delete(&yp);
 	return ret;
 }
@@ -1181,8 +1253,9 @@ int topo_load(const char *path, struct topo *t, char *err, size_t errsize)
 		ret = -ENOMEM;
 		goto err_close;
 	}
+	errno = 0;
 	n = fread(buf, 1, TOPO_FILE_MAX + 1, f);
-	ret = ferror(f) ? -EIO : 0;
+	ret = ferror(f) ? -(errno ? errno : EIO) : 0;
 	if (!ret && n > TOPO_FILE_MAX)
 		ret = -EFBIG;
 	if (!ret)

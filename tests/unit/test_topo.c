@@ -1,0 +1,472 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_topo.c - unit tests of the YAML topology loader (src/topo).
+ *
+ * Golden files drive most of it: every tests/golden/topo/NAME.yaml must load
+ * and topo_dump() to exactly NAME.ok; every tests/golden/topo/fail/NAME.yaml
+ * must be rejected with -EINVAL and a "FILE:LINE:COL: " message containing
+ * the text of its first line "# error: TEXT". Each golden file is its own
+ * cmocka test (ok_NAME, fail_NAME). The golden directory is found from the
+ * repo root (the working directory), $DCBOX_SRCDIR, or the test binary's
+ * location. DCBOX_GOLDEN_UPDATE=1 rewrites the .ok files (review the diff!).
+ * Hand-written cases cover what files cannot: missing files, buffers that
+ * are not NUL-terminated, short error buffers, size and nesting bombs, the
+ * lookups and topo_validate() on hand-built models.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "topo/topo.h"
+
+enum { ERR_SIZE = 512, MAX_GOLDEN = 256 };
+
+static const char golden_rel[] = "tests/golden/topo";
+
+static bool is_dir(const char *path)
+{
+	DIR *d = opendir(path);
+
+	if (d)
+		closedir(d);
+	return d != NULL;
+}
+
+/* The golden directory: ./tests/golden/topo, $DCBOX_SRCDIR/..., exe/../.. */
+static const char *golden_dir(void)
+{
+	static char dir[PATH_MAX + 32];
+	const char *src = getenv("DCBOX_SRCDIR");
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (src && *src) {
+		snprintf(dir, sizeof(dir), "%s/%s", src, golden_rel);
+		return dir;
+	}
+	if (is_dir(golden_rel))
+		return golden_rel;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		*strrchr(exe, '/') = '\0';
+		snprintf(dir, sizeof(dir), "%s/../../%s", exe, golden_rel);
+		if (is_dir(dir))
+			return dir;
+	}
+	return golden_rel;
+}
+
+static char *read_file(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long len;
+
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) || (len = ftell(f)) < 0 ||
+	    fseek(f, 0, SEEK_SET)) {
+		fclose(f);
+		return NULL;
+	}
+	buf = malloc((size_t)len + 1);
+	if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	if (buf) {
+		buf[len] = '\0';
+		*size = (size_t)len;
+	}
+	return buf;
+}
+
+static struct topo *topo_new(void)
+{
+	struct topo *t = malloc(sizeof(*t));
+
+	assert_non_null(t);
+	return t;
+}
+
+/* The dump of @t as a malloc'ed string. */
+static char *dump_str(const struct topo *t)
+{
+	char *out = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&out, &size);
+
+	assert_non_null(f);
+	topo_dump(t, f);
+	assert_int_equal(fclose(f), 0);
+	return out;
+}
+
+/* "FILE:LINE:COL: text" with FILE ending in @base. */
+static void assert_located(const char *err, const char *base)
+{
+	const char *p = strstr(err, base);
+	char *end;
+
+	if (!p) {
+		print_error("error '%s' does not name '%s'\n", err, base);
+		fail();
+	}
+	p += strlen(base);
+	if (*p++ != ':' || strtol(p, &end, 10) < 1 || *end != ':' ||
+	    strtol(end + 1, &end, 10) < 1 || strncmp(end, ": ", 2)) {
+		print_error("error '%s' is not FILE:LINE:COL: ...\n", err);
+		fail();
+	}
+}
+
+static void golden_ok(void **state)
+{
+	const char *path = *state;
+	char okpath[PATH_MAX], err[ERR_SIZE], *want, *got;
+	struct topo *t = topo_new();
+	size_t size;
+	FILE *f;
+	int ret;
+
+	ret = topo_load(path, t, err, sizeof(err));
+	if (ret)
+		print_error("%s\n", err);
+	assert_int_equal(ret, 0);
+	got = dump_str(t);
+	snprintf(okpath, sizeof(okpath), "%.*s.ok", (int)(strlen(path) - 5),
+		 path);
+	if (getenv("DCBOX_GOLDEN_UPDATE")) {
+		f = fopen(okpath, "w");
+		assert_non_null(f);
+		fputs(got, f);
+		assert_int_equal(fclose(f), 0);
+	}
+	want = read_file(okpath, &size);
+	if (!want)
+		print_error("cannot read %s\n", okpath);
+	assert_non_null(want);
+	if (strcmp(want, got))
+		print_error("dump of %s differs from %s:\n--- want\n%s--- got\n"
+			    "%s", path, okpath, want, got);
+	assert_string_equal(want, got);
+	free(want);
+	free(got);
+	free(t);
+}
+
+static void golden_fail(void **state)
+{
+	const char *path = *state, *base = strrchr(path, '/') + 1;
+	char err[ERR_SIZE], want[ERR_SIZE], *buf, *nl;
+	struct topo *t = topo_new();
+	size_t size;
+	int ret;
+
+	buf = read_file(path, &size);
+	assert_non_null(buf);
+	if (strncmp(buf, "# error: ", 9) || !(nl = strchr(buf, '\n'))) {
+		print_error("%s: first line must be '# error: TEXT'\n", path);
+		fail();
+	}
+	snprintf(want, sizeof(want), "%.*s", (int)(nl - buf - 9), buf + 9);
+	free(buf);
+	ret = topo_load(path, t, err, sizeof(err));
+	assert_int_equal(ret, -EINVAL);
+	if (!strstr(err, want))
+		print_error("%s:\n want: ...%s...\n  got: %s\n", path, want,
+			    err);
+	assert_non_null(strstr(err, want));
+	assert_located(err, base);
+	assert_null(strchr(err, '\n'));
+	free(t);
+}
+
+/* ok_two_tier_vlan from two-tier-vlan.yaml: run-unit.sh wants [a-z_0-9]. */
+static char *test_name(const char *prefix, const char *file)
+{
+	size_t len = strlen(file) - 5, i;
+	char *name = malloc(strlen(prefix) + len + 1);
+	char *p;
+
+	assert_non_null(name);
+	p = name + sprintf(name, "%s", prefix);
+	for (i = 0; i < len; i++)
+		*p++ = file[i] >= 'A' && file[i] <= 'Z' ? file[i] - 'A' + 'a'
+		       : strchr("abcdefghijklmnopqrstuvwxyz0123456789",
+				file[i]) ? file[i] : '_';
+	*p = '\0';
+	return name;
+}
+
+static int yaml_only(const struct dirent *d)
+{
+	size_t len = strlen(d->d_name);
+
+	return len > 5 && !strcmp(d->d_name + len - 5, ".yaml");
+}
+
+/* Append one test per golden file of @dir to @tests; returns the count. */
+static int add_golden(const char *dir, const char *prefix,
+		      CMUnitTestFunction fn, struct CMUnitTest *tests, int n)
+{
+	struct dirent **ents;
+	int i, nents;
+	char *path;
+
+	nents = scandir(dir, &ents, yaml_only, alphasort);
+	if (nents < 0) {
+		fprintf(stderr, "test_topo: cannot read %s: %s\n", dir,
+			strerror(errno));
+		return n;
+	}
+	for (i = 0; i < nents; i++) {
+		if (n < MAX_GOLDEN &&
+		    asprintf(&path, "%s/%s", dir, ents[i]->d_name) > 0) {
+			tests[n].name = test_name(prefix, ents[i]->d_name);
+			tests[n].test_func = fn;
+			tests[n].initial_state = path;
+			n++;
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	return n;
+}
+
+static void golden_dir_found(void **state)
+{
+	(void)state;
+	if (!is_dir(golden_dir()))
+		print_error("golden dir %s not found (run from the repo root "
+			    "or set DCBOX_SRCDIR)\n", golden_dir());
+	assert_true(is_dir(golden_dir()));
+}
+
+static void load_missing_file(void **state)
+{
+	struct topo *t = topo_new();
+	char err[ERR_SIZE];
+
+	(void)state;
+	assert_int_equal(topo_load("/nonexistent/dcbox/lab.yaml", t, err,
+				   sizeof(err)), -ENOENT);
+	assert_non_null(strstr(err, "/nonexistent/dcbox/lab.yaml"));
+	assert_non_null(strstr(err, strerror(ENOENT)));
+	assert_int_equal(topo_load("/", t, err, sizeof(err)), -EISDIR);
+	assert_non_null(strstr(err, strerror(EISDIR)));
+	free(t);
+}
+
+static const char example[] =
+	"name: lab\n"
+	"switches: { tor1: {}, tor2: {} }\n"
+	"links: [ { between: [tor1, tor2], trunk: [10, 20] } ]\n"
+	"hosts:\n"
+	"  a1: { switch: tor1, vlan: 10, ip: 10.10.0.1/24 }\n"
+	"  a2: { switch: tor2, vlan: 10, ip: 10.10.0.2/24 }\n"
+	"vms:\n"
+	"  vm1: { switch: tor2 }\n";
+
+static void lookups(void **state)
+{
+	struct topo *t = topo_new();
+	char err[ERR_SIZE], ifname[TOPO_IFNAME_MAX];
+
+	(void)state;
+	assert_int_equal(topo_parse_buf(example, strlen(example), "x.yaml", t,
+					err, sizeof(err)), 0);
+	assert_string_equal(t->file, "x.yaml");
+	assert_int_equal(topo_switch_find(t, "tor2"), 1);
+	assert_int_equal(topo_switch_find(t, "tor3"), -ENOENT);
+	assert_int_equal(topo_host_find(t, "a2"), 1);
+	assert_int_equal(topo_host_find(t, "vm1"), -ENOENT);
+	assert_int_equal(topo_vm_find(t, "vm1"), 0);
+	assert_string_equal(t->vms[0].tap, "lab-vm1");
+	assert_int_equal(t->vms[0].sw, 1);
+	assert_int_equal(t->vms[0].vlan, 0);
+	assert_int_equal(t->links[0].ntrunk, 2);
+	assert_int_equal(t->hosts[1].line, 6);
+	assert_int_equal(t->hosts[1].col, 3);
+	assert_int_equal(topo_host_ifname(t, &t->hosts[0], ifname), 0);
+	assert_string_equal(ifname, "lab-a1");
+	free(t);
+}
+
+/* Parse exactly @size bytes: no reading past them, no NUL needed. */
+static void unterminated_buffer(void **state)
+{
+	size_t size = strlen(example);
+	struct topo *t = topo_new();
+	char err[ERR_SIZE], *buf = malloc(size);
+
+	(void)state;
+	assert_non_null(buf);
+	memcpy(buf, example, size);
+	assert_int_equal(topo_parse_buf(buf, size, NULL, t, err, sizeof(err)),
+			 0);
+	assert_string_equal(t->file, "<input>");
+	/* cut inside a flow mapping: a syntax error, no read past the end */
+	assert_int_equal(topo_parse_buf(buf, strstr(example, "2/24") -
+				       example + 1, "cut", t, err,
+				       sizeof(err)), -EINVAL);
+	free(buf);
+	free(t);
+}
+
+static void short_error_buffer(void **state)
+{
+	static const char bad[] = "name: lab\nswiches: {}\n";
+	struct topo *t = topo_new();
+	char err[8];
+
+	(void)state;
+	memset(err, 'x', sizeof(err));
+	assert_int_equal(topo_parse_buf(bad, strlen(bad), "f.yaml", t, err,
+					sizeof(err)), -EINVAL);
+	assert_string_equal(err, "f.yaml:");
+	assert_int_equal(topo_parse_buf(bad, strlen(bad), "f.yaml", t, NULL,
+					0), -EINVAL);
+	assert_int_equal(topo_load("/nonexistent", t, err, 0), -ENOENT);
+	free(t);
+}
+
+static void too_large(void **state)
+{
+	struct topo *t = topo_new();
+	char err[ERR_SIZE];
+
+	(void)state;
+	assert_int_equal(topo_parse_buf("", (size_t)TOPO_FILE_MAX + 1, "big",
+					t, err, sizeof(err)), -EFBIG);
+	assert_non_null(strstr(err, "big:1:1: file too large"));
+	assert_int_equal(topo_parse_buf(NULL, 0, "nil", t, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "the file is empty"));
+	free(t);
+}
+
+/* Deep nesting and alias fan-out: must fail or pass quickly, not crash. */
+static void bombs(void **state)
+{
+	size_t depth = 200000, i;
+	struct topo *t = topo_new();
+	char err[ERR_SIZE], *buf = malloc(2 * depth + 32);
+	clock_t start = clock();
+	FILE *f;
+	char *ab = NULL;
+	size_t absize = 0;
+
+	(void)state;
+	assert_non_null(buf);
+	i = (size_t)sprintf(buf, "name: x\nhosts: ");
+	memset(buf + i, '[', depth);
+	memset(buf + i + depth, ']', depth);
+	assert_int_equal(topo_parse_buf(buf, i + 2 * depth, "deep", t, err,
+					sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "deep:2:23: nested deeper than 16 levels"));
+	free(buf);
+
+	/* 64 switches, 128 links each aliasing one 4094-VLAN trunk */
+	f = open_memstream(&ab, &absize);
+	assert_non_null(f);
+	fprintf(f, "name: x\nswitches: {");
+	for (i = 0; i < 64; i++)
+		fprintf(f, "%ss%zu: {}", i ? ", " : "", i);
+	fprintf(f, "}\nlinks:\n- {between: [s0, s1], trunk: &t [1-4094]}\n");
+	for (i = 1; i < 128; i++)
+		fprintf(f, "- {between: [s%zu, s%zu], trunk: *t}\n",
+			i % 63 + 1, (i + 1) % 63 + 1);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(topo_parse_buf(ab, absize, "alias", t, err,
+					sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "closes a loop in VLAN 1 "));
+	free(ab);
+	assert_true(clock() - start < 5 * CLOCKS_PER_SEC);
+	free(t);
+}
+
+/* Parsing into a used struct must not keep anything from before. */
+static void reuse(void **state)
+{
+	static const char small[] = "name: two\nswitches: { s: {} }\n";
+	struct topo *t = topo_new();
+	char err[ERR_SIZE], *got;
+
+	(void)state;
+	assert_int_equal(topo_parse_buf(example, strlen(example), "a", t, err,
+					sizeof(err)), 0);
+	assert_int_equal(topo_parse_buf(small, strlen(small), "b", t, err,
+					sizeof(err)), 0);
+	got = dump_str(t);
+	assert_string_equal(got, "topo two\nswitch s mac-aging 300 mac-limit "
+				 "0 mac-table 8192\n");
+	free(got);
+	free(t);
+}
+
+/* topo_validate() on models a caller built or edited by hand. */
+static void validate_hand_built(void **state)
+{
+	struct topo *t = topo_new();
+	char err[ERR_SIZE];
+
+	(void)state;
+	assert_int_equal(topo_parse_buf(example, strlen(example), "v", t, err,
+					sizeof(err)), 0);
+	assert_int_equal(topo_validate(t, err, sizeof(err)), 0);
+	t->hosts[0].sw = 7;
+	assert_int_equal(topo_validate(t, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "host 'a1': bad switch index"));
+	t->hosts[0].sw = 0;
+	t->links[0].trunk[1] = 5; /* trunk must stay sorted */
+	assert_int_equal(topo_validate(t, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "link 1: bad switch index or trunk"));
+	t->links[0].trunk[1] = 20;
+	strcpy(t->vms[0].tap, "lab-a2");
+	assert_int_equal(topo_validate(t, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "v:8:3: vm 'vm1': TAP name 'lab-a2'"));
+	free(t);
+}
+
+int main(void)
+{
+	static const struct CMUnitTest fixed[] = {
+		cmocka_unit_test(golden_dir_found),
+		cmocka_unit_test(load_missing_file),
+		cmocka_unit_test(lookups),
+		cmocka_unit_test(unterminated_buffer),
+		cmocka_unit_test(short_error_buffer),
+		cmocka_unit_test(too_large),
+		cmocka_unit_test(bombs),
+		cmocka_unit_test(reuse),
+		cmocka_unit_test(validate_hand_built),
+	};
+	struct CMUnitTest tests[MAX_GOLDEN + 16] = { 0 };
+	char fail_dir[PATH_MAX];
+	int n = 0, i, ret;
+
+	for (i = 0; i < (int)(sizeof(fixed) / sizeof(fixed[0])); i++)
+		tests[n++] = fixed[i];
+	snprintf(fail_dir, sizeof(fail_dir), "%s/fail", golden_dir());
+	n = add_golden(golden_dir(), "ok_", golden_ok, tests, n);
+	n = add_golden(fail_dir, "fail_", golden_fail, tests, n);
+	ret = _cmocka_run_group_tests("topo", tests, (size_t)n, NULL, NULL);
+	for (i = (int)(sizeof(fixed) / sizeof(fixed[0])); i < n; i++) {
+		free((void *)tests[i].name);
+		free(tests[i].initial_state);
+	}
+	return ret;
+}
