@@ -117,7 +117,7 @@ fi
 
 sysinfo() {
 	echo "date_utc: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-	echo "mode: $MODE"
+	echo "bench_mode=$MODE"
 	echo "kernel: $(uname -r)"
 	echo "cpus: $(nproc) ($(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo))"
 	echo "os: $(. /etc/os-release && echo "$PRETTY_NAME")"
@@ -125,7 +125,7 @@ sysinfo() {
 	command -v ovs-vswitchd >/dev/null && echo "ovs: $(ovs_version)"
 	dcbox_available && echo "dcbox: $DCBOX ($(dcbox_version))"
 	echo "git: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo none)"
-	echo "udpgen: $UDPGEN mode=$UDPGEN_MODE threads=$UDPGEN_THREADS"
+	echo "udpgen: $UDPGEN udpgen_mode=$UDPGEN_MODE udpgen_threads=$UDPGEN_THREADS"
 	echo "tcp_cc_used: $TCP_CC (host default: $(sysctl -n net.ipv4.tcp_congestion_control))"
 	echo "reps=$REPS max_reps=$MAX_REPS min_clean=$MIN_CLEAN clean_foreign_cpu_s=$CLEAN_FOREIGN_CPU_S"
 	echo "dur=$DUR idle=$IDLE settle=$SETTLE ping_count=$PING_COUNT ping_interval=$PING_INTERVAL udp_len=$UDP_LEN udp_iperf=$UDP_IPERF"
