@@ -17,8 +17,15 @@ hosts:
 Y
 }
 fa=$(mk tcla p1 1 p2); fb=$(mk tclb q1 2 q2)
+others=$(ls /run/dcbox/*.sock 2>/dev/null | wc -l)
 check "up tcla" up "$fa" tcla
-check "one topology: show ports without -t" dc show ports
+# Without -t the CLI addresses the only topology up: only checkable when
+# no other topology (a developer's own) is running.
+if [ "$others" = 0 ]; then
+	check "one topology: show ports without -t" dc show ports
+else
+	ok "one topology: show ports without -t # skip: $others other topologies up"
+fi
 check "up tclb" up "$fb" tclb
 check_not "two topologies: show without -t refused" dc show ports
 check "message names both" sh -c "grep -q tcla '$T_DIR/last.out' && grep -q tclb '$T_DIR/last.out'"
@@ -35,5 +42,9 @@ check "exec passes the exit status" sh -c "'$DCBOX' exec p1 -- sh -c 'exit 3'; [
 check "--help lists the commands" sh -c "'$DCBOX' --help | grep -q 'capture PORT'"
 check_not "unknown command" dc frobnicate
 check "down tcla" dc -t tcla down
-check "down tclb (the only one left, no -t)" dc down
+if [ "$others" = 0 ]; then
+	check "down tclb (the only one left, no -t)" dc down
+else
+	check "down tclb" dc -t tclb down
+fi
 t_done

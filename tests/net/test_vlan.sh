@@ -43,11 +43,11 @@ check "iperf3 a1 -> a2 across the trunk" dc exec a1 -- iperf3 -c 10.10.0.2 -t 2 
 /usr/bin/python3 -c 'import json,sys; print("    # iperf3 %.2f Gbit/s" % (json.load(open(sys.argv[1]))["end"]["sum_received"]["bits_per_second"]/1e9))' "$T_DIR/last.out" 2>/dev/null
 
 a1mac=$(dc exec a1 -- cat /sys/class/net/eth0/address)
-check "show mac: a1 learned on tor1 vlan 10 port a1" sh -c "'$DCBOX' show mac tor1 --json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if any(e[\"mac\"]==\"$a1mac\" and e[\"vlan\"]==10 and e[\"port\"]==\"a1\" for e in d[\"mac\"]) else 1)'"
-check "show mac: a1 learned on tor2 via the trunk" sh -c "'$DCBOX' show mac tor2 --json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if any(e[\"mac\"]==\"$a1mac\" and e[\"port\"]==\"tor2.tor1\" for e in d[\"mac\"]) else 1)'"
-check "show ports --json counts frames" sh -c "'$DCBOX' show ports --json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); p={x[\"name\"]:x for x in d[\"ports\"]}; sys.exit(0 if p[\"a1\"][\"rx_packets\"]>0 and p[\"tor1.tor2\"][\"mode\"]==\"trunk\" and p[\"tor1.tor2\"][\"vlans\"]==[10,20] and p[\"vm1\"][\"kind\"]==\"tap\" else 1)'"
-check "show topology" sh -c "'$DCBOX' show topology | grep -q 'link tor1 <-> tor2 trunk 10,20'"
-check "status --json" sh -c "'$DCBOX' status --json | grep -q '\"name\": \"lab\"'"
+check "show mac: a1 learned on tor1 vlan 10 port a1" sh -c "'$DCBOX' -t lab show mac tor1 --json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if any(e[\"mac\"]==\"$a1mac\" and e[\"vlan\"]==10 and e[\"port\"]==\"a1\" for e in d[\"mac\"]) else 1)'"
+check "show mac: a1 learned on tor2 via the trunk" sh -c "'$DCBOX' -t lab show mac tor2 --json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if any(e[\"mac\"]==\"$a1mac\" and e[\"port\"]==\"tor2.tor1\" for e in d[\"mac\"]) else 1)'"
+check "show ports --json counts frames" sh -c "'$DCBOX' -t lab show ports --json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); p={x[\"name\"]:x for x in d[\"ports\"]}; sys.exit(0 if p[\"a1\"][\"rx_packets\"]>0 and p[\"tor1.tor2\"][\"mode\"]==\"trunk\" and p[\"tor1.tor2\"][\"vlans\"]==[10,20] and p[\"vm1\"][\"kind\"]==\"tap\" else 1)'"
+check "show topology" sh -c "'$DCBOX' -t lab show topology | grep -q 'link tor1 <-> tor2 trunk 10,20'"
+check "status --json" sh -c "'$DCBOX' -t lab status --json | grep -q '\"name\": \"lab\"'"
 check "down" dc -t lab down
 after=$(machine_state "$names")
 if [ "$before" = "$after" ]; then ok "down leaves the machine as it was"; else fail "machine state differs after down"; diff <(echo "$before") <(echo "$after") | sed 's/^/    # /'; fi
