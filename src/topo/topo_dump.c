@@ -30,8 +30,8 @@ static void dump_trunk(const struct topo_link *l, FILE *f)
 	}
 	fputs(" trunk ", f);
 	for (i = 0; i < l->ntrunk; i = j) {
-		for (j = i + 1; j < l->ntrunk && l->trunk[j] == l->trunk[j - 1] + 1;
-		     j++)
+		for (j = i + 1;
+		     j < l->ntrunk && l->trunk[j] == l->trunk[j - 1] + 1; j++)
 			;
 		fprintf(f, "%s%u", i ? "," : "", l->trunk[i]);
 		if (j - i > 1)

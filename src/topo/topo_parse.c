@@ -36,10 +36,10 @@
 #include "topo/topo.h"
 
 enum {
-	TP_SHOW_SLOTS = 4,     /* tp_show() results alive in one message */
-	TP_SHOW_MAX = 40,      /* user text quoted in a message, in bytes */
+	TP_SHOW_SLOTS = 4, /* tp_show() results alive in one message */
+	TP_SHOW_MAX = 40, /* user text quoted in a message, in bytes */
 	TP_WHAT_MAX = 64,
-	TP_DEPTH_MAX = 16,     /* the schema itself needs 4 levels */
+	TP_DEPTH_MAX = 16, /* the schema itself needs 4 levels */
 	TP_ANCHORS_MAX = 256,
 };
 
@@ -50,37 +50,43 @@ struct tp {
 	const char *file;
 	char *err;
 	size_t errsize;
-	char what[TP_WHAT_MAX];    /* element being parsed: "host 'a1'" */
+	char what[TP_WHAT_MAX]; /* element being parsed: "host 'a1'" */
 	char show[TP_SHOW_SLOTS][TP_SHOW_MAX + 4];
 	unsigned int nshow;
 };
 
 /* Field tables: one NULL-terminated key list per kind of mapping. */
-enum { TOP_NAME, TOP_SWITCHES, TOP_LINKS, TOP_HOSTS, TOP_VMS, TOP_MIRRORS,
-       TOP_N };
-static const char *const top_keys[] = { "name", "switches", "links", "hosts",
-					"vms", "mirrors", NULL };
-static const char *const top_future[] = { "routers", "firewalls", "groups",
-					  "tunnels", NULL };
+enum {
+	TOP_NAME,
+	TOP_SWITCHES,
+	TOP_LINKS,
+	TOP_HOSTS,
+	TOP_VMS,
+	TOP_MIRRORS,
+	TOP_N
+};
+static const char *const top_keys[] = {"name", "switches", "links", "hosts",
+				       "vms",  "mirrors",  NULL};
+static const char *const top_future[] = {"routers", "firewalls", "groups",
+					 "tunnels", NULL};
 
 enum { SW_AGING, SW_LIMIT, SW_TABLE, SW_N };
-static const char *const sw_keys[] = { "mac-aging", "mac-limit", "mac-table",
-				       NULL };
+static const char *const sw_keys[] = {"mac-aging", "mac-limit", "mac-table",
+				      NULL};
 
-enum { HOST_SWITCH, HOST_VLAN, HOST_IP, HOST_GW, HOST_MAC, HOST_LIMIT,
-       HOST_N };
-static const char *const host_keys[] = { "switch", "vlan", "ip", "gw", "mac",
-					 "mac-limit", NULL };
+enum { HOST_SWITCH, HOST_VLAN, HOST_IP, HOST_GW, HOST_MAC, HOST_LIMIT, HOST_N };
+static const char *const host_keys[] = {"switch", "vlan",      "ip", "gw",
+					"mac",	  "mac-limit", NULL};
 
 enum { VM_SWITCH, VM_VLAN, VM_TAP, VM_LIMIT, VM_N };
-static const char *const vm_keys[] = { "switch", "vlan", "tap", "mac-limit",
-				       NULL };
+static const char *const vm_keys[] = {"switch", "vlan", "tap", "mac-limit",
+				      NULL};
 
 enum { LINK_BETWEEN, LINK_TRUNK, LINK_N };
-static const char *const link_keys[] = { "between", "trunk", NULL };
+static const char *const link_keys[] = {"between", "trunk", NULL};
 
 enum { MIR_PORT, MIR_TO, MIR_DIR, MIR_N };
-static const char *const mirror_keys[] = { "port", "to", "direction", NULL };
+static const char *const mirror_keys[] = {"port", "to", "direction", NULL};
 
 enum { TP_FIELDS_MAX = TOP_N }; /* the largest of the *_N above */
 
@@ -128,10 +134,12 @@ static const char *tp_show(struct tp *p, const char *s)
 	size_t i;
 
 	for (i = 0; s[i] && i < TP_SHOW_MAX; i++)
-		out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?'
-								      : s[i];
-	if (s[i])
-		memcpy(out + i++, "...", 3), i += 2;
+		out[i] =
+			(unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+	if (s[i]) {
+		memcpy(out + i, "...", 3);
+		i += 3;
+	}
 	out[i] = '\0';
 	return out;
 }
@@ -197,8 +205,8 @@ static bool parse_u32(const char *s, uint32_t *v)
 	return true;
 }
 
-static int tp_uint(struct tp *p, yaml_node_t *n, const char *key,
-		   uint32_t min, uint32_t max, uint32_t *v)
+static int tp_uint(struct tp *p, yaml_node_t *n, const char *key, uint32_t min,
+		   uint32_t max, uint32_t *v)
 {
 	char what[TP_WHAT_MAX + 16];
 	const char *s;
@@ -214,9 +222,9 @@ static int tp_uint(struct tp *p, yaml_node_t *n, const char *key,
 	return 0;
 }
 
-/* Copy @s (n bytes long) to @out unless the name's syntax is wrong. */
-static int tp_name(struct tp *p, yaml_node_t *n, const char *kind,
-		   size_t max, char *out)
+/* Copy the name in @n to @out (@max chars at most) if its syntax is right. */
+static int tp_name(struct tp *p, yaml_node_t *n, const char *kind, size_t max,
+		   char *out)
 {
 	const char *s;
 	size_t i, len;
@@ -237,7 +245,8 @@ static int tp_name(struct tp *p, yaml_node_t *n, const char *kind,
 			      "'-', not starting with '-')",
 			      kind, tp_show(p, s));
 	if (len > max)
-		return tp_err(p, n, "%s name '%s' is longer than %zu characters",
+		return tp_err(p, n,
+			      "%s name '%s' is longer than %zu characters",
 			      kind, tp_show(p, s), max);
 	memcpy(out, s, len + 1);
 	return 0;
@@ -301,7 +310,7 @@ static int tp_field(struct tp *p, yaml_node_pair_t *pair,
 static int tp_fields(struct tp *p, yaml_node_t *map, const char *const keys[],
 		     const char *where, yaml_node_t *vals[])
 {
-	yaml_node_t *knodes[TP_FIELDS_MAX] = { 0 };
+	yaml_node_t *knodes[TP_FIELDS_MAX] = {0};
 	yaml_node_pair_t *pair;
 	int i, ret;
 
@@ -310,8 +319,8 @@ static int tp_fields(struct tp *p, yaml_node_t *map, const char *const keys[],
 	if (is_null(map))
 		return 0;
 	if (map->type != YAML_MAPPING_NODE)
-		return tp_err(p, map, "%s: expected a mapping, found %s", p->what,
-			      node_kind(map));
+		return tp_err(p, map, "%s: expected a mapping, found %s",
+			      p->what, node_kind(map));
 	for (pair = map->data.mapping.pairs.start;
 	     pair < map->data.mapping.pairs.top; pair++) {
 		ret = tp_field(p, pair, keys, where, knodes, vals);
@@ -336,8 +345,10 @@ static int tp_section_map(struct tp *p, yaml_node_t *n, const char *key,
 	if (is_null(n))
 		return 0;
 	if (n->type != YAML_MAPPING_NODE)
-		return tp_err(p, n, "'%s': expected a mapping of NAME: {...}, "
-			      "found %s", key, node_kind(n));
+		return tp_err(p, n,
+			      "'%s': expected a mapping of NAME: {...}, "
+			      "found %s",
+			      key, node_kind(n));
 	if (n->data.mapping.pairs.top - n->data.mapping.pairs.start > max)
 		return tp_err(p, n, "'%s': too many entries (limit %d)", key,
 			      max);
@@ -396,7 +407,8 @@ static int tp_elem_name(struct tp *p, yaml_node_t *k, const char *kind,
 	if (oline < *line || (oline == *line && ocol < *col))
 		return tp_err_at(p, *line, *col,
 				 "duplicate name '%s' (first defined at line "
-				 "%d)", out, oline);
+				 "%d)",
+				 out, oline);
 	return tp_err_at(p, oline, ocol,
 			 "duplicate name '%s' (first defined at line %d)", out,
 			 *line);
@@ -476,8 +488,7 @@ static const char *parse_ip4(const char *s, struct in_addr *a)
 		if (i && *s++ != '.')
 			return NULL;
 		octet = 0;
-		for (digits = 0; *s >= '0' && *s <= '9' && digits < 4;
-		     digits++)
+		for (digits = 0; *s >= '0' && *s <= '9' && digits < 4; digits++)
 			octet = octet * 10 + (uint32_t)(*s++ - '0');
 		if (!digits || digits > 3 || octet > 255 ||
 		    (digits > 1 && s[-digits] == '0'))
@@ -512,14 +523,17 @@ static int tp_host_ip(struct tp *p, yaml_node_t *n, struct topo_ip *ip)
 	if (ret)
 		return ret;
 	if (!strcmp(s, "dhcp"))
-		return tp_err(p, n, "%s: 'ip: dhcp' is not supported yet "
-			      "(give A.B.C.D/LEN)", p->what);
+		return tp_err(p, n,
+			      "%s: 'ip: dhcp' is not supported yet "
+			      "(give A.B.C.D/LEN)",
+			      p->what);
 	end = parse_ip4(s, &ip->addr);
 	if (!end || *end != '/' || !parse_u32(end + 1, &prefix) || !prefix ||
 	    prefix > 32)
-		return tp_err(p, n, "%s: bad address '%s' (expected "
-			      "A.B.C.D/LEN, LEN 1..32)", p->what,
-			      tp_show(p, s));
+		return tp_err(p, n,
+			      "%s: bad address '%s' (expected "
+			      "A.B.C.D/LEN, LEN 1..32)",
+			      p->what, tp_show(p, s));
 	ip->prefix = (uint8_t)prefix;
 	a = ntohl(ip->addr.s_addr);
 	mask = prefix_mask(prefix);
@@ -527,11 +541,15 @@ static int tp_host_ip(struct tp *p, yaml_node_t *n, struct topo_ip *ip)
 		return tp_err(p, n, "%s: '%s' is not a unicast host address",
 			      p->what, s);
 	if (prefix <= 30 && !(a & ~mask))
-		return tp_err(p, n, "%s: '%s' is the network address of its "
-			      "subnet", p->what, s);
+		return tp_err(p, n,
+			      "%s: '%s' is the network address of its "
+			      "subnet",
+			      p->what, s);
 	if (prefix <= 30 && (a & ~mask) == ~mask)
-		return tp_err(p, n, "%s: '%s' is the broadcast address of its "
-			      "subnet", p->what, s);
+		return tp_err(p, n,
+			      "%s: '%s' is the broadcast address of its "
+			      "subnet",
+			      p->what, s);
 	return 0;
 }
 
@@ -556,14 +574,18 @@ static int tp_host_gw(struct tp *p, yaml_node_t *n, struct topo_host *h)
 	ip = ntohl(h->ip.addr.s_addr);
 	mask = prefix_mask(h->ip.prefix);
 	if ((gw & mask) != (ip & mask))
-		return tp_err(p, n, "%s: gw %s is not inside the subnet of ip "
-			      "/%u", p->what, s, h->ip.prefix);
+		return tp_err(p, n,
+			      "%s: gw %s is not inside the subnet of ip "
+			      "/%u",
+			      p->what, s, h->ip.prefix);
 	if (gw == ip)
 		return tp_err(p, n, "%s: gw %s is the host's own address",
 			      p->what, s);
 	if (h->ip.prefix <= 30 && (!(gw & ~mask) || (gw & ~mask) == ~mask))
-		return tp_err(p, n, "%s: gw %s is the network or broadcast "
-			      "address of the subnet", p->what, s);
+		return tp_err(p, n,
+			      "%s: gw %s is the network or broadcast "
+			      "address of the subnet",
+			      p->what, s);
 	h->has_gw = true;
 	return 0;
 }
@@ -605,11 +627,15 @@ static int tp_host_mac(struct tp *p, yaml_node_t *n, struct topo_host *h)
 	if (ret)
 		return ret;
 	if (!parse_mac(s, h->mac))
-		return tp_err(p, n, "%s: bad MAC address '%s' (expected "
-			      "aa:bb:cc:dd:ee:ff)", p->what, tp_show(p, s));
+		return tp_err(p, n,
+			      "%s: bad MAC address '%s' (expected "
+			      "aa:bb:cc:dd:ee:ff)",
+			      p->what, tp_show(p, s));
 	if (h->mac[0] & 1)
-		return tp_err(p, n, "%s: MAC %s is a multicast address (the "
-			      "first octet must be even)", p->what, s);
+		return tp_err(p, n,
+			      "%s: MAC %s is a multicast address (the "
+			      "first octet must be even)",
+			      p->what, s);
 	if (!memcmp(h->mac, zero, 6))
 		return tp_err(p, n, "%s: MAC %s is all zeros", p->what, s);
 	h->has_mac = true;
@@ -624,9 +650,10 @@ static int tp_host_name_len(struct tp *p, yaml_node_t *k,
 
 	if (!topo_host_ifname(p->t, h, ifname))
 		return 0;
-	return tp_err(p, k, "host name '%s' is too long: its veth '%s-%s' "
-		      "must fit in %d characters", h->name, p->t->name, h->name,
-		      TOPO_IFNAME_MAX - 1);
+	return tp_err(p, k,
+		      "host name '%s' is too long: its veth '%s-%s' "
+		      "must fit in %d characters",
+		      h->name, p->t->name, h->name, TOPO_IFNAME_MAX - 1);
 }
 
 static int tp_host_fields(struct tp *p, yaml_node_t *v[], struct topo_host *h)
@@ -699,7 +726,8 @@ static int tp_vm_tap(struct tp *p, yaml_node_t *n, yaml_node_t *k,
 		snprintf(tap, sizeof(tap), "%s-%s", p->t->name, vm->name);
 		if (strlen(tap) < sizeof(vm->tap))
 			return strcpy(vm->tap, tap), 0;
-		return tp_err(p, k, "vm name '%s' is too long: its TAP '%s' "
+		return tp_err(p, k,
+			      "vm name '%s' is too long: its TAP '%s' "
 			      "must fit in %d characters (or set 'tap')",
 			      vm->name, tap, TOPO_IFNAME_MAX - 1);
 	}
@@ -708,9 +736,10 @@ static int tp_vm_tap(struct tp *p, yaml_node_t *n, yaml_node_t *k,
 	if (ret)
 		return ret;
 	if (!is_ifname(s))
-		return tp_err(p, n, "%s: bad TAP name '%s' (1..%d of letters, "
-			      "digits, '_', '.', '-')", p->what, tp_show(p, s),
-			      TOPO_IFNAME_MAX - 1);
+		return tp_err(p, n,
+			      "%s: bad TAP name '%s' (1..%d of letters, "
+			      "digits, '_', '.', '-')",
+			      p->what, tp_show(p, s), TOPO_IFNAME_MAX - 1);
 	strcpy(vm->tap, s);
 	return 0;
 }
@@ -773,8 +802,10 @@ static int tp_between(struct tp *p, yaml_node_t *n, struct topo_link *l)
 
 	if (n->type != YAML_SEQUENCE_NODE ||
 	    n->data.sequence.items.top - n->data.sequence.items.start != 2)
-		return tp_err(p, n, "%s: 'between' expected a list of two "
-			      "switches, [A, B]", p->what);
+		return tp_err(p, n,
+			      "%s: 'between' expected a list of two "
+			      "switches, [A, B]",
+			      p->what);
 	for (i = 0; i < 2; i++) {
 		item = tp_node(p, n->data.sequence.items.start[i]);
 		ret = tp_switch_ref(p, item, &l->sw[i]);
@@ -805,10 +836,12 @@ static int tp_trunk_item(struct tp *p, yaml_node_t *n, uint64_t bits[])
 		buf[dash - s] = '\0';
 	}
 	if (dash ? (size_t)(dash - s) >= sizeof(buf) || !parse_u32(buf, &lo) ||
-			   !parse_u32(dash + 1, &hi)
+			    !parse_u32(dash + 1, &hi)
 		 : !parse_u32(s, &lo))
-		return tp_err(p, n, "%s: bad VLAN '%s' (expected N or A-B, "
-			      "1..%d)", p->what, tp_show(p, s), TOPO_VLAN_MAX);
+		return tp_err(p, n,
+			      "%s: bad VLAN '%s' (expected N or A-B, "
+			      "1..%d)",
+			      p->what, tp_show(p, s), TOPO_VLAN_MAX);
 	if (!dash)
 		hi = lo;
 	if (!lo || lo > TOPO_VLAN_MAX || !hi || hi > TOPO_VLAN_MAX)
@@ -819,8 +852,10 @@ static int tp_trunk_item(struct tp *p, yaml_node_t *n, uint64_t bits[])
 			      tp_show(p, s));
 	for (v = lo; v <= hi; v++) {
 		if (bits[v / 64] & 1ull << (v % 64))
-			return tp_err(p, n, "%s: VLAN %u appears twice in "
-				      "trunk", p->what, v);
+			return tp_err(p, n,
+				      "%s: VLAN %u appears twice in "
+				      "trunk",
+				      p->what, v);
 		bits[v / 64] |= 1ull << (v % 64);
 	}
 	return 0;
@@ -828,17 +863,21 @@ static int tp_trunk_item(struct tp *p, yaml_node_t *n, uint64_t bits[])
 
 static int tp_trunk(struct tp *p, yaml_node_t *n, struct topo_link *l)
 {
-	uint64_t bits[(TOPO_VLAN_MAX + 64) / 64] = { 0 };
+	uint64_t bits[(TOPO_VLAN_MAX + 64) / 64] = {0};
 	yaml_node_item_t *it;
 	unsigned int v;
 	int ret;
 
 	if (n->type != YAML_SEQUENCE_NODE)
-		return tp_err(p, n, "%s: 'trunk' expected a list of VLANs, "
-			      "found %s", p->what, node_kind(n));
+		return tp_err(p, n,
+			      "%s: 'trunk' expected a list of VLANs, "
+			      "found %s",
+			      p->what, node_kind(n));
 	if (n->data.sequence.items.top == n->data.sequence.items.start)
-		return tp_err(p, n, "%s: 'trunk' is empty (leave it out for an "
-			      "untagged link)", p->what);
+		return tp_err(p, n,
+			      "%s: 'trunk' is empty (leave it out for an "
+			      "untagged link)",
+			      p->what);
 	if (n->data.sequence.items.top - n->data.sequence.items.start >
 	    TOPO_VLAN_MAX)
 		return tp_err(p, n, "%s: 'trunk' has more than %d items",
@@ -883,8 +922,7 @@ static int tp_link(struct tp *p, yaml_node_t *n)
 }
 
 /* A mirror endpoint: the name of a host or VM. */
-static int tp_port_ref(struct tp *p, yaml_node_t *n, const char *key,
-		       char *out)
+static int tp_port_ref(struct tp *p, yaml_node_t *n, const char *key, char *out)
 {
 	char what[TP_WHAT_MAX + 16];
 	const char *s;
@@ -920,8 +958,10 @@ static int tp_mirror_dir(struct tp *p, yaml_node_t *n,
 	else if (!strcmp(s, "out"))
 		*dir = TOPO_MIRROR_OUT;
 	else if (strcmp(s, "both"))
-		return tp_err(p, n, "%s: bad direction '%s' (expected: in, "
-			      "out, both)", p->what, tp_show(p, s));
+		return tp_err(p, n,
+			      "%s: bad direction '%s' (expected: in, "
+			      "out, both)",
+			      p->what, tp_show(p, s));
 	return 0;
 }
 
@@ -988,10 +1028,11 @@ static int tp_topo_name(struct tp *p, yaml_node_t *root, yaml_node_t *n)
 		return ret;
 	if (!*s || *s < 'a' || *s > 'z' || strlen(s) > TOPO_TOPO_NAME_MAX ||
 	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen(s))
-		return tp_err(p, n, "bad topology name '%s' (1..%d of a-z, "
+		return tp_err(p, n,
+			      "bad topology name '%s' (1..%d of a-z, "
 			      "0-9, '_', '-', starting with a letter; it "
-			      "prefixes interface names)", tp_show(p, s),
-			      TOPO_TOPO_NAME_MAX);
+			      "prefixes interface names)",
+			      tp_show(p, s), TOPO_TOPO_NAME_MAX);
 	strcpy(p->t->name, s);
 	return 0;
 }
@@ -999,8 +1040,10 @@ static int tp_topo_name(struct tp *p, yaml_node_t *root, yaml_node_t *n)
 static int tp_sections(struct tp *p, yaml_node_t *v[])
 {
 	static const int max[TOP_N] = {
-		[TOP_SWITCHES] = TOPO_MAX_SWITCHES, [TOP_HOSTS] = TOPO_MAX_HOSTS,
-		[TOP_VMS] = TOPO_MAX_VMS,           [TOP_LINKS] = TOPO_MAX_LINKS,
+		[TOP_SWITCHES] = TOPO_MAX_SWITCHES,
+		[TOP_HOSTS] = TOPO_MAX_HOSTS,
+		[TOP_VMS] = TOPO_MAX_VMS,
+		[TOP_LINKS] = TOPO_MAX_LINKS,
 		[TOP_MIRRORS] = TOPO_MAX_MIRRORS,
 	};
 	int i, ret;
@@ -1034,11 +1077,13 @@ static int tp_root(struct tp *p)
 	int ret;
 
 	if (!root)
-		return tp_err_at(p, 1, 1, "the file is empty (expected a "
+		return tp_err_at(p, 1, 1,
+				 "the file is empty (expected a "
 				 "mapping with 'name', 'switches', ...)");
 	strcpy(p->what, "top level");
 	if (root->type != YAML_MAPPING_NODE)
-		return tp_err(p, root, "top level: expected a mapping, found %s",
+		return tp_err(p, root,
+			      "top level: expected a mapping, found %s",
 			      node_kind(root));
 	ret = tp_fields(p, root, top_keys, "at the top level", v);
 	if (!ret)
@@ -1118,15 +1163,18 @@ static int tp_scan_event(struct tp *p, const yaml_event_t *ev, int *depth,
 		return 1;
 	case YAML_DOCUMENT_START_EVENT:
 		if (++*docs > 1)
-			return tp_err_at(p, line, col, "a second YAML "
+			return tp_err_at(p, line, col,
+					 "a second YAML "
 					 "document; a topology is one "
 					 "document");
 		return 0;
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT:
 		if (++*depth > TP_DEPTH_MAX)
-			return tp_err_at(p, line, col, "nested deeper than %d "
-					 "levels", TP_DEPTH_MAX);
+			return tp_err_at(p, line, col,
+					 "nested deeper than %d "
+					 "levels",
+					 TP_DEPTH_MAX);
 		return 0;
 	case YAML_SEQUENCE_END_EVENT:
 	case YAML_MAPPING_END_EVENT:
@@ -1202,8 +1250,10 @@ static int tp_load(struct tp *p, const char *buf, size_t size)
 int topo_parse_buf(const char *buf, size_t size, const char *file,
 		   struct topo *t, char *err, size_t errsize)
 {
-	struct tp p = { .t = t, .file = file ? file : "<input>", .err = err,
-			.errsize = errsize };
+	struct tp p = {.t = t,
+		       .file = file ? file : "<input>",
+		       .err = err,
+		       .errsize = errsize};
 	int ret;
 
 	if (err && errsize)

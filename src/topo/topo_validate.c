@@ -104,7 +104,7 @@ static bool bit_test(const uint64_t *bits, unsigned int v)
 
 static int check_loops(const struct topo *t, char *err, size_t errsize)
 {
-	uint64_t used[(TOPO_VLAN_MAX + 64) / 64] = { 0 };
+	uint64_t used[(TOPO_VLAN_MAX + 64) / 64] = {0};
 	const struct topo_link *l;
 	struct uf u;
 	unsigned int i, j, v;
@@ -164,7 +164,8 @@ static int check_addresses(const struct topo *t, char *err, size_t errsize)
 		b = &t->hosts[j];
 		for (i = 0; i < j && b->has_ip; i++) {
 			a = &t->hosts[i];
-			if (!a->has_ip || a->ip.addr.s_addr != b->ip.addr.s_addr ||
+			if (!a->has_ip ||
+			    a->ip.addr.s_addr != b->ip.addr.s_addr ||
 			    host_vlan(a) != host_vlan(b) || dom[i] != dom[j])
 				continue;
 			inet_ntop(AF_INET, &b->ip.addr, ip, sizeof(ip));
@@ -191,8 +192,8 @@ static int check_macs(const struct topo *t, char *err, size_t errsize)
 				continue;
 			return tv_err(t, b->line, b->col, err, errsize,
 				      "host '%s': MAC address is already used "
-				      "by host '%s' (line %d)", b->name,
-				      a->name, a->line);
+				      "by host '%s' (line %d)",
+				      b->name, a->name, a->line);
 		}
 	}
 	return 0;
@@ -213,8 +214,9 @@ static int check_ifname(const struct topo *t, int j, const char *ifname,
 		vm = &t->vms[j - nh];
 		return tv_err(t, vm->line, vm->col, err, errsize,
 			      "vm '%s': TAP name '%s' is already used by host "
-			      "'%s' (line %d)", vm->name, ifname,
-			      t->hosts[i].name, t->hosts[i].line);
+			      "'%s' (line %d)",
+			      vm->name, ifname, t->hosts[i].name,
+			      t->hosts[i].line);
 	}
 	for (i = nh; i < j; i++) {
 		if (strcmp(t->vms[i - nh].tap, ifname))
@@ -222,8 +224,9 @@ static int check_ifname(const struct topo *t, int j, const char *ifname,
 		vm = &t->vms[j - nh];
 		return tv_err(t, vm->line, vm->col, err, errsize,
 			      "vm '%s': TAP name '%s' is already used by vm "
-			      "'%s' (line %d)", vm->name, ifname,
-			      t->vms[i - nh].name, t->vms[i - nh].line);
+			      "'%s' (line %d)",
+			      vm->name, ifname, t->vms[i - nh].name,
+			      t->vms[i - nh].line);
 	}
 	return 0;
 }
@@ -268,8 +271,10 @@ static int check_bounds(const struct topo *t, char *err, size_t errsize)
 	for (i = 0; i < t->nlinks; i++)
 		if (!sane_link(t, &t->links[i]))
 			return tv_err(t, t->links[i].line, t->links[i].col, err,
-				      errsize, "link %d: bad switch index or "
-				      "trunk list", i + 1);
+				      errsize,
+				      "link %d: bad switch index or "
+				      "trunk list",
+				      i + 1);
 	for (i = 0; i < t->nhosts; i++)
 		if (t->hosts[i].sw >= t->nswitches)
 			return tv_err(t, t->hosts[i].line, t->hosts[i].col, err,

@@ -160,7 +160,8 @@ static void golden_ok(void **state)
 	assert_non_null(want);
 	if (strcmp(want, got))
 		print_error("dump of %s differs from %s:\n--- want\n%s--- got\n"
-			    "%s", path, okpath, want, got);
+			    "%s",
+			    path, okpath, want, got);
 	assert_string_equal(want, got);
 	free(want);
 	free(got);
@@ -205,8 +206,9 @@ static char *test_name(const char *prefix, const char *file)
 	p = name + sprintf(name, "%s", prefix);
 	for (i = 0; i < len; i++)
 		*p++ = file[i] >= 'A' && file[i] <= 'Z' ? file[i] - 'A' + 'a'
-		       : strchr("abcdefghijklmnopqrstuvwxyz0123456789",
-				file[i]) ? file[i] : '_';
+		       : strchr("abcdefghijklmnopqrstuvwxyz0123456789", file[i])
+			       ? file[i]
+			       : '_';
 	*p = '\0';
 	return name;
 }
@@ -251,7 +253,8 @@ static void golden_dir_found(void **state)
 	(void)state;
 	if (!is_dir(golden_dir()))
 		print_error("golden dir %s not found (run from the repo root "
-			    "or set DCBOX_SRCDIR)\n", golden_dir());
+			    "or set DCBOX_SRCDIR)\n",
+			    golden_dir());
 	assert_true(is_dir(golden_dir()));
 }
 
@@ -261,8 +264,9 @@ static void load_missing_file(void **state)
 	char err[ERR_SIZE];
 
 	(void)state;
-	assert_int_equal(topo_load("/nonexistent/dcbox/lab.yaml", t, err,
-				   sizeof(err)), -ENOENT);
+	assert_int_equal(
+		topo_load("/nonexistent/dcbox/lab.yaml", t, err, sizeof(err)),
+		-ENOENT);
 	assert_non_null(strstr(err, "/nonexistent/dcbox/lab.yaml"));
 	assert_non_null(strstr(err, strerror(ENOENT)));
 	assert_int_equal(topo_load("/", t, err, sizeof(err)), -EISDIR);
@@ -287,7 +291,8 @@ static void lookups(void **state)
 
 	(void)state;
 	assert_int_equal(topo_parse_buf(example, strlen(example), "x.yaml", t,
-					err, sizeof(err)), 0);
+					err, sizeof(err)),
+			 0);
 	assert_string_equal(t->file, "x.yaml");
 	assert_int_equal(topo_switch_find(t, "tor2"), 1);
 	assert_int_equal(topo_switch_find(t, "tor3"), -ENOENT);
@@ -319,9 +324,10 @@ static void unterminated_buffer(void **state)
 			 0);
 	assert_string_equal(t->file, "<input>");
 	/* cut inside a flow mapping: a syntax error, no read past the end */
-	assert_int_equal(topo_parse_buf(buf, strstr(example, "2/24") -
-				       example + 1, "cut", t, err,
-				       sizeof(err)), -EINVAL);
+	assert_int_equal(topo_parse_buf(buf,
+					strstr(example, "2/24") - example + 1,
+					"cut", t, err, sizeof(err)),
+			 -EINVAL);
 	free(buf);
 	free(t);
 }
@@ -334,11 +340,12 @@ static void short_error_buffer(void **state)
 
 	(void)state;
 	memset(err, 'x', sizeof(err));
-	assert_int_equal(topo_parse_buf(bad, strlen(bad), "f.yaml", t, err,
-					sizeof(err)), -EINVAL);
+	assert_int_equal(
+		topo_parse_buf(bad, strlen(bad), "f.yaml", t, err, sizeof(err)),
+		-EINVAL);
 	assert_string_equal(err, "f.yaml:");
-	assert_int_equal(topo_parse_buf(bad, strlen(bad), "f.yaml", t, NULL,
-					0), -EINVAL);
+	assert_int_equal(topo_parse_buf(bad, strlen(bad), "f.yaml", t, NULL, 0),
+			 -EINVAL);
 	assert_int_equal(topo_load("/nonexistent", t, err, 0), -ENOENT);
 	free(t);
 }
@@ -349,8 +356,9 @@ static void too_large(void **state)
 	char err[ERR_SIZE];
 
 	(void)state;
-	assert_int_equal(topo_parse_buf("", (size_t)TOPO_FILE_MAX + 1, "big",
-					t, err, sizeof(err)), -EFBIG);
+	assert_int_equal(topo_parse_buf("", (size_t)TOPO_FILE_MAX + 1, "big", t,
+					err, sizeof(err)),
+			 -EFBIG);
 	assert_non_null(strstr(err, "big:1:1: file too large"));
 	assert_int_equal(topo_parse_buf(NULL, 0, "nil", t, err, sizeof(err)),
 			 -EINVAL);
@@ -374,8 +382,9 @@ static void bombs(void **state)
 	i = (size_t)sprintf(buf, "name: x\nhosts: ");
 	memset(buf + i, '[', depth);
 	memset(buf + i + depth, ']', depth);
-	assert_int_equal(topo_parse_buf(buf, i + 2 * depth, "deep", t, err,
-					sizeof(err)), -EINVAL);
+	assert_int_equal(
+		topo_parse_buf(buf, i + 2 * depth, "deep", t, err, sizeof(err)),
+		-EINVAL);
 	assert_non_null(strstr(err, "deep:2:23: nested deeper than 16 levels"));
 	free(buf);
 
@@ -387,11 +396,12 @@ static void bombs(void **state)
 		fprintf(f, "%ss%zu: {}", i ? ", " : "", i);
 	fprintf(f, "}\nlinks:\n- {between: [s0, s1], trunk: &t [1-4094]}\n");
 	for (i = 1; i < 128; i++)
-		fprintf(f, "- {between: [s%zu, s%zu], trunk: *t}\n",
-			i % 63 + 1, (i + 1) % 63 + 1);
+		fprintf(f, "- {between: [s%zu, s%zu], trunk: *t}\n", i % 63 + 1,
+			(i + 1) % 63 + 1);
 	assert_int_equal(fclose(f), 0);
-	assert_int_equal(topo_parse_buf(ab, absize, "alias", t, err,
-					sizeof(err)), -EINVAL);
+	assert_int_equal(
+		topo_parse_buf(ab, absize, "alias", t, err, sizeof(err)),
+		-EINVAL);
 	assert_non_null(strstr(err, "closes a loop in VLAN 1 "));
 	free(ab);
 	assert_true(clock() - start < 5 * CLOCKS_PER_SEC);
@@ -407,9 +417,11 @@ static void reuse(void **state)
 
 	(void)state;
 	assert_int_equal(topo_parse_buf(example, strlen(example), "a", t, err,
-					sizeof(err)), 0);
-	assert_int_equal(topo_parse_buf(small, strlen(small), "b", t, err,
-					sizeof(err)), 0);
+					sizeof(err)),
+			 0);
+	assert_int_equal(
+		topo_parse_buf(small, strlen(small), "b", t, err, sizeof(err)),
+		0);
 	got = dump_str(t);
 	assert_string_equal(got, "topo two\nswitch s mac-aging 300 mac-limit "
 				 "0 mac-table 8192\n");
@@ -425,7 +437,8 @@ static void validate_hand_built(void **state)
 
 	(void)state;
 	assert_int_equal(topo_parse_buf(example, strlen(example), "v", t, err,
-					sizeof(err)), 0);
+					sizeof(err)),
+			 0);
 	assert_int_equal(topo_validate(t, err, sizeof(err)), 0);
 	t->hosts[0].sw = 7;
 	assert_int_equal(topo_validate(t, err, sizeof(err)), -EINVAL);
@@ -454,7 +467,7 @@ int main(void)
 		cmocka_unit_test(reuse),
 		cmocka_unit_test(validate_hand_built),
 	};
-	struct CMUnitTest tests[MAX_GOLDEN + 16] = { 0 };
+	struct CMUnitTest tests[MAX_GOLDEN + 16] = {0};
 	char fail_dir[PATH_MAX];
 	int n = 0, i, ret;
 
