@@ -795,6 +795,28 @@ static int tp_each_pair(struct tp *p, yaml_node_t *n,
 	return 0;
 }
 
+/* One link per pair of switches: its ports are named "A.B" and "B.A". */
+static int tp_link_unique(struct tp *p, yaml_node_t *n,
+			  const struct topo_link *l)
+{
+	const struct topo_link *o;
+	int i;
+
+	for (i = 0; i < p->t->nlinks; i++) {
+		o = &p->t->links[i];
+		if ((o->sw[0] != l->sw[0] || o->sw[1] != l->sw[1]) &&
+		    (o->sw[0] != l->sw[1] || o->sw[1] != l->sw[0]))
+			continue;
+		return tp_err(p, n,
+			      "%s: switches '%s' and '%s' are already linked "
+			      "by link %d at line %d (one link per pair; list "
+			      "all its VLANs in that link's trunk)",
+			      p->what, p->t->switches[l->sw[0]].name,
+			      p->t->switches[l->sw[1]].name, i + 1, o->line);
+	}
+	return 0;
+}
+
 static int tp_between(struct tp *p, yaml_node_t *n, struct topo_link *l)
 {
 	yaml_node_t *item;
@@ -815,7 +837,7 @@ static int tp_between(struct tp *p, yaml_node_t *n, struct topo_link *l)
 	if (l->sw[0] == l->sw[1])
 		return tp_err(p, n, "%s: connects switch '%s' to itself",
 			      p->what, p->t->switches[l->sw[0]].name);
-	return 0;
+	return tp_link_unique(p, n, l);
 }
 
 /* One trunk item: "N" or "A-B"; marks the VLANs in @bits. */
