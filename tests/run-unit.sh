@@ -12,9 +12,10 @@ for bin in "$@"; do
 	rc=$?
 	printf '%s\n' "$out" | grep -E '^\[  (FAILED|ERROR)|^\[  (SKIPPED)|ERROR|Assertion|runtime error|Sanitizer' | head -40
 	np=$(printf '%s\n' "$out" | grep -c '^\[       OK \]')
-	nf=$(printf '%s\n' "$out" | grep -c '^\[  FAILED  \] [a-z_0-9]*$')
+	# cmocka names a failed test twice: when it fails and in the summary
+	nf=$(printf '%s\n' "$out" | grep '^\[  FAILED  \] [a-z_0-9]*$' | sort -u | wc -l)
 	printf '%s\n' "$out" | sed -n 's/^\[       OK \] /PASS unit\/'"$name"'\//p' >>"$results"
-	printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([a-z_0-9]*\)$/FAIL unit\/'"$name"'\/\1/p' >>"$results"
+	printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([a-z_0-9]*\)$/FAIL unit\/'"$name"'\/\1/p' | sort -u >>"$results"
 	if [ "$rc" != 0 ] && [ "$nf" = 0 ]; then
 		echo "FAIL unit/$name (exit $rc)" | tee -a "$results"
 		nf=1

@@ -77,6 +77,15 @@ struct topo_host {
 	int col;                   /* 1-based position of the YAML key */
 };
 
+/**
+ * enum topo_tap_attach - who holds the TAP's file descriptor
+ * @TOPO_TAP_QEMU: the VM opens the TAP by name (qemu -netdev tap,ifname=);
+ *                 dcbox attaches to the TAP's host-side interface
+ * @TOPO_TAP_FD: dcbox holds the descriptor, as QEMU would; the interface is
+ *               the "VM's" NIC and may be moved into a namespace
+ */
+enum topo_tap_attach { TOPO_TAP_QEMU, TOPO_TAP_FD };
+
 /** struct topo_vm - `vms: NAME: {...}`, a TAP device for a VM */
 struct topo_vm {
 	char name[TOPO_NAME_MAX];
@@ -84,6 +93,7 @@ struct topo_vm {
 	uint16_t vlan;
 	char tap[TOPO_IFNAME_MAX]; /* TAP name, default "<topo>-<vm>" */
 	uint32_t mac_limit;
+	enum topo_tap_attach attach;
 	int line;
 	int col;                   /* 1-based position of the YAML key */
 };

@@ -213,9 +213,13 @@ static int build_vm(struct topo_rt *rt, const struct topo_vm *vm, char *err,
 	int ret;
 
 	tap_cfg_default(&tc);
+	if (vm->attach == TOPO_TAP_FD)
+		tc.mode = TAP_MODE_CHARDEV;
 	ret = dpp ? tap_port_open(&dpp->port, vm->tap, &tc) : -ENOMEM;
 	if (!ret) {
-		record(rt, TOPO_OBJ_TAP, vm->tap);
+		/* An fd-held TAP vanishes with the fd, wherever it was moved. */
+		if (vm->attach == TOPO_TAP_QEMU)
+			record(rt, TOPO_OBJ_TAP, vm->tap);
 		access_cfg(&cfg, vm->vlan, vm->mac_limit ? vm->mac_limit :
 			   t->switches[vm->sw].mac_limit);
 		ret = attach(rt, dpp, vm->sw, &cfg, "tap", vm->tap, vm->name);

@@ -96,9 +96,11 @@ void topo_dump(const struct topo *t, FILE *f)
 		dump_host(t, &t->hosts[i], f);
 	for (i = 0; i < t->nvms; i++) {
 		vm = &t->vms[i];
-		fprintf(f, "vm %s switch %s vlan %u tap %s mac-limit %u\n",
+		fprintf(f, "vm %s switch %s vlan %u tap %s mac-limit %u"
+			" attach %s\n",
 			vm->name, t->switches[vm->sw].name,
-			vm->vlan ? vm->vlan : 1, vm->tap, vm->mac_limit);
+			vm->vlan ? vm->vlan : 1, vm->tap, vm->mac_limit,
+			vm->attach == TOPO_TAP_FD ? "fd" : "qemu");
 	}
 	for (i = 0; i < t->nmirrors; i++) {
 		m = &t->mirrors[i];

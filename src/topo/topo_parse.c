@@ -78,9 +78,9 @@ enum { HOST_SWITCH, HOST_VLAN, HOST_IP, HOST_GW, HOST_MAC, HOST_LIMIT, HOST_N };
 static const char *const host_keys[] = {"switch", "vlan",      "ip", "gw",
 					"mac",	  "mac-limit", NULL};
 
-enum { VM_SWITCH, VM_VLAN, VM_TAP, VM_LIMIT, VM_N };
+enum { VM_SWITCH, VM_VLAN, VM_TAP, VM_LIMIT, VM_ATTACH, VM_N };
 static const char *const vm_keys[] = {"switch", "vlan", "tap", "mac-limit",
-				      NULL};
+				      "attach", NULL};
 
 enum { LINK_BETWEEN, LINK_TRUNK, LINK_N };
 static const char *const link_keys[] = {"between", "trunk", NULL};
@@ -744,6 +744,29 @@ static int tp_vm_tap(struct tp *p, yaml_node_t *n, yaml_node_t *k,
 	return 0;
 }
 
+/* attach: qemu (the VM opens the TAP by name) or fd (dcbox holds it). */
+static int tp_vm_attach(struct tp *p, yaml_node_t *n, struct topo_vm *vm)
+{
+	char what[TP_WHAT_MAX + 16];
+	const char *s;
+	int ret;
+
+	vm->attach = TOPO_TAP_QEMU;
+	if (!n)
+		return 0;
+	snprintf(what, sizeof(what), "%s: attach", p->what);
+	ret = tp_str(p, n, what, &s);
+	if (ret)
+		return ret;
+	if (!strcmp(s, "fd"))
+		vm->attach = TOPO_TAP_FD;
+	else if (strcmp(s, "qemu"))
+		return tp_err(p, n,
+			      "%s: bad attach '%s' (expected: qemu, fd)",
+			      p->what, tp_show(p, s));
+	return 0;
+}
+
 static int tp_vm(struct tp *p, yaml_node_pair_t *pair)
 {
 	struct topo_vm *vm = &p->t->vms[p->t->nvms];
@@ -772,6 +795,8 @@ static int tp_vm(struct tp *p, yaml_node_pair_t *pair)
 	if (!ret && v[VM_LIMIT])
 		ret = tp_uint(p, v[VM_LIMIT], "mac-limit", 0,
 			      TOPO_MAC_TABLE_MAX, &vm->mac_limit);
+	if (!ret)
+		ret = tp_vm_attach(p, v[VM_ATTACH], vm);
 	if (!ret)
 		p->t->nvms++;
 	return ret;
