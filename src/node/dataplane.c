@@ -89,6 +89,28 @@ struct dp_port *dp_port_find(struct dataplane *dp, const char *name)
 	return NULL;
 }
 
+static void switch_in(void *node, uint16_t node_port, struct pkt **pkts,
+		      unsigned int n, uint64_t now_ns)
+{
+	switch_input(node, node_port, pkts, n, now_ns);
+}
+
+/**
+ * dp_port_bind() - feed frames received on @dpp to a node
+ * @dpp: the port, its backend open
+ * @input: the node's entry point
+ * @node: the node
+ * @node_port: the node's number for this port
+ */
+void dp_port_bind(struct dp_port *dpp, dp_input_fn *input, void *node,
+		  uint16_t node_port)
+{
+	dpp->input = input;
+	dpp->node = node;
+	dpp->node_port = node_port;
+	dpp->polled = dpp->port.ops->fd(&dpp->port) < 0;
+}
+
 /**
  * dp_port_attach() - make @dpp a port of switch @sw
  * @dp: dataplane
@@ -111,7 +133,7 @@ int dp_port_attach(struct dataplane *dp, struct dp_port *dpp,
 		return idx;
 	dpp->sw = sw;
 	dpp->sw_port = (uint16_t)idx;
-	dpp->polled = dpp->port.ops->fd(&dpp->port) < 0;
+	dp_port_bind(dpp, switch_in, sw, (uint16_t)idx);
 	return 0;
 }
 
@@ -280,11 +302,12 @@ unsigned int dp_port_poll(struct dataplane *dp, struct dp_port *dpp)
 		capture(dpp, pkts, (unsigned int)n, DP_DIR_IN);
 	if (has_mirror(dpp))
 		mirror(dp, dpp, pkts, (unsigned int)n, DP_DIR_IN);
-	if (!dpp->sw) {
+	if (!dpp->input) {
 		pkt_free_bulk(&dp->pool, pkts, (unsigned int)n);
 		return (unsigned int)n;
 	}
-	switch_input(dpp->sw, dpp->sw_port, pkts, (unsigned int)n, dp->now_ns);
+	dpp->input(dpp->node, dpp->node_port, pkts, (unsigned int)n,
+		   dp->now_ns);
 	dp->turns++;
 	return (unsigned int)n;
 }

@@ -5,8 +5,9 @@
  *
  * The dataplane owns the packet pool and a table of struct dp_port, each
  * wrapping a backend struct port (afpacket, tap, link, dummy). A frame's
- * path is: backend rx -> rx mirror/capture -> its switch's switch_input()
- * -> dp_tx() (the switch's tx callback) -> tx mirror/capture -> backend tx.
+ * path is: backend rx -> rx mirror/capture -> the input of the node the
+ * port is bound to (switch_input() for a switch port) -> dp_tx() (the
+ * node's tx callback) -> tx mirror/capture -> backend tx.
  * Mirrors and captures live here, not in the switch, so any port (a host, a
  * VM, an inter-switch link) can be mirrored the same way.
  */
@@ -54,10 +55,24 @@ struct dp_mirror {
 	uint8_t dir;               /* 0: slot free */
 };
 
+/**
+ * dp_input_fn - a node's entry point: frames received on its port @node_port
+ * @node: the node (switch, router, ...)
+ * @node_port: the node's own number for the port
+ * @pkts: the frames; ownership passes to the node
+ * @n: how many, at most PKT_BURST
+ * @now_ns: the loop's current monotonic time
+ */
+typedef void dp_input_fn(void *node, uint16_t node_port, struct pkt **pkts,
+			 unsigned int n, uint64_t now_ns);
+
 /** struct dp_port - a port as the dataplane sees it */
 struct dp_port {
 	struct port port;          /* backend; port.id is the table index */
-	struct switch_node *sw;    /* switch fed by this port, or NULL */
+	dp_input_fn *input;        /* node fed by this port, or NULL */
+	void *node;
+	uint16_t node_port;
+	struct switch_node *sw;    /* the node if it is a switch, or NULL */
 	uint16_t sw_port;          /* index on that switch */
 	bool polled;               /* no fd: poll every turn (links) */
 	struct dp_mirror mirrors[DP_MAX_MIRRORS];
@@ -81,6 +96,8 @@ struct dp_port *dp_port_new(struct dataplane *dp, const char *name);
 struct dp_port *dp_port_find(struct dataplane *dp, const char *name);
 int dp_port_attach(struct dataplane *dp, struct dp_port *dpp,
 		   struct switch_node *sw, const struct sw_port_cfg *cfg);
+void dp_port_bind(struct dp_port *dpp, dp_input_fn *input, void *node,
+		  uint16_t node_port);
 int dp_mirror_add(struct dataplane *dp, struct dp_port *from,
 		  struct dp_port *to, enum dp_dir dir);
 int dp_capture_add(struct dp_port *dpp, dp_capture_fn *fn, void *ctx,
