@@ -45,7 +45,8 @@ static int sock_addr(struct sockaddr_un *sa, const char *name)
  * Replaces a stale socket file (no daemon answering). Only root can
  * connect: the directory is 0700 and the socket 0600.
  *
- * Return: listening fd, or -errno (-EADDRINUSE if a daemon answers).
+ * Return: listening fd, or -errno (-EADDRINUSE if a daemon answers; the
+ * socket file is left alone unless it is stale).
  */
 int ctl_listen(const char *name)
 {
@@ -64,17 +65,29 @@ int ctl_listen(const char *name)
 		close(probe);
 		return -EADDRINUSE;
 	}
+	/* only a file nobody answers on is stale: a probe that failed for
+	 * another reason (out of fds) says nothing about a live daemon */
+	if (probe != -ECONNREFUSED && probe != -ENOENT)
+		return probe;
 	unlink(sa.sun_path);
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
-	    chmod(sa.sun_path, 0600) || listen(fd, 16)) {
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 		ret = -errno;
-		close(fd);
-		return ret;
+		goto err_close;
+	}
+	if (chmod(sa.sun_path, 0600) || listen(fd, 16)) {
+		ret = -errno;
+		goto err_unlink;
 	}
 	return fd;
+
+err_unlink:
+	unlink(sa.sun_path);
+err_close:
+	close(fd);
+	return ret;
 }
 
 /**
@@ -106,16 +119,19 @@ int ctl_connect(const char *name)
 /**
  * ctl_send_json() - send a JSON object as one message
  * @fd: connected socket
- * @json: a json_t *
+ * @json: a json_t * object
  *
- * Return: 0 or -errno.
+ * Return: 0, -EINVAL if @json is not an object, or -errno.
  */
 int ctl_send_json(int fd, const void *json)
 {
-	char *s = json_dumps(json, JSON_COMPACT);
 	ssize_t n;
+	char *s;
 	int ret = 0;
 
+	if (!json_is_object((const json_t *)json))
+		return -EINVAL;
+	s = json_dumps(json, JSON_COMPACT);
 	if (!s)
 		return -ENOMEM;
 	n = send(fd, s, strlen(s), MSG_NOSIGNAL);
@@ -135,7 +151,7 @@ int ctl_send_json(int fd, const void *json)
  * @errsize: size of @err
  *
  * Return: 0, -ECONNRESET when the peer closed, -EBADMSG for bad JSON,
- * or -errno.
+ * -EMSGSIZE for a message over CTL_MSG_MAX bytes (consumed), or -errno.
  */
 int ctl_recv_json(int fd, void **json, char *err, size_t errsize)
 {
@@ -146,9 +162,10 @@ int ctl_recv_json(int fd, void **json, char *err, size_t errsize)
 
 	if (!buf)
 		return -ENOMEM;
-	n = recv(fd, buf, CTL_MSG_MAX, 0);
-	if (n <= 0) {
-		int ret = n == 0 ? -ECONNRESET : -errno;
+	/* MSG_TRUNC: the full length, so a cut-off message is not parsed */
+	n = recv(fd, buf, CTL_MSG_MAX, MSG_TRUNC);
+	if (n <= 0 || n > CTL_MSG_MAX) {
+		int ret = n > 0 ? -EMSGSIZE : n == 0 ? -ECONNRESET : -errno;
 
 		snprintf(err, errsize, "%s", strerror(-ret));
 		free(buf);
