@@ -82,7 +82,8 @@ int topo_netns_kill(const char *ns)
  * @err: out: reason on failure
  * @errsize: size of @err
  *
- * Return: 0, or -ENOENT when there is no state file.
+ * Return: 0, -ENOENT when there is no state file, or another -errno
+ * (the state file is then kept).
  */
 int topo_cleanup_state(const char *name, char *err, size_t errsize)
 {
@@ -94,14 +95,21 @@ int topo_cleanup_state(const char *name, char *err, size_t errsize)
 		return -ENAMETOOLONG;
 	f = fopen(path, "re");
 	if (!f) {
-		snprintf(err, errsize, "%s: %s", path, strerror(errno));
-		return -ENOENT;
+		n = -errno;
+		snprintf(err, errsize, "%s: %s", path, strerror(-n));
+		return n;
 	}
 	lines = calloc(STATE_LINES, sizeof(*lines));
-	while (lines && n < STATE_LINES && fgets(lines[n], 80, f))
+	if (!lines) {
+		/* keep the file: it is the only record of what to remove */
+		fclose(f);
+		snprintf(err, errsize, "%s: %s", path, strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	while (n < STATE_LINES && fgets(lines[n], 80, f))
 		n++;
 	fclose(f);
-	while (lines && n--) {
+	while (n--) {
 		if (sscanf(lines[n], "%15s %63s", kind, obj) != 2)
 			continue;
 		if (!strcmp(kind, "netns")) {
