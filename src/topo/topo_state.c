@@ -56,7 +56,7 @@ static int signal_ns(ino_t ino, int sig)
  */
 int topo_netns_kill(const char *ns)
 {
-	struct timespec ts = { 0, 20 * 1000000 };
+	struct timespec ts = {0, 20 * 1000000};
 	char path[300];
 	struct stat st;
 	int n, waited;

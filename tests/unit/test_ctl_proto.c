@@ -73,13 +73,12 @@ static void test_roundtrip(void **state)
 	char err[128] = "";
 	json_t *req, *empty, *got = NULL;
 
-	req = json_pack("{s:s, s:i, s:b, s:[s,s], s:{s:n}}", "cmd", "show",
-			"n", 42, "json", 1, "args", "sw1", "macs", "o",
-			"null");
+	req = json_pack("{s:s, s:i, s:b, s:[s,s], s:{s:n}}", "cmd", "show", "n",
+			42, "json", 1, "args", "sw1", "macs", "o", "null");
 	assert_non_null(req);
 	assert_int_equal(ctl_send_json(sv[0], req), 0);
-	assert_int_equal(ctl_recv_json(sv[1], (void **)&got, err,
-				       sizeof(err)), 0);
+	assert_int_equal(ctl_recv_json(sv[1], (void **)&got, err, sizeof(err)),
+			 0);
 	assert_non_null(got);
 	assert_true(json_equal(req, got));
 	json_decref(got);
@@ -90,13 +89,13 @@ static void test_roundtrip(void **state)
 	empty = json_object();
 	assert_int_equal(ctl_send_json(sv[1], empty), 0);
 	json_decref(empty);
-	assert_int_equal(ctl_recv_json(sv[0], (void **)&got, err,
-				       sizeof(err)), 0);
+	assert_int_equal(ctl_recv_json(sv[0], (void **)&got, err, sizeof(err)),
+			 0);
 	assert_true(json_equal(req, got));
 	json_decref(got);
 	got = NULL;
-	assert_int_equal(ctl_recv_json(sv[0], (void **)&got, err,
-				       sizeof(err)), 0);
+	assert_int_equal(ctl_recv_json(sv[0], (void **)&got, err, sizeof(err)),
+			 0);
 	assert_int_equal(json_object_size(got), 0);
 	json_decref(got);
 	json_decref(req);
@@ -107,7 +106,8 @@ static void expect_bad(int *sv, const char *raw, const char *why)
 	char err[128] = "";
 	void *got = NULL;
 
-	assert_int_equal(send(sv[0], raw, strlen(raw), 0), (ssize_t)strlen(raw));
+	assert_int_equal(send(sv[0], raw, strlen(raw), 0),
+			 (ssize_t)strlen(raw));
 	assert_int_equal(ctl_recv_json(sv[1], &got, err, sizeof(err)),
 			 -EBADMSG);
 	assert_null(got);
@@ -185,9 +185,11 @@ static void test_oversized(void **state)
 	if (geteuid() != 0)
 		skip();
 	assert_int_equal(setsockopt(sv[0], SOL_SOCKET, SO_SNDBUFFORCE, &big,
-				    sizeof(big)), 0);
+				    sizeof(big)),
+			 0);
 	assert_int_equal(setsockopt(sv[1], SOL_SOCKET, SO_RCVBUFFORCE, &big,
-				    sizeof(big)), 0);
+				    sizeof(big)),
+			 0);
 	msg = malloc(size);
 	assert_non_null(msg);
 	/* a valid object padded with spaces: cut anywhere, still bad JSON */

@@ -103,8 +103,8 @@ static void test_init_fini(void **state)
 static void test_eventfd_fires(void **state)
 {
 	struct fixture *fx = *state;
-	struct seen s = { .drain_fd = fx->efd };
-	struct loop_watch w = { .fd = fx->efd, .fn = on_event, .ctx = &s };
+	struct seen s = {.drain_fd = fx->efd};
+	struct loop_watch w = {.fd = fx->efd, .fn = on_event, .ctx = &s};
 
 	assert_int_equal(loop_add(&fx->l, &w, EPOLLIN), 0);
 	assert_int_equal(loop_add(&fx->l, &w, EPOLLIN), -EEXIST);
@@ -128,8 +128,8 @@ static void test_eventfd_fires(void **state)
 static void test_pipe_in_and_hup(void **state)
 {
 	struct fixture *fx = *state;
-	struct seen s = { .drain_fd = -1 };
-	struct loop_watch w = { .fn = on_event, .ctx = &s };
+	struct seen s = {.drain_fd = -1};
+	struct loop_watch w = {.fn = on_event, .ctx = &s};
 	int p[2];
 	char c;
 
@@ -153,9 +153,9 @@ static void test_pipe_in_and_hup(void **state)
 static void test_del_stops(void **state)
 {
 	struct fixture *fx = *state;
-	struct seen s = { .drain_fd = -1 };
-	struct loop_watch w = { .fd = fx->efd, .fn = on_event, .ctx = &s };
-	struct loop_watch bad = { .fd = -1, .fn = on_event, .ctx = &s };
+	struct seen s = {.drain_fd = -1};
+	struct loop_watch w = {.fd = fx->efd, .fn = on_event, .ctx = &s};
+	struct loop_watch bad = {.fd = -1, .fn = on_event, .ctx = &s};
 
 	assert_int_equal(loop_add(&fx->l, &w, EPOLLIN), 0);
 	kick(fx->efd);
@@ -171,7 +171,7 @@ static void test_del_stops(void **state)
 static void test_tick_period(void **state)
 {
 	struct fixture *fx = *state;
-	struct seen t = { .drain_fd = -1, .events = 0xdead };
+	struct seen t = {.drain_fd = -1, .events = 0xdead};
 	uint64_t start = loop_now_ns();
 
 	loop_set_tick(&fx->l, 20 * MS, on_event, &t);
@@ -197,7 +197,7 @@ static void test_tick_period(void **state)
 static void test_busy_does_not_block(void **state)
 {
 	struct fixture *fx = *state;
-	struct seen t = { .drain_fd = -1 };
+	struct seen t = {.drain_fd = -1};
 	uint64_t polls = fx->l.polls, start;
 
 	loop_set_tick(&fx->l, 10000ull * MS, on_event, &t);
@@ -213,9 +213,9 @@ static void test_busy_does_not_block(void **state)
 static void test_busy_from_callback(void **state)
 {
 	struct fixture *fx = *state;
-	struct seen s = { .drain_fd = fx->efd, .set_busy = true, .l = &fx->l };
-	struct seen t = { .drain_fd = -1 };
-	struct loop_watch w = { .fd = fx->efd, .fn = on_event, .ctx = &s };
+	struct seen s = {.drain_fd = fx->efd, .set_busy = true, .l = &fx->l};
+	struct seen t = {.drain_fd = -1};
+	struct loop_watch w = {.fd = fx->efd, .fn = on_event, .ctx = &s};
 	uint64_t start;
 
 	loop_set_tick(&fx->l, 10000ull * MS, on_event, &t);
@@ -235,7 +235,7 @@ static void test_busy_from_callback(void **state)
 static void test_blocks_until_tick(void **state)
 {
 	struct fixture *fx = *state;
-	struct seen t = { .drain_fd = -1 };
+	struct seen t = {.drain_fd = -1};
 	uint64_t start, took;
 	int turns = 0;
 

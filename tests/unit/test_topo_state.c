@@ -158,10 +158,10 @@ static bool netns_file(const char *ns)
 	return access(path, F_OK) == 0;
 }
 
-#define NEED_ROOT(fx)                  \
-	do {                           \
-		if (!(fx))             \
-			skip();        \
+#define NEED_ROOT(fx)                                                          \
+	do {                                                                   \
+		if (!(fx))                                                     \
+			skip();                                                \
 	} while (0)
 
 static void test_netns_kill(void **state)
@@ -225,8 +225,9 @@ static void test_cleanup_state(void **state)
 
 	NEED_ROOT(fx);
 	assert_int_equal(sh("ip netns add %s", fx->nsx), 0);
-	assert_int_equal(sh("ip link add %s type veth peer name %s", fx->link,
-			    fx->peer), 0);
+	assert_int_equal(
+		sh("ip link add %s type veth peer name %s", fx->link, fx->peer),
+		0);
 	assert_int_equal(sh("ip tuntap add %s mode tap", fx->tap), 0);
 	pid = start_sleeper(fx, fx->nsx, false);
 	assert_int_equal(mkdir(CTL_RUN_DIR, 0700) && errno != EEXIST, 0);
@@ -262,8 +263,7 @@ static void test_cleanup_state_missing(void **state)
 	char err[256] = "";
 
 	NEED_ROOT(fx);
-	assert_int_equal(topo_cleanup_state(fx->ns, err, sizeof(err)),
-			 -ENOENT);
+	assert_int_equal(topo_cleanup_state(fx->ns, err, sizeof(err)), -ENOENT);
 	assert_non_null(strstr(err, fx->state));
 }
 
