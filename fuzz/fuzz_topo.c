@@ -7,7 +7,7 @@
  * path runs under ASan/UBSan. The .c files are included (house rule 17) so
  * nothing else is linked; libyaml comes from the system. struct topo is
  * over 1 MB, so it is allocated once. Seeds: fuzz/corpus/fuzz_topo/ (the
- * example and the golden files).
+ * examples and the golden files).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -15,7 +15,9 @@
 
 #include "../src/topo/topo_dump.c"
 #include "../src/topo/topo_parse.c"
+#include "../src/topo/topo_parse_router.c"
 #include "../src/topo/topo_validate.c"
+#include "../src/topo/topo_yaml.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

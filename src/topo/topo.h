@@ -2,9 +2,10 @@
 /*
  * topo.h - the topology model: what one YAML file describes.
  *
- * topo_parse.c fills a struct topo from YAML and validates it (names unique,
- * references resolved, addresses well formed) so that the builder
- * (topo_build.c) never sees an inconsistent model. Every element remembers
+ * topo_parse.c (with topo_yaml.c and topo_parse_router.c) fills a struct
+ * topo from YAML and validates it (names unique, references resolved,
+ * addresses well formed) so that the builder (topo_build.c) never sees an
+ * inconsistent model. Every element remembers
  * the line it came from so later errors can still point into the file.
  * Limits are fixed so the model is one allocation and easy to fuzz.
  */
@@ -34,6 +35,26 @@ enum {
 	TOPO_TOPO_NAME_MAX = 12,   /* `name:` chars, prefixes interface names */
 	TOPO_MAC_TABLE_MAX = 1 << 24, /* mac-table and mac-limit upper bound */
 	TOPO_AGING_MAX_S = 1000000,
+	TOPO_PORT_NAME_MAX = 32,   /* PORT_NAME_MAX of core/port.h, incl. NUL */
+};
+
+/* Routers: limits and defaults */
+enum {
+	TOPO_MAX_ROUTERS = 16,
+	TOPO_ROUTER_MAX_IFS = 16,
+	TOPO_ROUTER_MAX_ROUTES = 64,
+	TOPO_ROUTER_MAX_FWDS = 64,
+	TOPO_DHCP_MAX_DNS = 4,
+	TOPO_DHCP_MAX_RES = 32,
+	TOPO_DHCP_MAX_RANGE = 65536, /* addresses in one range */
+	TOPO_DHCP_DEFAULT_LEASE_S = 3600,
+	TOPO_DHCP_LEASE_MIN_S = 60,
+	TOPO_DHCP_LEASE_MAX_S = 31536000, /* a year */
+	TOPO_MTU_DEFAULT = 1500,
+	TOPO_MTU_MIN = 576,
+	TOPO_MTU_MAX = 9000,
+	TOPO_CT_DEFAULT = 65536,   /* conntrack-max */
+	TOPO_CT_MAX = 1 << 24,
 };
 
 /** struct topo_switch - `switches: NAME: {...}` */
@@ -66,7 +87,8 @@ struct topo_host {
 	char name[TOPO_NAME_MAX];  /* also the netns name */
 	uint16_t sw;               /* index into topo.switches */
 	uint16_t vlan;             /* access VLAN on the switch, 0 = VLAN 1 */
-	bool has_ip;
+	bool has_ip;               /* a static address */
+	bool dhcp;                 /* `ip: dhcp`: a DHCP client; no has_ip */
 	struct topo_ip ip;
 	bool has_gw;
 	struct in_addr gw;
@@ -110,16 +132,104 @@ struct topo_mirror {
 	int col;                   /* 1-based position of the YAML key */
 };
 
+/** struct topo_dhcp_res - `reservations: - { mac: M, ip: A }` */
+struct topo_dhcp_res {
+	uint8_t mac[6];
+	struct in_addr ip;
+};
+
+/**
+ * struct topo_dhcp - a DHCP server on a router interface, `dhcp: {...}`
+ *
+ * The range lies inside the interface's subnet and excludes its address,
+ * network and broadcast; reservations lie inside the subnet (not
+ * necessarily inside the range), with unique MACs and addresses.
+ */
+struct topo_dhcp {
+	struct in_addr start, end; /* `range: A-B`, start <= end */
+	struct in_addr dns[TOPO_DHCP_MAX_DNS]; /* `dns: [A, ...]` */
+	uint8_t ndns;
+	uint32_t lease_s;          /* `lease:` seconds, default 3600 */
+	struct topo_dhcp_res reservations[TOPO_DHCP_MAX_RES];
+	uint8_t nres;
+	int line;
+	int col;                   /* 1-based position of the YAML key */
+};
+
+/**
+ * struct topo_router_if - one item of a router's `interfaces:`
+ *
+ * Attached either to a dcbox switch (`switch:`; ports "ROUTER.SWITCH" on
+ * the router and "SWITCH.ROUTER" on the switch) or to an existing Linux
+ * interface of the host (`uplink: IFNAME`, AF_PACKET).
+ */
+struct topo_router_if {
+	bool is_uplink;
+	uint16_t sw;               /* index into topo.switches, !is_uplink */
+	char uplink[TOPO_IFNAME_MAX]; /* is_uplink */
+	uint16_t vlan;             /* access VLAN on the switch (0 = VLAN 1);
+				    * on an uplink the 802.1Q tag, 0 = none */
+	struct topo_ip ip;         /* required, static */
+	bool has_mac;
+	uint8_t mac[6];
+	uint32_t mtu;              /* default 1500, 576..9000 */
+	bool masquerade;           /* `nat: masquerade` */
+	bool has_dhcp;
+	struct topo_dhcp dhcp;
+	int line;
+	int col;                   /* 1-based position of the YAML item */
+};
+
+/** struct topo_route - `routes: - { to: NET/LEN, via: A.B.C.D }` */
+struct topo_route {
+	struct topo_ip to;         /* network address, host bits zero */
+	struct in_addr via;        /* inside a connected subnet */
+	int line;
+	int col;
+};
+
+/**
+ * struct topo_forward - `forward: - { proto, port, to, on }`, a published
+ * service: traffic to the address of interface @on_if on ports
+ * @port..@port_end goes to @to, ports @to_port..@to_port+(@port_end-@port).
+ */
+struct topo_forward {
+	uint8_t proto;             /* IPPROTO_TCP or IPPROTO_UDP */
+	uint16_t port, port_end;   /* "8080" or "8000-8010" */
+	struct in_addr to;         /* inside a connected subnet */
+	uint16_t to_port;          /* "A.B.C.D" alone: same as port */
+	int on_if;                 /* index into the router's ifs: `on:`,
+				    * default the first masquerade one */
+	int line;
+	int col;
+};
+
+/** struct topo_router - `routers: NAME: {...}` */
+struct topo_router {
+	char name[TOPO_NAME_MAX];
+	struct topo_router_if ifs[TOPO_ROUTER_MAX_IFS];
+	uint8_t nifs;              /* at least 1 */
+	struct topo_route routes[TOPO_ROUTER_MAX_ROUTES];
+	uint8_t nroutes;
+	struct topo_forward fwd[TOPO_ROUTER_MAX_FWDS];
+	uint8_t nfwd;
+	uint32_t ct_max;           /* `conntrack-max`, default 65536 */
+	int line;
+	int col;                   /* 1-based position of the YAML key */
+};
+
 /** struct topo - one whole topology file */
 struct topo {
 	char name[TOPO_NAME_MAX];  /* `name:`, also names the daemon */
 	char file[PATH_MAX];
 	uint16_t nswitches, nlinks, nhosts, nvms, nmirrors;
+	uint16_t nrouters;
 	struct topo_switch switches[TOPO_MAX_SWITCHES];
 	struct topo_link links[TOPO_MAX_LINKS];
 	struct topo_host hosts[TOPO_MAX_HOSTS];
 	struct topo_vm vms[TOPO_MAX_VMS];
 	struct topo_mirror mirrors[TOPO_MAX_MIRRORS];
+	struct topo_router routers[TOPO_MAX_ROUTERS];
 };
 
 /*
@@ -138,6 +248,24 @@ int topo_validate(const struct topo *t, char *err, size_t errsize);
 int topo_switch_find(const struct topo *t, const char *name);
 int topo_host_find(const struct topo *t, const char *name);
 int topo_vm_find(const struct topo *t, const char *name);
+int topo_router_find(const struct topo *t, const char *name);
+
+/*
+ * The interface of router @r attached to switch or uplink @name: an index
+ * into r->ifs, or -ENOENT.
+ */
+int topo_router_if_find(const struct topo *t, const struct topo_router *r,
+			const char *name);
+
+/*
+ * Port names of interface @rif of router @r: "ROUTER.SWITCH" (or
+ * "ROUTER.UPLINK") on the router side, "SWITCH.ROUTER" on the switch side
+ * ("" for an uplink). 0 or -ENAMETOOLONG.
+ */
+int topo_router_port_names(const struct topo *t, const struct topo_router *r,
+			   const struct topo_router_if *rif,
+			   char rport[TOPO_PORT_NAME_MAX],
+			   char sport[TOPO_PORT_NAME_MAX]);
 
 /* "<topo>-<host>": the switch-side veth of host @h; 0 or -ENAMETOOLONG. */
 int topo_host_ifname(const struct topo *t, const struct topo_host *h,

@@ -3,11 +3,13 @@
  * topo_dump.c - the normalised text form of a struct topo.
  *
  * One line per element, in file order, with every default filled in and
- * every derived name (host veth, VM TAP) spelled out, so that two files
- * meaning the same topology dump the same text. Golden tests diff this
+ * every derived name (host veth, VM TAP, router port) spelled out, so that
+ * two files meaning the same topology dump the same text. Golden tests diff this
  * output against tests/golden/topo/ *.ok; line numbers are left out so that
  * moving an element within a file does not change its dump. Trunk VLAN
- * lists are printed as sorted, merged ranges ("10,20-29").
+ * lists are printed as sorted, merged ranges ("10,20-29"). A router is
+ * one "router NAME" line followed by one line per interface, DHCP
+ * reservation, route and forward, each starting "router NAME".
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -47,6 +49,8 @@ static void dump_host(const struct topo *t, const struct topo_host *h, FILE *f)
 		t->switches[h->sw].name, h->vlan ? h->vlan : 1);
 	if (h->has_ip && inet_ntop(AF_INET, &h->ip.addr, ip, sizeof(ip)))
 		fprintf(f, " ip %s/%u", ip, h->ip.prefix);
+	else if (h->dhcp)
+		fputs(" ip dhcp", f);
 	else
 		fputs(" ip -", f);
 	if (h->has_gw && inet_ntop(AF_INET, &h->gw, ip, sizeof(ip)))
@@ -61,6 +65,101 @@ static void dump_host(const struct topo *t, const struct topo_host *h, FILE *f)
 	if (topo_host_ifname(t, h, ifname))
 		ifname[0] = '\0';
 	fprintf(f, " mac-limit %u veth %s\n", h->mac_limit, ifname);
+}
+
+static const char *dump_ip(struct in_addr a, char buf[INET_ADDRSTRLEN])
+{
+	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN) ? buf : "?";
+}
+
+static void dump_mac(bool has, const uint8_t *mac, FILE *f)
+{
+	if (has)
+		fprintf(f, " mac %02x:%02x:%02x:%02x:%02x:%02x", mac[0],
+			mac[1], mac[2], mac[3], mac[4], mac[5]);
+	else
+		fputs(" mac -", f);
+}
+
+static void dump_dhcp(const struct topo_router *r, int i, FILE *f)
+{
+	const struct topo_dhcp *d = &r->ifs[i].dhcp;
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	int j;
+
+	fprintf(f, "router %s if %d dhcp %s-%s lease %u dns", r->name, i + 1,
+		dump_ip(d->start, a), dump_ip(d->end, b), d->lease_s);
+	for (j = 0; j < d->ndns; j++)
+		fprintf(f, "%s%s", j ? "," : " ", dump_ip(d->dns[j], a));
+	fputs(d->ndns ? "\n" : " -\n", f);
+	for (j = 0; j < d->nres; j++) {
+		fprintf(f, "router %s if %d dhcp reservation", r->name, i + 1);
+		dump_mac(true, d->reservations[j].mac, f);
+		fprintf(f, " ip %s\n", dump_ip(d->reservations[j].ip, a));
+	}
+}
+
+static void dump_rif(const struct topo *t, const struct topo_router *r,
+		     int i, FILE *f)
+{
+	const struct topo_router_if *rif = &r->ifs[i];
+	char ip[INET_ADDRSTRLEN], rport[TOPO_PORT_NAME_MAX];
+	char sport[TOPO_PORT_NAME_MAX];
+
+	fprintf(f, "router %s if %d", r->name, i + 1);
+	if (rif->is_uplink)
+		fprintf(f, " uplink %s vlan %s", rif->uplink,
+			rif->vlan ? "" : "-");
+	else
+		fprintf(f, " switch %s vlan ", t->switches[rif->sw].name);
+	if (rif->vlan || !rif->is_uplink)
+		fprintf(f, "%u", rif->vlan ? rif->vlan : 1);
+	fprintf(f, " ip %s/%u", dump_ip(rif->ip.addr, ip), rif->ip.prefix);
+	dump_mac(rif->has_mac, rif->mac, f);
+	if (topo_router_port_names(t, r, rif, rport, sport))
+		rport[0] = '\0';
+	fprintf(f, " mtu %u nat %s port %s\n", rif->mtu,
+		rif->masquerade ? "masquerade" : "-", rport);
+	if (rif->has_dhcp)
+		dump_dhcp(r, i, f);
+}
+
+static void dump_fwd(const struct topo *t, const struct topo_router *r,
+		     const struct topo_forward *fw, FILE *f)
+{
+	const struct topo_router_if *on = &r->ifs[fw->on_if];
+	char ip[INET_ADDRSTRLEN];
+
+	fprintf(f, "router %s forward %s %u", r->name,
+		fw->proto == IPPROTO_UDP ? "udp" : "tcp", fw->port);
+	if (fw->port_end != fw->port)
+		fprintf(f, "-%u", fw->port_end);
+	fprintf(f, " on %s to %s:%u",
+		on->is_uplink ? on->uplink : t->switches[on->sw].name,
+		dump_ip(fw->to, ip), fw->to_port);
+	if (fw->port_end != fw->port)
+		fprintf(f, "-%u", fw->to_port + (fw->port_end - fw->port));
+	fputc('\n', f);
+}
+
+static void dump_router(const struct topo *t, const struct topo_router *r,
+			FILE *f)
+{
+	const struct topo_route *rt;
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	int i;
+
+	fprintf(f, "router %s conntrack-max %u\n", r->name, r->ct_max);
+	for (i = 0; i < r->nifs; i++)
+		dump_rif(t, r, i, f);
+	for (i = 0; i < r->nroutes; i++) {
+		rt = &r->routes[i];
+		fprintf(f, "router %s route %s/%u via %s\n", r->name,
+			dump_ip(rt->to.addr, a), rt->to.prefix,
+			dump_ip(rt->via, b));
+	}
+	for (i = 0; i < r->nfwd; i++)
+		dump_fwd(t, r, &r->fwd[i], f);
 }
 
 /**
@@ -102,6 +201,8 @@ void topo_dump(const struct topo *t, FILE *f)
 			vm->vlan ? vm->vlan : 1, vm->tap, vm->mac_limit,
 			vm->attach == TOPO_TAP_FD ? "fd" : "qemu");
 	}
+	for (i = 0; i < t->nrouters; i++)
+		dump_router(t, &t->routers[i], f);
 	for (i = 0; i < t->nmirrors; i++) {
 		m = &t->mirrors[i];
 		fprintf(f, "mirror %s to %s direction %s\n", m->port, m->to,

@@ -2,19 +2,20 @@
 /*
  * topo_parse.c - load a topology YAML file into struct topo.
  *
- * libyaml's document loader turns the text into a node tree (it reports
- * syntax errors with a position); this file walks that tree along the fixed
- * schema (top level -> section -> element -> field), checks every value as
- * it copies it into struct topo, and resolves names to indices. The
- * cross-element rules that need the whole model (L2 loops, address and
- * interface name clashes) live in topo_validate.c, which runs last.
+ * topo_yaml.c loads the text into a libyaml node tree; this file walks that
+ * tree along the fixed schema (top level -> section -> element -> field),
+ * checks every value as it copies it into struct topo, and resolves names
+ * to indices. It owns the top level, switches, hosts, VMs, links and
+ * mirrors; routers are walked by topo_parse_router.c. The cross-element
+ * rules that need the whole model (L2 loops, address and interface name
+ * clashes) live in topo_validate.c, which runs last.
  *
  * Theory of operation:
  *  - The walk is driven by the schema, never by the input's shape, so its
  *    depth is constant. libyaml 0.2.5 loads and frees documents without
  *    recursion, and the input is capped at TOPO_FILE_MAX bytes. A first
- *    event pass (tp_scan()) caps nesting and anchors, which libyaml
- *    handles in quadratic time.
+ *    event pass (tp_scan() in topo_yaml.c) caps nesting and anchors, which
+ *    libyaml handles in quadratic time.
  *  - Aliases are fine: the loader shares the aliased node, and every list
  *    and map we iterate is capped (element limits, TOPO_VLAN_MAX trunk
  *    items, and each field map stops at its first unknown or repeated key),
@@ -24,36 +25,17 @@
  *  - Every message is "FILE:LINE:COL: ..." and quotes user text through
  *    tp_show(), which truncates it and hides control bytes.
  *  - Sections are processed in dependency order (switches, hosts, vms,
- *    links, mirrors) whatever their order in the file.
+ *    routers, links, mirrors) whatever their order in the file.
  */
+#include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
 #include "topo/topo.h"
-
-enum {
-	TP_SHOW_SLOTS = 4, /* tp_show() results alive in one message */
-	TP_SHOW_MAX = 40, /* user text quoted in a message, in bytes */
-	TP_WHAT_MAX = 64,
-	TP_DEPTH_MAX = 16, /* the schema itself needs 4 levels */
-	TP_ANCHORS_MAX = 256,
-};
-
-/* struct tp - state of one parse; nothing outlives topo_parse_buf() */
-struct tp {
-	struct topo *t;
-	yaml_document_t doc;
-	const char *file;
-	char *err;
-	size_t errsize;
-	char what[TP_WHAT_MAX]; /* element being parsed: "host 'a1'" */
-	char show[TP_SHOW_SLOTS][TP_SHOW_MAX + 4];
-	unsigned int nshow;
-};
+#include "topo/topo_yaml.h"
 
 /* Field tables: one NULL-terminated key list per kind of mapping. */
 enum {
@@ -63,12 +45,13 @@ enum {
 	TOP_HOSTS,
 	TOP_VMS,
 	TOP_MIRRORS,
+	TOP_ROUTERS,
 	TOP_N
 };
-static const char *const top_keys[] = {"name", "switches", "links", "hosts",
-				       "vms",  "mirrors",  NULL};
-static const char *const top_future[] = {"routers", "firewalls", "groups",
-					 "tunnels", NULL};
+static const char *const top_keys[] = {"name", "switches", "links",  "hosts",
+				       "vms",  "mirrors",  "routers", NULL};
+static const char *const top_future[] = {"firewalls", "groups", "tunnels",
+					 NULL};
 
 enum { SW_AGING, SW_LIMIT, SW_TABLE, SW_N };
 static const char *const sw_keys[] = {"mac-aging", "mac-limit", "mac-table",
@@ -88,331 +71,9 @@ static const char *const link_keys[] = {"between", "trunk", NULL};
 enum { MIR_PORT, MIR_TO, MIR_DIR, MIR_N };
 static const char *const mirror_keys[] = {"port", "to", "direction", NULL};
 
-enum { TP_FIELDS_MAX = TOP_N }; /* the largest of the *_N above */
-
-static int tp_verr(struct tp *p, size_t line, size_t col, const char *fmt,
-		   va_list ap)
-{
-	int n;
-
-	if (!p->err || !p->errsize)
-		return -EINVAL;
-	n = snprintf(p->err, p->errsize, "%s:%zu:%zu: ", p->file, line, col);
-	if (n >= 0 && (size_t)n < p->errsize)
-		vsnprintf(p->err + n, p->errsize - n, fmt, ap);
-	return -EINVAL;
-}
-
-/* Report an error at node @n; always returns -EINVAL. */
-__attribute__((format(printf, 3, 4))) static int
-tp_err(struct tp *p, const yaml_node_t *n, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	tp_verr(p, n->start_mark.line + 1, n->start_mark.column + 1, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
-/* Report an error at a 1-based line and column. */
-__attribute__((format(printf, 4, 5))) static int
-tp_err_at(struct tp *p, int line, int col, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	tp_verr(p, line, col, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
-/* User text made safe to quote: at most TP_SHOW_MAX bytes, no controls. */
-static const char *tp_show(struct tp *p, const char *s)
-{
-	char *out = p->show[p->nshow++ % TP_SHOW_SLOTS];
-	size_t i;
-
-	for (i = 0; s[i] && i < TP_SHOW_MAX; i++)
-		out[i] =
-			(unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-	if (s[i]) {
-		memcpy(out + i, "...", 3);
-		i += 3;
-	}
-	out[i] = '\0';
-	return out;
-}
-
-static const char *node_kind(const yaml_node_t *n)
-{
-	switch (n->type) {
-	case YAML_MAPPING_NODE:
-		return "a mapping";
-	case YAML_SEQUENCE_NODE:
-		return "a list";
-	default:
-		return "a scalar";
-	}
-}
-
-static yaml_node_t *tp_node(struct tp *p, int id)
-{
-	return yaml_document_get_node(&p->doc, id);
-}
-
-static bool is_null(const yaml_node_t *n)
-{
-	const char *s = (const char *)n->data.scalar.value;
-
-	if (n->type != YAML_SCALAR_NODE ||
-	    n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
-		return false;
-	return !*s || !strcmp(s, "~") || !strcmp(s, "null") ||
-	       !strcmp(s, "Null") || !strcmp(s, "NULL");
-}
-
-/* @n as a C string; @what names it in messages ("host 'a1': vlan"). */
-static int tp_str(struct tp *p, yaml_node_t *n, const char *what,
-		  const char **s)
-{
-	if (n->type != YAML_SCALAR_NODE)
-		return tp_err(p, n, "%s: expected a scalar, found %s", what,
-			      node_kind(n));
-	if (is_null(n))
-		return tp_err(p, n, "%s: no value given", what);
-	*s = (const char *)n->data.scalar.value;
-	if (strlen(*s) != n->data.scalar.length)
-		return tp_err(p, n, "%s: value contains a NUL byte", what);
-	return 0;
-}
-
-/* Parse a decimal without sign or leading zeros; false if not one. */
-static bool parse_u32(const char *s, uint32_t *v)
-{
-	uint64_t x = 0;
-
-	if (!*s || (s[0] == '0' && s[1]))
-		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-		x = x * 10 + (uint64_t)(*s - '0');
-		if (x > UINT32_MAX)
-			return false;
-	}
-	*v = (uint32_t)x;
-	return true;
-}
-
-static int tp_uint(struct tp *p, yaml_node_t *n, const char *key, uint32_t min,
-		   uint32_t max, uint32_t *v)
-{
-	char what[TP_WHAT_MAX + 16];
-	const char *s;
-	int ret;
-
-	snprintf(what, sizeof(what), "%s: %s", p->what, key);
-	ret = tp_str(p, n, what, &s);
-	if (ret)
-		return ret;
-	if (!parse_u32(s, v) || *v < min || *v > max)
-		return tp_err(p, n, "%s must be a number in %u..%u, not '%s'",
-			      what, min, max, tp_show(p, s));
-	return 0;
-}
-
-/* Copy the name in @n to @out (@max chars at most) if its syntax is right. */
-static int tp_name(struct tp *p, yaml_node_t *n, const char *kind, size_t max,
-		   char *out)
-{
-	const char *s;
-	size_t i, len;
-	int ret;
-
-	ret = tp_str(p, n, kind, &s);
-	if (ret)
-		return ret;
-	len = strlen(s);
-	for (i = 0; i < len; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyz"
-			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-",
-			    s[i]))
-			break;
-	if (i < len || s[0] == '-')
-		return tp_err(p, n,
-			      "bad %s name '%s' (letters, digits, '_' and "
-			      "'-', not starting with '-')",
-			      kind, tp_show(p, s));
-	if (len > max)
-		return tp_err(p, n,
-			      "%s name '%s' is longer than %zu characters",
-			      kind, tp_show(p, s), max);
-	memcpy(out, s, len + 1);
-	return 0;
-}
-
-static void keys_list(const char *const keys[], char *buf, size_t size)
-{
-	size_t off = 0;
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; keys[i] && off < size; i++)
-		off += snprintf(buf + off, size - off, "%s%s", i ? ", " : "",
-				keys[i]);
-}
-
-static int key_index(const char *const keys[], const char *s)
-{
-	int i;
-
-	for (i = 0; keys[i]; i++)
-		if (!strcmp(keys[i], s))
-			return i;
-	return -1;
-}
-
-static int tp_field(struct tp *p, yaml_node_pair_t *pair,
-		    const char *const keys[], const char *where,
-		    yaml_node_t *knodes[], yaml_node_t *vals[])
-{
-	yaml_node_t *k = tp_node(p, pair->key);
-	char list[128], what[TP_WHAT_MAX + 8];
-	const char *s;
-	int i, ret;
-
-	snprintf(what, sizeof(what), "%s: key", p->what);
-	ret = tp_str(p, k, what, &s);
-	if (ret)
-		return ret;
-	i = key_index(keys, s);
-	if (i < 0 && keys == top_keys && key_index(top_future, s) >= 0)
-		return tp_err(p, k, "'%s' is not supported yet", s);
-	if (i < 0) {
-		keys_list(keys, list, sizeof(list));
-		return tp_err(p, k, "unknown key '%s' %s (expected: %s)",
-			      tp_show(p, s), where, list);
-	}
-	if (knodes[i])
-		return tp_err(p, k, "duplicate key '%s' %s (first at line %zu)",
-			      s, where, knodes[i]->start_mark.line + 1);
-	knodes[i] = k;
-	vals[i] = tp_node(p, pair->value);
-	return 0;
-}
-
-/*
- * Sort the pairs of field map @map into @vals by their index in @keys
- * (NULL when absent). @where says where the map is in messages ("in host
- * 'a1'"). A plain null value counts as an empty map.
- */
-static int tp_fields(struct tp *p, yaml_node_t *map, const char *const keys[],
-		     const char *where, yaml_node_t *vals[])
-{
-	yaml_node_t *knodes[TP_FIELDS_MAX] = {0};
-	yaml_node_pair_t *pair;
-	int i, ret;
-
-	for (i = 0; keys[i]; i++)
-		vals[i] = NULL;
-	if (is_null(map))
-		return 0;
-	if (map->type != YAML_MAPPING_NODE)
-		return tp_err(p, map, "%s: expected a mapping, found %s",
-			      p->what, node_kind(map));
-	for (pair = map->data.mapping.pairs.start;
-	     pair < map->data.mapping.pairs.top; pair++) {
-		ret = tp_field(p, pair, keys, where, knodes, vals);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static int tp_required(struct tp *p, yaml_node_t *map, yaml_node_t *val,
-		       const char *key)
-{
-	if (val)
-		return 0;
-	return tp_err(p, map, "%s: missing required key '%s'", p->what, key);
-}
-
-/* Element maps (switches, hosts, vms): NAME -> {...}, null = empty. */
-static int tp_section_map(struct tp *p, yaml_node_t *n, const char *key,
-			  int max)
-{
-	if (is_null(n))
-		return 0;
-	if (n->type != YAML_MAPPING_NODE)
-		return tp_err(p, n,
-			      "'%s': expected a mapping of NAME: {...}, "
-			      "found %s",
-			      key, node_kind(n));
-	if (n->data.mapping.pairs.top - n->data.mapping.pairs.start > max)
-		return tp_err(p, n, "'%s': too many entries (limit %d)", key,
-			      max);
-	return 0;
-}
-
-/* Element lists (links, mirrors): - {...}, null = empty. */
-static int tp_section_list(struct tp *p, yaml_node_t *n, const char *key,
-			   int max)
-{
-	if (is_null(n))
-		return 0;
-	if (n->type != YAML_SEQUENCE_NODE)
-		return tp_err(p, n, "'%s': expected a list of {...}, found %s",
-			      key, node_kind(n));
-	if (n->data.sequence.items.top - n->data.sequence.items.start > max)
-		return tp_err(p, n, "'%s': too many entries (limit %d)", key,
-			      max);
-	return 0;
-}
-
-/* Where a name is already used by a switch, host or VM, else 0. */
-static int name_line(const struct topo *t, const char *name, int *col)
-{
-	int i;
-
-	for (i = 0; i < t->nswitches; i++)
-		if (!strcmp(t->switches[i].name, name))
-			return *col = t->switches[i].col, t->switches[i].line;
-	for (i = 0; i < t->nhosts; i++)
-		if (!strcmp(t->hosts[i].name, name))
-			return *col = t->hosts[i].col, t->hosts[i].line;
-	for (i = 0; i < t->nvms; i++)
-		if (!strcmp(t->vms[i].name, name))
-			return *col = t->vms[i].col, t->vms[i].line;
-	return 0;
-}
-
-/*
- * Read an element's name from key @k into @out and check that no switch,
- * host or VM has it yet. The error points at the later of the two.
- */
-static int tp_elem_name(struct tp *p, yaml_node_t *k, const char *kind,
-			size_t max, char *out, int *line, int *col)
-{
-	int ret, oline, ocol;
-
-	ret = tp_name(p, k, kind, max, out);
-	if (ret)
-		return ret;
-	*line = (int)k->start_mark.line + 1;
-	*col = (int)k->start_mark.column + 1;
-	oline = name_line(p->t, out, &ocol);
-	if (!oline)
-		return 0;
-	if (oline < *line || (oline == *line && ocol < *col))
-		return tp_err_at(p, *line, *col,
-				 "duplicate name '%s' (first defined at line "
-				 "%d)",
-				 out, oline);
-	return tp_err_at(p, oline, ocol,
-			 "duplicate name '%s' (first defined at line %d)", out,
-			 *line);
-}
+_Static_assert((int)TOP_N <= (int)TP_FIELDS_MAX &&
+		       (int)HOST_N <= (int)TP_FIELDS_MAX,
+	       "a field map has more keys than tp_fields() sorts");
 
 static int tp_switch(struct tp *p, yaml_node_pair_t *pair)
 {
@@ -447,110 +108,25 @@ static int tp_switch(struct tp *p, yaml_node_pair_t *pair)
 	return 0;
 }
 
-/* `switch: NAME` of a host or VM: resolve to an index. */
-static int tp_switch_ref(struct tp *p, yaml_node_t *n, uint16_t *sw)
+
+/* `ip: A.B.C.D/LEN`, or `ip: dhcp`: the host runs a DHCP client. */
+static int tp_host_ip(struct tp *p, yaml_node_t *n, struct topo_host *h)
 {
 	char what[TP_WHAT_MAX + 16];
 	const char *s;
-	int i, ret;
-
-	snprintf(what, sizeof(what), "%s: switch", p->what);
-	ret = tp_str(p, n, what, &s);
-	if (ret)
-		return ret;
-	i = topo_switch_find(p->t, s);
-	if (i < 0)
-		return tp_err(p, n, "%s: unknown switch '%s'", p->what,
-			      tp_show(p, s));
-	*sw = (uint16_t)i;
-	return 0;
-}
-
-static int tp_vlan(struct tp *p, yaml_node_t *n, uint16_t *vlan)
-{
-	uint32_t v = 0;
-	int ret;
-
-	if (!n)
-		return *vlan = 0, 0;
-	ret = tp_uint(p, n, "vlan", 1, TOPO_VLAN_MAX, &v);
-	*vlan = (uint16_t)v;
-	return ret;
-}
-
-/* Parse "A.B.C.D" at @s; decimal octets without leading zeros. */
-static const char *parse_ip4(const char *s, struct in_addr *a)
-{
-	uint32_t x = 0, octet;
-	int i, digits;
-
-	for (i = 0; i < 4; i++) {
-		if (i && *s++ != '.')
-			return NULL;
-		octet = 0;
-		for (digits = 0; *s >= '0' && *s <= '9' && digits < 4; digits++)
-			octet = octet * 10 + (uint32_t)(*s++ - '0');
-		if (!digits || digits > 3 || octet > 255 ||
-		    (digits > 1 && s[-digits] == '0'))
-			return NULL;
-		x = x << 8 | octet;
-	}
-	a->s_addr = htonl(x);
-	return s;
-}
-
-static uint32_t prefix_mask(unsigned int prefix)
-{
-	return prefix ? ~0u << (32 - prefix) : 0;
-}
-
-static bool is_unicast4(uint32_t a)
-{
-	unsigned int first = a >> 24;
-
-	return first != 0 && first != 127 && first < 224;
-}
-
-static int tp_host_ip(struct tp *p, yaml_node_t *n, struct topo_ip *ip)
-{
-	char what[TP_WHAT_MAX + 16];
-	uint32_t a, mask, prefix;
-	const char *s, *end;
 	int ret;
 
 	snprintf(what, sizeof(what), "%s: ip", p->what);
 	ret = tp_str(p, n, what, &s);
 	if (ret)
 		return ret;
-	if (!strcmp(s, "dhcp"))
-		return tp_err(p, n,
-			      "%s: 'ip: dhcp' is not supported yet "
-			      "(give A.B.C.D/LEN)",
-			      p->what);
-	end = parse_ip4(s, &ip->addr);
-	if (!end || *end != '/' || !parse_u32(end + 1, &prefix) || !prefix ||
-	    prefix > 32)
-		return tp_err(p, n,
-			      "%s: bad address '%s' (expected "
-			      "A.B.C.D/LEN, LEN 1..32)",
-			      p->what, tp_show(p, s));
-	ip->prefix = (uint8_t)prefix;
-	a = ntohl(ip->addr.s_addr);
-	mask = prefix_mask(prefix);
-	if (!is_unicast4(a))
-		return tp_err(p, n, "%s: '%s' is not a unicast host address",
-			      p->what, s);
-	if (prefix <= 30 && !(a & ~mask))
-		return tp_err(p, n,
-			      "%s: '%s' is the network address of its "
-			      "subnet",
-			      p->what, s);
-	if (prefix <= 30 && (a & ~mask) == ~mask)
-		return tp_err(p, n,
-			      "%s: '%s' is the broadcast address of its "
-			      "subnet",
-			      p->what, s);
-	return 0;
+	if (!strcmp(s, "dhcp")) {
+		h->dhcp = true;
+		return 0;
+	}
+	ret = tp_ip(p, n, &h->ip);
+	h->has_ip = !ret;
+	return ret;
 }
 
 static int tp_host_gw(struct tp *p, yaml_node_t *n, struct topo_host *h)
@@ -564,15 +140,20 @@ static int tp_host_gw(struct tp *p, yaml_node_t *n, struct topo_host *h)
 	ret = tp_str(p, n, what, &s);
 	if (ret)
 		return ret;
+	if (h->dhcp)
+		return tp_err(p, n,
+			      "%s: 'gw' is not allowed with 'ip: dhcp' (the "
+			      "DHCP server gives the gateway)",
+			      p->what);
 	if (!h->has_ip)
 		return tp_err(p, n, "%s: 'gw' needs 'ip'", p->what);
-	end = parse_ip4(s, &h->gw);
+	end = tp_parse_ip4(s, &h->gw);
 	if (!end || *end)
 		return tp_err(p, n, "%s: bad gateway '%s' (expected A.B.C.D)",
 			      p->what, tp_show(p, s));
 	gw = ntohl(h->gw.s_addr);
 	ip = ntohl(h->ip.addr.s_addr);
-	mask = prefix_mask(h->ip.prefix);
+	mask = tp_mask(h->ip.prefix);
 	if ((gw & mask) != (ip & mask))
 		return tp_err(p, n,
 			      "%s: gw %s is not inside the subnet of ip "
@@ -587,58 +168,6 @@ static int tp_host_gw(struct tp *p, yaml_node_t *n, struct topo_host *h)
 			      "address of the subnet",
 			      p->what, s);
 	h->has_gw = true;
-	return 0;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static bool parse_mac(const char *s, uint8_t mac[6])
-{
-	int i, hi, lo;
-
-	for (i = 0; i < 6; i++, s += 3) {
-		hi = hexval(s[0]);
-		lo = hi < 0 ? -1 : hexval(s[1]);
-		if (lo < 0 || s[2] != (i < 5 ? ':' : '\0'))
-			return false;
-		mac[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return true;
-}
-
-static int tp_host_mac(struct tp *p, yaml_node_t *n, struct topo_host *h)
-{
-	static const uint8_t zero[6];
-	char what[TP_WHAT_MAX + 16];
-	const char *s;
-	int ret;
-
-	snprintf(what, sizeof(what), "%s: mac", p->what);
-	ret = tp_str(p, n, what, &s);
-	if (ret)
-		return ret;
-	if (!parse_mac(s, h->mac))
-		return tp_err(p, n,
-			      "%s: bad MAC address '%s' (expected "
-			      "aa:bb:cc:dd:ee:ff)",
-			      p->what, tp_show(p, s));
-	if (h->mac[0] & 1)
-		return tp_err(p, n,
-			      "%s: MAC %s is a multicast address (the "
-			      "first octet must be even)",
-			      p->what, s);
-	if (!memcmp(h->mac, zero, 6))
-		return tp_err(p, n, "%s: MAC %s is all zeros", p->what, s);
-	h->has_mac = true;
 	return 0;
 }
 
@@ -663,14 +192,14 @@ static int tp_host_fields(struct tp *p, yaml_node_t *v[], struct topo_host *h)
 	ret = tp_switch_ref(p, v[HOST_SWITCH], &h->sw);
 	if (!ret)
 		ret = tp_vlan(p, v[HOST_VLAN], &h->vlan);
-	if (!ret && v[HOST_IP]) {
-		ret = tp_host_ip(p, v[HOST_IP], &h->ip);
-		h->has_ip = !ret;
-	}
+	if (!ret && v[HOST_IP])
+		ret = tp_host_ip(p, v[HOST_IP], h);
 	if (!ret && v[HOST_GW])
 		ret = tp_host_gw(p, v[HOST_GW], h);
-	if (!ret && v[HOST_MAC])
-		ret = tp_host_mac(p, v[HOST_MAC], h);
+	if (!ret && v[HOST_MAC]) {
+		ret = tp_mac(p, v[HOST_MAC], h->mac);
+		h->has_mac = !ret;
+	}
 	if (!ret && v[HOST_LIMIT])
 		ret = tp_uint(p, v[HOST_LIMIT], "mac-limit", 0,
 			      TOPO_MAC_TABLE_MAX, &h->mac_limit);
@@ -696,23 +225,12 @@ static int tp_host(struct tp *p, yaml_node_pair_t *pair)
 	snprintf(where, sizeof(where), "in %s", p->what);
 	ret = tp_fields(p, map, host_keys, where, v);
 	if (!ret && !v[HOST_SWITCH])
-		ret = tp_required(p, is_null(map) ? k : map, NULL, "switch");
+		ret = tp_required(p, tp_is_null(map) ? k : map, NULL, "switch");
 	if (!ret)
 		ret = tp_host_fields(p, v, h);
 	if (!ret)
 		p->t->nhosts++;
 	return ret;
-}
-
-static bool is_ifname(const char *s)
-{
-	size_t len = strlen(s);
-
-	if (!len || len >= TOPO_IFNAME_MAX || !strcmp(s, ".") ||
-	    !strcmp(s, ".."))
-		return false;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyz"
-			 "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") == len;
 }
 
 static int tp_vm_tap(struct tp *p, yaml_node_t *n, yaml_node_t *k,
@@ -735,7 +253,7 @@ static int tp_vm_tap(struct tp *p, yaml_node_t *n, yaml_node_t *k,
 	ret = tp_str(p, n, what, &s);
 	if (ret)
 		return ret;
-	if (!is_ifname(s))
+	if (!tp_is_ifname(s))
 		return tp_err(p, n,
 			      "%s: bad TAP name '%s' (1..%d of letters, "
 			      "digits, '_', '.', '-')",
@@ -784,7 +302,7 @@ static int tp_vm(struct tp *p, yaml_node_pair_t *pair)
 	snprintf(where, sizeof(where), "in %s", p->what);
 	ret = tp_fields(p, map, vm_keys, where, v);
 	if (!ret)
-		ret = tp_required(p, is_null(map) ? k : map, v[VM_SWITCH],
+		ret = tp_required(p, tp_is_null(map) ? k : map, v[VM_SWITCH],
 				  "switch");
 	if (!ret)
 		ret = tp_switch_ref(p, v[VM_SWITCH], &vm->sw);
@@ -800,24 +318,6 @@ static int tp_vm(struct tp *p, yaml_node_pair_t *pair)
 	if (!ret)
 		p->t->nvms++;
 	return ret;
-}
-
-/* Run @fn on every pair of element map @n (already checked). */
-static int tp_each_pair(struct tp *p, yaml_node_t *n,
-			int (*fn)(struct tp *p, yaml_node_pair_t *pair))
-{
-	yaml_node_pair_t *pair;
-	int ret;
-
-	if (!n || is_null(n))
-		return 0;
-	for (pair = n->data.mapping.pairs.start;
-	     pair < n->data.mapping.pairs.top; pair++) {
-		ret = fn(p, pair);
-		if (ret)
-			return ret;
-	}
-	return 0;
 }
 
 /* One link per pair of switches: its ports are named "A.B" and "B.A". */
@@ -882,9 +382,9 @@ static int tp_trunk_item(struct tp *p, yaml_node_t *n, uint64_t bits[])
 		memcpy(buf, s, dash - s);
 		buf[dash - s] = '\0';
 	}
-	if (dash ? (size_t)(dash - s) >= sizeof(buf) || !parse_u32(buf, &lo) ||
-			    !parse_u32(dash + 1, &hi)
-		 : !parse_u32(s, &lo))
+	if (dash ? (size_t)(dash - s) >= sizeof(buf) || !tp_parse_u32(buf, &lo) ||
+			    !tp_parse_u32(dash + 1, &hi)
+		 : !tp_parse_u32(s, &lo))
 		return tp_err(p, n,
 			      "%s: bad VLAN '%s' (expected N or A-B, "
 			      "1..%d)",
@@ -919,7 +419,7 @@ static int tp_trunk(struct tp *p, yaml_node_t *n, struct topo_link *l)
 		return tp_err(p, n,
 			      "%s: 'trunk' expected a list of VLANs, "
 			      "found %s",
-			      p->what, node_kind(n));
+			      p->what, tp_node_kind(n));
 	if (n->data.sequence.items.top == n->data.sequence.items.start)
 		return tp_err(p, n,
 			      "%s: 'trunk' is empty (leave it out for an "
@@ -953,7 +453,7 @@ static int tp_link(struct tp *p, yaml_node_t *n)
 	l->ntrunk = 0;
 	l->line = (int)n->start_mark.line + 1;
 	l->col = (int)n->start_mark.column + 1;
-	if (is_null(n))
+	if (tp_is_null(n))
 		return tp_err(p, n, "%s: expected a mapping, found nothing",
 			      p->what);
 	ret = tp_fields(p, n, link_keys, where, v);
@@ -1023,7 +523,7 @@ static int tp_mirror(struct tp *p, yaml_node_t *n)
 	snprintf(where, sizeof(where), "in %s", p->what);
 	m->line = (int)n->start_mark.line + 1;
 	m->col = (int)n->start_mark.column + 1;
-	if (is_null(n))
+	if (tp_is_null(n))
 		return tp_err(p, n, "%s: expected a mapping, found nothing",
 			      p->what);
 	ret = tp_fields(p, n, mirror_keys, where, v);
@@ -1043,24 +543,6 @@ static int tp_mirror(struct tp *p, yaml_node_t *n)
 	if (!ret)
 		p->t->nmirrors++;
 	return ret;
-}
-
-/* Run @fn on every item of element list @n (already checked). */
-static int tp_each_item(struct tp *p, yaml_node_t *n,
-			int (*fn)(struct tp *p, yaml_node_t *item))
-{
-	yaml_node_item_t *it;
-	int ret;
-
-	if (!n || is_null(n))
-		return 0;
-	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
-	     it++) {
-		ret = fn(p, tp_node(p, *it));
-		if (ret)
-			return ret;
-	}
-	return 0;
 }
 
 static int tp_topo_name(struct tp *p, yaml_node_t *root, yaml_node_t *n)
@@ -1092,6 +574,7 @@ static int tp_sections(struct tp *p, yaml_node_t *v[])
 		[TOP_VMS] = TOPO_MAX_VMS,
 		[TOP_LINKS] = TOPO_MAX_LINKS,
 		[TOP_MIRRORS] = TOPO_MAX_MIRRORS,
+		[TOP_ROUTERS] = TOPO_MAX_ROUTERS,
 	};
 	int i, ret;
 
@@ -1110,6 +593,8 @@ static int tp_sections(struct tp *p, yaml_node_t *v[])
 		ret = tp_each_pair(p, v[TOP_HOSTS], tp_host);
 	if (!ret)
 		ret = tp_each_pair(p, v[TOP_VMS], tp_vm);
+	if (!ret)
+		ret = tp_each_pair(p, v[TOP_ROUTERS], tp_router);
 	if (!ret)
 		ret = tp_each_item(p, v[TOP_LINKS], tp_link);
 	if (!ret)
@@ -1131,151 +616,13 @@ static int tp_root(struct tp *p)
 	if (root->type != YAML_MAPPING_NODE)
 		return tp_err(p, root,
 			      "top level: expected a mapping, found %s",
-			      node_kind(root));
-	ret = tp_fields(p, root, top_keys, "at the top level", v);
+			      tp_node_kind(root));
+	ret = tp_fields_reserved(p, root, top_keys, top_future,
+				 "at the top level", v);
 	if (!ret)
 		ret = tp_topo_name(p, root, v[TOP_NAME]);
 	if (!ret)
 		ret = tp_sections(p, v);
-	return ret;
-}
-
-/* Line and column (1-based) of byte @off of @buf. */
-static void buf_pos(const char *buf, size_t size, size_t off, size_t *line,
-		    size_t *col)
-{
-	size_t i;
-
-	*line = 1;
-	*col = 1;
-	for (i = 0; i < off && i < size; i++) {
-		if (buf[i] == '\n')
-			++*line, *col = 1;
-		else
-			++*col;
-	}
-}
-
-static int tp_yaml_error(struct tp *p, yaml_parser_t *yp, const char *buf,
-			 size_t size)
-{
-	size_t line = yp->problem_mark.line + 1;
-	size_t col = yp->problem_mark.column + 1;
-	const char *problem = yp->problem ? yp->problem : "unknown problem";
-
-	if (yp->error == YAML_MEMORY_ERROR) {
-		tp_err_at(p, 1, 1, "out of memory while parsing YAML");
-		return -ENOMEM;
-	}
-	if (yp->error == YAML_READER_ERROR)
-		buf_pos(buf, size, yp->problem_offset, &line, &col);
-	if (yp->error == YAML_COMPOSER_ERROR && yp->context)
-		return tp_err_at(p, (int)line, (int)col,
-				 "YAML error: %s (%s at line %zu)", problem,
-				 yp->context, yp->context_mark.line + 1);
-	return tp_err_at(p, (int)line, (int)col, "YAML syntax error: %s%s%s",
-			 problem, yp->context ? " " : "",
-			 yp->context ? yp->context : "");
-}
-
-static const char *ev_anchor(const yaml_event_t *ev)
-{
-	switch (ev->type) {
-	case YAML_SCALAR_EVENT:
-		return (const char *)ev->data.scalar.anchor;
-	case YAML_SEQUENCE_START_EVENT:
-		return (const char *)ev->data.sequence_start.anchor;
-	case YAML_MAPPING_START_EVENT:
-		return (const char *)ev->data.mapping_start.anchor;
-	default:
-		return NULL;
-	}
-}
-
-/*
- * Check one event of the first pass; see tp_scan(). Returns 1 at the end
- * of the stream, 0 to go on, or an error.
- */
-static int tp_scan_event(struct tp *p, const yaml_event_t *ev, int *depth,
-			 int *anchors, int *docs)
-{
-	int line = (int)ev->start_mark.line + 1;
-	int col = (int)ev->start_mark.column + 1;
-
-	if (ev_anchor(ev) && ++*anchors > TP_ANCHORS_MAX)
-		return tp_err_at(p, line, col, "more than %d YAML anchors",
-				 TP_ANCHORS_MAX);
-	switch (ev->type) {
-	case YAML_STREAM_END_EVENT:
-		return 1;
-	case YAML_DOCUMENT_START_EVENT:
-		if (++*docs > 1)
-			return tp_err_at(p, line, col,
-					 "a second YAML "
-					 "document; a topology is one "
-					 "document");
-		return 0;
-	case YAML_SEQUENCE_START_EVENT:
-	case YAML_MAPPING_START_EVENT:
-		if (++*depth > TP_DEPTH_MAX)
-			return tp_err_at(p, line, col,
-					 "nested deeper than %d "
-					 "levels",
-					 TP_DEPTH_MAX);
-		return 0;
-	case YAML_SEQUENCE_END_EVENT:
-	case YAML_MAPPING_END_EVENT:
-		--*depth;
-		return 0;
-	default:
-		return 0;
-	}
-}
-
-/*
- * First pass over the event stream, before libyaml builds a document.
- * libyaml's scanner costs O(depth) per token and its loader O(anchors) per
- * anchor or alias, so unbounded nesting or anchors are a CPU bomb (200000
- * nested '[' take minutes). Stopping at TP_DEPTH_MAX levels and
- * TP_ANCHORS_MAX anchors keeps every input linear. This pass also reports
- * syntax errors and a second document.
- */
-static int tp_scan(struct tp *p, const char *buf, size_t size)
-{
-	int depth = 0, anchors = 0, docs = 0, ret = 0;
-	yaml_parser_t yp;
-	yaml_event_t ev;
-
-	if (!yaml_parser_initialize(&yp))
-		return tp_err_at(p, 1, 1, "out of memory"), -ENOMEM;
-	yaml_parser_set_input_string(&yp, (const unsigned char *)buf, size);
-	while (!ret) {
-		if (!yaml_parser_parse(&yp, &ev)) {
-			ret = tp_yaml_error(p, &yp, buf, size);
-			break;
-		}
-		ret = tp_scan_event(p, &ev, &depth, &anchors, &docs);
-		yaml_event_delete(&ev);
-	}
-	yaml_parser_delete(&yp);
-	return ret < 0 ? ret : 0;
-}
-
-/* Load the one document of @buf into p->doc (after tp_scan()). */
-static int tp_load(struct tp *p, const char *buf, size_t size)
-{
-	yaml_parser_t yp;
-	int ret;
-
-	ret = tp_scan(p, buf, size);
-	if (ret)
-		return ret;
-	if (!yaml_parser_initialize(&yp))
-		return tp_err_at(p, 1, 1, "out of memory"), -ENOMEM;
-	yaml_parser_set_input_string(&yp, (const unsigned char *)buf, size);
-	if (!yaml_parser_load(&yp, &p->doc))
-		ret = tp_yaml_error(p, &yp, buf, size);
-	yaml_parser_delete(&yp);
 	return ret;
 }
 

@@ -6,13 +6,21 @@
  * are the rules between elements, which the builder relies on:
  *  - no L2 loop: dcbox switches run no spanning tree, so in every VLAN the
  *    links carrying it must form a forest (union-find per VLAN in use);
- *  - no two hosts with one IPv4 address in the same broadcast domain (same
- *    VLAN, switches joined by links that carry that VLAN);
- *  - host MAC addresses unique;
+ *  - no two endpoints with one IPv4 address in the same broadcast domain
+ *    (same VLAN, switches joined by links that carry that VLAN); an
+ *    endpoint is a host or a router interface on a switch, which to the
+ *    switch is just another port (routers do not bridge, so they join no
+ *    domains and close no loops);
+ *  - at most one DHCP server (a router interface with `dhcp:`) per
+ *    broadcast domain;
+ *  - MAC addresses of hosts and router interfaces unique;
  *  - interface names in the root namespace (host veths "<topo>-<host>" and
- *    VM TAPs) unique.
+ *    VM TAPs) unique, and router uplinks naming none of them and used by
+ *    one router interface only.
  * It also re-checks counts, indices and trunk order so that a struct topo
  * built by hand (tests, a future reload path) cannot index out of bounds.
+ * The rules within one router (subnets, DHCP ranges, routes, forwards) are
+ * checked by topo_parse_router.c, where the offending node is at hand.
  * Messages point at the element that breaks the rule, using the line and
  * column the parser stored.
  */
@@ -138,65 +146,205 @@ static unsigned int host_vlan(const struct topo_host *h)
 	return h->vlan ? h->vlan : 1;
 }
 
-/* Broadcast domain of each host: the union-find root of its switch. */
-static void host_domains(const struct topo *t, uint16_t *dom)
+/*
+ * struct l2ep - something with an address or MAC on a dcbox switch: host
+ * @host, or interface @rif of router @router when @host is -1.
+ */
+struct l2ep {
+	int16_t host;
+	uint8_t router, rif;
+	uint16_t vlan, dom;        /* VLAN and broadcast domain (uf root) */
+	uint32_t addr;             /* network order; 0 = none */
+	const uint8_t *mac;        /* NULL = none */
+};
+
+enum { L2EP_MAX = TOPO_MAX_HOSTS + TOPO_MAX_ROUTERS * TOPO_ROUTER_MAX_IFS };
+
+static const struct topo_router_if *ep_rif(const struct topo *t,
+					   const struct l2ep *e)
+{
+	return &t->routers[e->router].ifs[e->rif];
+}
+
+static int ep_line(const struct topo *t, const struct l2ep *e, int *col)
+{
+	if (e->host >= 0)
+		return *col = t->hosts[e->host].col, t->hosts[e->host].line;
+	return *col = ep_rif(t, e)->col, ep_rif(t, e)->line;
+}
+
+/* "host 'a'", "router 'gw' interface 2", and with @full " (switch web)" */
+static const char *ep_name(const struct topo *t, const struct l2ep *e,
+			   bool full, char *buf, size_t size)
+{
+	const struct topo_router_if *rif;
+
+	if (e->host >= 0) {
+		snprintf(buf, size, "host '%s'", t->hosts[e->host].name);
+		return buf;
+	}
+	rif = ep_rif(t, e);
+	snprintf(buf, size, "router '%s' interface %u", t->routers[e->router].name,
+		 e->rif + 1);
+	if (full)
+		snprintf(buf + strlen(buf), size - strlen(buf), " (switch %s)",
+			 t->switches[rif->sw].name);
+	return buf;
+}
+
+static void ep_domain(const struct topo *t, struct l2ep *e, uint16_t sw)
 {
 	struct uf u;
-	int i;
+
+	uf_build(t, e->vlan, &u);
+	e->dom = (uint16_t)uf_find(&u, sw);
+}
+
+static void ep_add_rifs(const struct topo *t, struct l2ep *eps, int *n)
+{
+	const struct topo_router_if *rif;
+	struct l2ep *e;
+	int i, j;
+
+	for (i = 0; i < t->nrouters; i++) {
+		for (j = 0; j < t->routers[i].nifs; j++) {
+			rif = &t->routers[i].ifs[j];
+			if (rif->is_uplink)
+				continue;
+			e = &eps[(*n)++];
+			*e = (struct l2ep){.host = -1,
+					   .router = (uint8_t)i,
+					   .rif = (uint8_t)j,
+					   .vlan = rif->vlan ? rif->vlan : 1,
+					   .addr = rif->ip.addr.s_addr,
+					   .mac = rif->has_mac ? rif->mac
+							       : NULL};
+			ep_domain(t, e, rif->sw);
+		}
+	}
+}
+
+/* Hosts, then router interfaces on switches, in file order within each. */
+static int ep_collect(const struct topo *t, struct l2ep *eps)
+{
+	const struct topo_host *h;
+	int i, n = 0;
 
 	for (i = 0; i < t->nhosts; i++) {
-		if (!t->hosts[i].has_ip)
-			continue;
-		uf_build(t, host_vlan(&t->hosts[i]), &u);
-		dom[i] = (uint16_t)uf_find(&u, t->hosts[i].sw);
+		h = &t->hosts[i];
+		eps[n] = (struct l2ep){.host = (int16_t)i,
+				       .vlan = (uint16_t)host_vlan(h),
+				       .addr = h->has_ip ? h->ip.addr.s_addr : 0,
+				       .mac = h->has_mac ? h->mac : NULL};
+		if (h->has_ip)
+			ep_domain(t, &eps[n], h->sw);
+		n++;
 	}
+	ep_add_rifs(t, eps, &n);
+	return n;
 }
 
-static int check_addresses(const struct topo *t, char *err, size_t errsize)
+/* Endpoint @b clashes with the earlier @a over @what: report it at @b. */
+static int ep_clash(const struct topo *t, const struct l2ep *a,
+		    const struct l2ep *b, const char *what, const char *tail,
+		    char *err, size_t errsize)
 {
-	uint16_t dom[TOPO_MAX_HOSTS];
-	const struct topo_host *a, *b;
-	char ip[INET_ADDRSTRLEN];
+	char an[TOPO_NAME_MAX + 32], bn[2 * TOPO_NAME_MAX + 48];
+	int line, col, aline, acol;
+
+	line = ep_line(t, b, &col);
+	aline = ep_line(t, a, &acol);
+	return tv_err(t, line, col, err, errsize,
+		      "%s: %s is already used by %s (line %d)%s",
+		      ep_name(t, b, true, bn, sizeof(bn)), what,
+		      ep_name(t, a, false, an, sizeof(an)), aline, tail);
+}
+
+static int check_addresses(const struct topo *t, const struct l2ep *eps,
+			   int n, char *err, size_t errsize)
+{
+	char what[32], tail[32], ip[INET_ADDRSTRLEN];
+	const struct l2ep *a, *b;
 	int i, j;
 
-	host_domains(t, dom);
-	for (j = 0; j < t->nhosts; j++) {
-		b = &t->hosts[j];
-		for (i = 0; i < j && b->has_ip; i++) {
-			a = &t->hosts[i];
-			if (!a->has_ip ||
-			    a->ip.addr.s_addr != b->ip.addr.s_addr ||
-			    host_vlan(a) != host_vlan(b) || dom[i] != dom[j])
+	for (j = 0; j < n; j++) {
+		b = &eps[j];
+		for (i = 0; i < j && b->addr; i++) {
+			a = &eps[i];
+			if (a->addr != b->addr || a->vlan != b->vlan ||
+			    a->dom != b->dom)
 				continue;
-			inet_ntop(AF_INET, &b->ip.addr, ip, sizeof(ip));
-			return tv_err(t, b->line, b->col, err, errsize,
-				      "host '%s': address %s is already used "
-				      "by host '%s' (line %d) in VLAN %u",
-				      b->name, ip, a->name, a->line,
-				      host_vlan(b));
+			inet_ntop(AF_INET, &b->addr, ip, sizeof(ip));
+			snprintf(what, sizeof(what), "address %s", ip);
+			snprintf(tail, sizeof(tail), " in VLAN %u", b->vlan);
+			return ep_clash(t, a, b, what, tail, err, errsize);
 		}
 	}
 	return 0;
 }
 
-static int check_macs(const struct topo *t, char *err, size_t errsize)
+static int check_macs(const struct topo *t, const struct l2ep *eps, int n,
+		      char *err, size_t errsize)
 {
-	const struct topo_host *a, *b;
+	const struct l2ep *a, *b;
 	int i, j;
 
-	for (j = 0; j < t->nhosts; j++) {
-		b = &t->hosts[j];
-		for (i = 0; i < j && b->has_mac; i++) {
-			a = &t->hosts[i];
-			if (!a->has_mac || memcmp(a->mac, b->mac, 6))
-				continue;
-			return tv_err(t, b->line, b->col, err, errsize,
-				      "host '%s': MAC address is already used "
-				      "by host '%s' (line %d)",
-				      b->name, a->name, a->line);
+	for (j = 0; j < n; j++) {
+		b = &eps[j];
+		for (i = 0; i < j && b->mac; i++) {
+			a = &eps[i];
+			if (a->mac && !memcmp(a->mac, b->mac, 6))
+				return ep_clash(t, a, b, "MAC address", "",
+						err, errsize);
 		}
 	}
 	return 0;
+}
+
+/* One DHCP server per broadcast domain. */
+static int check_dhcp_servers(const struct topo *t, const struct l2ep *eps,
+			      int n, char *err, size_t errsize)
+{
+	const struct topo_router_if *ra, *rb;
+	const struct l2ep *a, *b;
+	char bn[2 * TOPO_NAME_MAX + 48];
+	int i, j;
+
+	for (j = 0; j < n; j++) {
+		b = &eps[j];
+		rb = b->host < 0 ? ep_rif(t, b) : NULL;
+		for (i = 0; i < j && rb && rb->has_dhcp; i++) {
+			a = &eps[i];
+			ra = a->host < 0 ? ep_rif(t, a) : NULL;
+			if (!ra || !ra->has_dhcp || a->vlan != b->vlan ||
+			    a->dom != b->dom)
+				continue;
+			return tv_err(t, rb->dhcp.line, rb->dhcp.col, err,
+				      errsize,
+				      "%s: dhcp: a second DHCP server in VLAN "
+				      "%u (router '%s' interface %u at line %d "
+				      "serves it)",
+				      ep_name(t, b, true, bn, sizeof(bn)),
+				      b->vlan, t->routers[a->router].name,
+				      a->rif + 1, ra->dhcp.line);
+		}
+	}
+	return 0;
+}
+
+/* The rules between endpoints on switches: addresses, MACs, DHCP. */
+static int check_endpoints(const struct topo *t, char *err, size_t errsize)
+{
+	struct l2ep eps[L2EP_MAX];
+	int n, ret;
+
+	n = ep_collect(t, eps);
+	ret = check_addresses(t, eps, n, err, errsize);
+	if (!ret)
+		ret = check_macs(t, eps, n, err, errsize);
+	if (!ret)
+		ret = check_dhcp_servers(t, eps, n, err, errsize);
+	return ret;
 }
 
 /* Interface name @ifname of element @j must differ from those before it. */
@@ -245,6 +393,97 @@ static int check_ifnames(const struct topo *t, char *err, size_t errsize)
 	return 0;
 }
 
+/* Uplink @rif of router @r against the names dcbox makes, and uplinks. */
+static int check_uplink(const struct topo *t, const struct topo_router *r,
+			const struct topo_router_if *rif, char *err,
+			size_t errsize)
+{
+	const struct topo_router_if *o;
+	char ifname[TOPO_IFNAME_MAX];
+	int i, j;
+
+	for (i = 0; i < t->nhosts; i++)
+		if (!topo_host_ifname(t, &t->hosts[i], ifname) &&
+		    !strcmp(ifname, rif->uplink))
+			return tv_err(t, rif->line, rif->col, err, errsize,
+				      "router '%s' interface %d (uplink %s): "
+				      "'%s' is the veth dcbox makes for host "
+				      "'%s' (line %d)",
+				      r->name, (int)(rif - r->ifs) + 1,
+				      rif->uplink, rif->uplink,
+				      t->hosts[i].name, t->hosts[i].line);
+	for (i = 0; i < t->nvms; i++)
+		if (!strcmp(t->vms[i].tap, rif->uplink))
+			return tv_err(t, rif->line, rif->col, err, errsize,
+				      "router '%s' interface %d (uplink %s): "
+				      "'%s' is the TAP of vm '%s' (line %d)",
+				      r->name, (int)(rif - r->ifs) + 1,
+				      rif->uplink, rif->uplink, t->vms[i].name,
+				      t->vms[i].line);
+	for (i = 0; i <= r - t->routers; i++) {
+		for (j = 0; j < t->routers[i].nifs; j++) {
+			o = &t->routers[i].ifs[j];
+			if (o == rif)
+				return 0;
+			if (!o->is_uplink || strcmp(o->uplink, rif->uplink))
+				continue;
+			return tv_err(t, rif->line, rif->col, err, errsize,
+				      "router '%s' interface %d (uplink %s): "
+				      "uplink '%s' is already used by router "
+				      "'%s' interface %d (line %d)",
+				      r->name, (int)(rif - r->ifs) + 1,
+				      rif->uplink, rif->uplink,
+				      t->routers[i].name, j + 1, o->line);
+		}
+	}
+	return 0;
+}
+
+static int check_uplinks(const struct topo *t, char *err, size_t errsize)
+{
+	const struct topo_router *r;
+	int i, j, ret;
+
+	for (i = 0; i < t->nrouters; i++) {
+		r = &t->routers[i];
+		for (j = 0; j < r->nifs; j++) {
+			if (!r->ifs[j].is_uplink)
+				continue;
+			ret = check_uplink(t, r, &r->ifs[j], err, errsize);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static bool sane_rif(const struct topo *t, const struct topo_router_if *rif)
+{
+	if (rif->is_uplink)
+		return memchr(rif->uplink, '\0', sizeof(rif->uplink)) &&
+		       rif->uplink[0];
+	return rif->sw < t->nswitches && rif->vlan <= TOPO_VLAN_MAX &&
+	       rif->dhcp.ndns <= TOPO_DHCP_MAX_DNS &&
+	       rif->dhcp.nres <= TOPO_DHCP_MAX_RES;
+}
+
+static bool sane_router(const struct topo *t, const struct topo_router *r)
+{
+	int i;
+
+	if (!r->nifs || r->nifs > TOPO_ROUTER_MAX_IFS ||
+	    r->nroutes > TOPO_ROUTER_MAX_ROUTES ||
+	    r->nfwd > TOPO_ROUTER_MAX_FWDS)
+		return false;
+	for (i = 0; i < r->nifs; i++)
+		if (!sane_rif(t, &r->ifs[i]))
+			return false;
+	for (i = 0; i < r->nfwd; i++)
+		if (r->fwd[i].on_if < 0 || r->fwd[i].on_if >= r->nifs)
+			return false;
+	return true;
+}
+
 static bool sane_link(const struct topo *t, const struct topo_link *l)
 {
 	int i;
@@ -266,7 +505,7 @@ static int check_bounds(const struct topo *t, char *err, size_t errsize)
 
 	if (t->nswitches > TOPO_MAX_SWITCHES || t->nlinks > TOPO_MAX_LINKS ||
 	    t->nhosts > TOPO_MAX_HOSTS || t->nvms > TOPO_MAX_VMS ||
-	    t->nmirrors > TOPO_MAX_MIRRORS)
+	    t->nmirrors > TOPO_MAX_MIRRORS || t->nrouters > TOPO_MAX_ROUTERS)
 		return tv_err(t, 1, 1, err, errsize, "too many elements");
 	for (i = 0; i < t->nlinks; i++)
 		if (!sane_link(t, &t->links[i]))
@@ -285,6 +524,13 @@ static int check_bounds(const struct topo *t, char *err, size_t errsize)
 			return tv_err(t, t->vms[i].line, t->vms[i].col, err,
 				      errsize, "vm '%s': bad switch index",
 				      t->vms[i].name);
+	for (i = 0; i < t->nrouters; i++)
+		if (!sane_router(t, &t->routers[i]))
+			return tv_err(t, t->routers[i].line, t->routers[i].col,
+				      err, errsize,
+				      "router '%s': bad count, switch index "
+				      "or interface index",
+				      t->routers[i].name);
 	return 0;
 }
 
@@ -306,11 +552,11 @@ int topo_validate(const struct topo *t, char *err, size_t errsize)
 	if (!ret)
 		ret = check_loops(t, err, errsize);
 	if (!ret)
-		ret = check_addresses(t, err, errsize);
-	if (!ret)
-		ret = check_macs(t, err, errsize);
+		ret = check_endpoints(t, err, errsize);
 	if (!ret)
 		ret = check_ifnames(t, err, errsize);
+	if (!ret)
+		ret = check_uplinks(t, err, errsize);
 	return ret;
 }
 
@@ -380,4 +626,81 @@ int topo_host_ifname(const struct topo *t, const struct topo_host *h,
 	int n = snprintf(ifname, TOPO_IFNAME_MAX, "%s-%s", t->name, h->name);
 
 	return n < 0 || n >= TOPO_IFNAME_MAX ? -ENAMETOOLONG : 0;
+}
+
+/**
+ * topo_router_find() - index of the router called @name
+ * @t:		topology
+ * @name:	router name
+ *
+ * Return: an index into @t->routers, or -ENOENT.
+ */
+int topo_router_find(const struct topo *t, const char *name)
+{
+	int i;
+
+	for (i = 0; i < t->nrouters; i++)
+		if (!strcmp(t->routers[i].name, name))
+			return i;
+	return -ENOENT;
+}
+
+/**
+ * topo_router_if_find() - the interface of a router on a switch or uplink
+ * @t:		topology (for switch names)
+ * @r:		router
+ * @name:	a switch name or an uplink interface name
+ *
+ * Return: an index into @r->ifs, or -ENOENT.
+ */
+int topo_router_if_find(const struct topo *t, const struct topo_router *r,
+			const char *name)
+{
+	const struct topo_router_if *rif;
+	int i;
+
+	for (i = 0; i < r->nifs; i++) {
+		rif = &r->ifs[i];
+		if (rif->is_uplink ? !strcmp(rif->uplink, name)
+				   : rif->sw < t->nswitches &&
+					     !strcmp(t->switches[rif->sw].name,
+						     name))
+			return i;
+	}
+	return -ENOENT;
+}
+
+/**
+ * topo_router_port_names() - dataplane port names of a router interface
+ * @t:		topology (for switch names)
+ * @r:		router
+ * @rif:	one of @r's interfaces
+ * @rport:	receives "ROUTER.SWITCH", or "ROUTER.UPLINK" for an uplink
+ * @sport:	receives "SWITCH.ROUTER", or "" for an uplink
+ *
+ * The parser rejects routers whose names do not fit, so this only fails on
+ * hand-built models.
+ *
+ * Return: 0, -ENAMETOOLONG if a name does not fit TOPO_PORT_NAME_MAX, or
+ * -EINVAL if @rif names no switch of @t.
+ */
+int topo_router_port_names(const struct topo *t, const struct topo_router *r,
+			   const struct topo_router_if *rif,
+			   char rport[TOPO_PORT_NAME_MAX],
+			   char sport[TOPO_PORT_NAME_MAX])
+{
+	const char *peer;
+	int n, m = 0;
+
+	sport[0] = '\0';
+	if (!rif->is_uplink && rif->sw >= t->nswitches)
+		return -EINVAL;
+	peer = rif->is_uplink ? rif->uplink : t->switches[rif->sw].name;
+	n = snprintf(rport, TOPO_PORT_NAME_MAX, "%s.%s", r->name, peer);
+	if (!rif->is_uplink)
+		m = snprintf(sport, TOPO_PORT_NAME_MAX, "%s.%s", peer, r->name);
+	if (n < 0 || n >= TOPO_PORT_NAME_MAX || m < 0 ||
+	    m >= TOPO_PORT_NAME_MAX)
+		return -ENAMETOOLONG;
+	return 0;
 }
