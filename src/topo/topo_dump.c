@@ -75,8 +75,8 @@ static const char *dump_ip(struct in_addr a, char buf[INET_ADDRSTRLEN])
 static void dump_mac(bool has, const uint8_t *mac, FILE *f)
 {
 	if (has)
-		fprintf(f, " mac %02x:%02x:%02x:%02x:%02x:%02x", mac[0],
-			mac[1], mac[2], mac[3], mac[4], mac[5]);
+		fprintf(f, " mac %02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
+			mac[2], mac[3], mac[4], mac[5]);
 	else
 		fputs(" mac -", f);
 }
@@ -99,8 +99,8 @@ static void dump_dhcp(const struct topo_router *r, int i, FILE *f)
 	}
 }
 
-static void dump_rif(const struct topo *t, const struct topo_router *r,
-		     int i, FILE *f)
+static void dump_rif(const struct topo *t, const struct topo_router *r, int i,
+		     FILE *f)
 {
 	const struct topo_router_if *rif = &r->ifs[i];
 	char ip[INET_ADDRSTRLEN], rport[TOPO_PORT_NAME_MAX];
@@ -195,7 +195,8 @@ void topo_dump(const struct topo *t, FILE *f)
 		dump_host(t, &t->hosts[i], f);
 	for (i = 0; i < t->nvms; i++) {
 		vm = &t->vms[i];
-		fprintf(f, "vm %s switch %s vlan %u tap %s mac-limit %u"
+		fprintf(f,
+			"vm %s switch %s vlan %u tap %s mac-limit %u"
 			" attach %s\n",
 			vm->name, t->switches[vm->sw].name,
 			vm->vlan ? vm->vlan : 1, vm->tap, vm->mac_limit,

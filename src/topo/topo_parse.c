@@ -48,7 +48,7 @@ enum {
 	TOP_ROUTERS,
 	TOP_N
 };
-static const char *const top_keys[] = {"name", "switches", "links",  "hosts",
+static const char *const top_keys[] = {"name", "switches", "links",   "hosts",
 				       "vms",  "mirrors",  "routers", NULL};
 static const char *const top_future[] = {"firewalls", "groups", "tunnels",
 					 NULL};
@@ -62,8 +62,8 @@ static const char *const host_keys[] = {"switch", "vlan",      "ip", "gw",
 					"mac",	  "mac-limit", NULL};
 
 enum { VM_SWITCH, VM_VLAN, VM_TAP, VM_LIMIT, VM_ATTACH, VM_N };
-static const char *const vm_keys[] = {"switch", "vlan", "tap", "mac-limit",
-				      "attach", NULL};
+static const char *const vm_keys[] = {"switch",	   "vlan",   "tap",
+				      "mac-limit", "attach", NULL};
 
 enum { LINK_BETWEEN, LINK_TRUNK, LINK_N };
 static const char *const link_keys[] = {"between", "trunk", NULL};
@@ -107,7 +107,6 @@ static int tp_switch(struct tp *p, yaml_node_pair_t *pair)
 	p->t->nswitches++;
 	return 0;
 }
-
 
 /* `ip: A.B.C.D/LEN`, or `ip: dhcp`: the host runs a DHCP client. */
 static int tp_host_ip(struct tp *p, yaml_node_t *n, struct topo_host *h)
@@ -279,8 +278,7 @@ static int tp_vm_attach(struct tp *p, yaml_node_t *n, struct topo_vm *vm)
 	if (!strcmp(s, "fd"))
 		vm->attach = TOPO_TAP_FD;
 	else if (strcmp(s, "qemu"))
-		return tp_err(p, n,
-			      "%s: bad attach '%s' (expected: qemu, fd)",
+		return tp_err(p, n, "%s: bad attach '%s' (expected: qemu, fd)",
 			      p->what, tp_show(p, s));
 	return 0;
 }
@@ -382,7 +380,8 @@ static int tp_trunk_item(struct tp *p, yaml_node_t *n, uint64_t bits[])
 		memcpy(buf, s, dash - s);
 		buf[dash - s] = '\0';
 	}
-	if (dash ? (size_t)(dash - s) >= sizeof(buf) || !tp_parse_u32(buf, &lo) ||
+	if (dash ? (size_t)(dash - s) >= sizeof(buf) ||
+			    !tp_parse_u32(buf, &lo) ||
 			    !tp_parse_u32(dash + 1, &hi)
 		 : !tp_parse_u32(s, &lo))
 		return tp_err(p, n,

@@ -44,8 +44,8 @@ enum {
 	RIF_DHCP,
 	RIF_N
 };
-static const char *const rif_keys[] = {"switch", "uplink", "ip",  "vlan", "mac",
-				       "mtu",	 "nat",	   "dhcp", NULL};
+static const char *const rif_keys[] = {
+	"switch", "uplink", "ip", "vlan", "mac", "mtu", "nat", "dhcp", NULL};
 
 enum { RDHCP_RANGE, RDHCP_DNS, RDHCP_LEASE, RDHCP_RES, RDHCP_N };
 static const char *const rdhcp_keys[] = {"range", "dns", "lease",
@@ -366,7 +366,8 @@ static int tp_dhcp_dns(struct tp *p, yaml_node_t *n, struct topo_dhcp *d)
 }
 
 /* Reservation address: in the subnet, not the interface's, not taken. */
-static int tp_res_ip(struct tp *p, yaml_node_t *n, const struct topo_router_if *rif,
+static int tp_res_ip(struct tp *p, yaml_node_t *n,
+		     const struct topo_router_if *rif,
 		     struct topo_dhcp_res *res)
 {
 	char what[TP_WHAT_MAX + 16];
@@ -411,13 +412,14 @@ static int tp_res_mac(struct tp *p, yaml_node_t *n, const struct topo_dhcp *d,
 			return tp_err(p, n,
 				      "%s: MAC %s is already reserved by "
 				      "reservation %d",
-				      p->what, (const char *)n->data.scalar.value,
+				      p->what,
+				      (const char *)n->data.scalar.value,
 				      i + 1);
 	return 0;
 }
 
-static int tp_dhcp_res(struct tp *p, yaml_node_t *n,
-		       struct topo_router_if *rif, const char *ifwhat)
+static int tp_dhcp_res(struct tp *p, yaml_node_t *n, struct topo_router_if *rif,
+		       const char *ifwhat)
 {
 	struct topo_dhcp *d = &rif->dhcp;
 	struct topo_dhcp_res *res = &d->reservations[d->nres];
@@ -690,15 +692,15 @@ static int tp_fwd_port(struct tp *p, yaml_node_t *n, struct topo_forward *f)
 	if (!parse_port(s, &f->port, &end))
 		end = "?";
 	f->port_end = f->port;
-	if (*end && (*end != '-' || !parse_port(end + 1, &f->port_end, &end) ||
-		     *end))
+	if (*end &&
+	    (*end != '-' || !parse_port(end + 1, &f->port_end, &end) || *end))
 		return tp_err(p, n,
 			      "%s: bad port '%s' (expected N or A-B, "
 			      "1..65535)",
 			      p->what, tp_show(p, s));
 	if (f->port > f->port_end)
-		return tp_err(p, n, "%s: port range '%s' is backwards",
-			      p->what, s);
+		return tp_err(p, n, "%s: port range '%s' is backwards", p->what,
+			      s);
 	return 0;
 }
 
@@ -722,8 +724,7 @@ static int tp_fwd_to(struct tp *p, yaml_node_t *n, struct topo_forward *f)
 			      "A.B.C.D:PORT)",
 			      p->what, tp_show(p, s));
 	if ((uint32_t)f->to_port + (f->port_end - f->port) > 65535)
-		return tp_err(p, n,
-			      "%s: target ports %u-%u run past 65535",
+		return tp_err(p, n, "%s: target ports %u-%u run past 65535",
 			      p->what, f->to_port,
 			      (uint32_t)f->to_port + (f->port_end - f->port));
 	return tp_connected(p, n, "to", h32(f->to));

@@ -153,9 +153,9 @@ static unsigned int host_vlan(const struct topo_host *h)
 struct l2ep {
 	int16_t host;
 	uint8_t router, rif;
-	uint16_t vlan, dom;        /* VLAN and broadcast domain (uf root) */
-	uint32_t addr;             /* network order; 0 = none */
-	const uint8_t *mac;        /* NULL = none */
+	uint16_t vlan, dom; /* VLAN and broadcast domain (uf root) */
+	uint32_t addr; /* network order; 0 = none */
+	const uint8_t *mac; /* NULL = none */
 };
 
 enum { L2EP_MAX = TOPO_MAX_HOSTS + TOPO_MAX_ROUTERS * TOPO_ROUTER_MAX_IFS };
@@ -184,8 +184,8 @@ static const char *ep_name(const struct topo *t, const struct l2ep *e,
 		return buf;
 	}
 	rif = ep_rif(t, e);
-	snprintf(buf, size, "router '%s' interface %u", t->routers[e->router].name,
-		 e->rif + 1);
+	snprintf(buf, size, "router '%s' interface %u",
+		 t->routers[e->router].name, e->rif + 1);
 	if (full)
 		snprintf(buf + strlen(buf), size - strlen(buf), " (switch %s)",
 			 t->switches[rif->sw].name);
@@ -232,10 +232,11 @@ static int ep_collect(const struct topo *t, struct l2ep *eps)
 
 	for (i = 0; i < t->nhosts; i++) {
 		h = &t->hosts[i];
-		eps[n] = (struct l2ep){.host = (int16_t)i,
-				       .vlan = (uint16_t)host_vlan(h),
-				       .addr = h->has_ip ? h->ip.addr.s_addr : 0,
-				       .mac = h->has_mac ? h->mac : NULL};
+		eps[n] =
+			(struct l2ep){.host = (int16_t)i,
+				      .vlan = (uint16_t)host_vlan(h),
+				      .addr = h->has_ip ? h->ip.addr.s_addr : 0,
+				      .mac = h->has_mac ? h->mac : NULL};
 		if (h->has_ip)
 			ep_domain(t, &eps[n], h->sw);
 		n++;
@@ -260,8 +261,8 @@ static int ep_clash(const struct topo *t, const struct l2ep *a,
 		      ep_name(t, a, false, an, sizeof(an)), aline, tail);
 }
 
-static int check_addresses(const struct topo *t, const struct l2ep *eps,
-			   int n, char *err, size_t errsize)
+static int check_addresses(const struct topo *t, const struct l2ep *eps, int n,
+			   char *err, size_t errsize)
 {
 	char what[32], tail[32], ip[INET_ADDRSTRLEN];
 	const struct l2ep *a, *b;
@@ -294,8 +295,8 @@ static int check_macs(const struct topo *t, const struct l2ep *eps, int n,
 		for (i = 0; i < j && b->mac; i++) {
 			a = &eps[i];
 			if (a->mac && !memcmp(a->mac, b->mac, 6))
-				return ep_clash(t, a, b, "MAC address", "",
-						err, errsize);
+				return ep_clash(t, a, b, "MAC address", "", err,
+						errsize);
 		}
 	}
 	return 0;
@@ -661,10 +662,10 @@ int topo_router_if_find(const struct topo *t, const struct topo_router *r,
 
 	for (i = 0; i < r->nifs; i++) {
 		rif = &r->ifs[i];
-		if (rif->is_uplink ? !strcmp(rif->uplink, name)
-				   : rif->sw < t->nswitches &&
-					     !strcmp(t->switches[rif->sw].name,
-						     name))
+		if (rif->is_uplink
+			    ? !strcmp(rif->uplink, name)
+			    : rif->sw < t->nswitches &&
+				      !strcmp(t->switches[rif->sw].name, name))
 			return i;
 	}
 	return -ENOENT;

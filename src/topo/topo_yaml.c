@@ -335,9 +335,9 @@ static int tp_field(struct tp *p, yaml_node_pair_t *pair,
  *
  * Return: 0, or -EINVAL at the first unknown or repeated key.
  */
-int tp_fields_reserved(struct tp *p, yaml_node_t *map,
-		       const char *const keys[], const char *const reserved[],
-		       const char *where, yaml_node_t *vals[])
+int tp_fields_reserved(struct tp *p, yaml_node_t *map, const char *const keys[],
+		       const char *const reserved[], const char *where,
+		       yaml_node_t *vals[])
 {
 	yaml_node_t *knodes[TP_FIELDS_MAX] = {0};
 	yaml_node_pair_t *pair;
@@ -686,8 +686,8 @@ int tp_ip(struct tp *p, yaml_node_t *n, struct topo_ip *ip)
 	if (ret)
 		return ret;
 	end = tp_parse_ip4(s, &ip->addr);
-	if (!end || *end != '/' || !tp_parse_u32(end + 1, &prefix) ||
-	    !prefix || prefix > 32)
+	if (!end || *end != '/' || !tp_parse_u32(end + 1, &prefix) || !prefix ||
+	    prefix > 32)
 		return tp_err(p, n,
 			      "%s: bad address '%s' (expected "
 			      "A.B.C.D/LEN, LEN 1..32)",

@@ -27,8 +27,8 @@
 
 enum {
 	TP_SHOW_SLOTS = 4, /* tp_show() results alive in one message */
-	TP_SHOW_MAX = 40,  /* user text quoted in a message, in bytes */
-	TP_WHAT_MAX = 96,  /* "router 'NAME' interface 16 (switch NAME)" */
+	TP_SHOW_MAX = 40, /* user text quoted in a message, in bytes */
+	TP_WHAT_MAX = 96, /* "router 'NAME' interface 16 (switch NAME)" */
 	TP_FIELDS_MAX = 16, /* keys of the largest field map */
 };
 
@@ -67,9 +67,9 @@ int tp_uint(struct tp *p, yaml_node_t *n, const char *key, uint32_t min,
 /* Field maps and sections */
 int tp_fields(struct tp *p, yaml_node_t *map, const char *const keys[],
 	      const char *where, yaml_node_t *vals[]);
-int tp_fields_reserved(struct tp *p, yaml_node_t *map,
-		       const char *const keys[], const char *const reserved[],
-		       const char *where, yaml_node_t *vals[]);
+int tp_fields_reserved(struct tp *p, yaml_node_t *map, const char *const keys[],
+		       const char *const reserved[], const char *where,
+		       yaml_node_t *vals[]);
 int tp_required(struct tp *p, yaml_node_t *map, yaml_node_t *val,
 		const char *key);
 int tp_section_map(struct tp *p, yaml_node_t *n, const char *key, int max);

@@ -11,8 +11,10 @@
  * location. DCBOX_GOLDEN_UPDATE=1 rewrites the .ok files (review the diff!).
  * Hand-written cases cover what files cannot: missing files, buffers that
  * are not NUL-terminated, short error buffers, size and nesting bombs, the
- * lookups and topo_validate() on hand-built models.
+ * lookups, every field of a parsed router, the router limits, and
+ * topo_validate() on hand-built models.
  */
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -284,6 +286,27 @@ static const char example[] =
 	"vms:\n"
 	"  vm1: { switch: tor2 }\n";
 
+static const char edge[] =
+	"name: edge\n"
+	"switches: { web: {}, app: {}, wan: {} }\n"
+	"routers:\n"
+	"  gw:\n"
+	"    conntrack-max: 1000\n"
+	"    interfaces:\n"
+	"      - { switch: web, ip: 10.1.0.1/24, dhcp: { range: "
+	"10.1.0.100-10.1.0.199, dns: [10.1.0.1], reservations: [ { mac: "
+	"02:00:00:00:00:05, ip: 10.1.0.5 } ] } }\n"
+	"      - { switch: app, vlan: 7, ip: 10.2.0.1/24, mtu: 9000 }\n"
+	"      - { switch: wan, ip: 203.0.113.2/24, nat: masquerade }\n"
+	"      - { uplink: eth9, ip: 192.0.2.2/24, mac: 02:00:00:00:00:09 }\n"
+	"    routes: [ { to: 0.0.0.0/0, via: 203.0.113.1 } ]\n"
+	"    forward:\n"
+	"      - { proto: tcp, port: 8080, to: 10.1.0.10:80 }\n"
+	"      - { proto: udp, port: 5000-5009, to: 10.2.0.9, on: eth9 }\n"
+	"hosts:\n"
+	"  www: { switch: web, ip: 10.1.0.10/24, gw: 10.1.0.1 }\n"
+	"  dyn: { switch: web, ip: dhcp }\n";
+
 static void lookups(void **state)
 {
 	struct topo *t = topo_new();
@@ -433,6 +456,16 @@ static void reuse(void **state)
 	assert_string_equal(got, "topo two\nswitch s mac-aging 300 mac-limit "
 				 "0 mac-table 8192\n");
 	free(got);
+	assert_int_equal(
+		topo_parse_buf(edge, strlen(edge), "c", t, err, sizeof(err)),
+		0);
+	assert_int_equal(
+		topo_parse_buf(small, strlen(small), "d", t, err, sizeof(err)),
+		0);
+	assert_int_equal(t->nrouters, 0);
+	got = dump_str(t);
+	assert_null(strstr(got, "router"));
+	free(got);
 	free(t);
 }
 
@@ -461,6 +494,209 @@ static void validate_hand_built(void **state)
 	free(t);
 }
 
+static void assert_ip(struct in_addr a, const char *want)
+{
+	char buf[INET_ADDRSTRLEN];
+
+	assert_non_null(inet_ntop(AF_INET, &a, buf, sizeof(buf)));
+	assert_string_equal(buf, want);
+}
+
+/* What the dataplane reads: every field of a parsed router. */
+static void router_model(void **state)
+{
+	struct topo *t = topo_new();
+	const struct topo_router *r;
+	const struct topo_router_if *rif;
+	char err[ERR_SIZE];
+
+	(void)state;
+	assert_int_equal(
+		topo_parse_buf(edge, strlen(edge), "e", t, err, sizeof(err)),
+		0);
+	assert_int_equal(t->nrouters, 1);
+	r = &t->routers[0];
+	assert_string_equal(r->name, "gw");
+	assert_int_equal(r->line, 4);
+	assert_int_equal(r->ct_max, 1000);
+	assert_int_equal(r->nifs, 4);
+	rif = &r->ifs[0];
+	assert_false(rif->is_uplink);
+	assert_int_equal(rif->sw, 0);
+	assert_int_equal(rif->vlan, 0);
+	assert_int_equal(rif->mtu, TOPO_MTU_DEFAULT);
+	assert_true(rif->has_dhcp);
+	assert_ip(rif->dhcp.start, "10.1.0.100");
+	assert_ip(rif->dhcp.end, "10.1.0.199");
+	assert_int_equal(rif->dhcp.ndns, 1);
+	assert_ip(rif->dhcp.dns[0], "10.1.0.1");
+	assert_int_equal(rif->dhcp.lease_s, TOPO_DHCP_DEFAULT_LEASE_S);
+	assert_int_equal(rif->dhcp.nres, 1);
+	assert_int_equal(rif->dhcp.reservations[0].mac[5], 5);
+	assert_ip(rif->dhcp.reservations[0].ip, "10.1.0.5");
+	assert_int_equal(r->ifs[1].vlan, 7);
+	assert_int_equal(r->ifs[1].mtu, 9000);
+	assert_false(r->ifs[1].has_dhcp);
+	assert_true(r->ifs[2].masquerade);
+	assert_false(r->ifs[1].masquerade);
+	rif = &r->ifs[3];
+	assert_true(rif->is_uplink);
+	assert_string_equal(rif->uplink, "eth9");
+	assert_true(rif->has_mac);
+	assert_int_equal(rif->ip.prefix, 24);
+	assert_int_equal(r->nroutes, 1);
+	assert_int_equal(r->routes[0].to.prefix, 0);
+	assert_ip(r->routes[0].via, "203.0.113.1");
+	assert_int_equal(r->nfwd, 2);
+	assert_int_equal(r->fwd[0].proto, IPPROTO_TCP);
+	assert_int_equal(r->fwd[0].port, 8080);
+	assert_int_equal(r->fwd[0].port_end, 8080);
+	assert_int_equal(r->fwd[0].to_port, 80);
+	assert_int_equal(r->fwd[0].on_if, 2); /* the masquerade interface */
+	assert_int_equal(r->fwd[1].proto, IPPROTO_UDP);
+	assert_int_equal(r->fwd[1].port_end, 5009);
+	assert_int_equal(r->fwd[1].to_port, 5000); /* same port */
+	assert_int_equal(r->fwd[1].on_if, 3);
+	assert_true(t->hosts[1].dhcp);
+	assert_false(t->hosts[1].has_ip);
+	assert_false(t->hosts[0].dhcp);
+	free(t);
+}
+
+static void router_lookups(void **state)
+{
+	char err[ERR_SIZE], rp[TOPO_PORT_NAME_MAX], sp[TOPO_PORT_NAME_MAX];
+	struct topo *t = topo_new();
+	struct topo_router *r;
+
+	(void)state;
+	assert_int_equal(
+		topo_parse_buf(edge, strlen(edge), "e", t, err, sizeof(err)),
+		0);
+	r = &t->routers[0];
+	assert_int_equal(topo_router_find(t, "gw"), 0);
+	assert_int_equal(topo_router_find(t, "web"), -ENOENT);
+	assert_int_equal(topo_router_if_find(t, r, "app"), 1);
+	assert_int_equal(topo_router_if_find(t, r, "eth9"), 3);
+	assert_int_equal(topo_router_if_find(t, r, "gw"), -ENOENT);
+	assert_int_equal(topo_router_port_names(t, r, &r->ifs[0], rp, sp), 0);
+	assert_string_equal(rp, "gw.web");
+	assert_string_equal(sp, "web.gw");
+	assert_int_equal(topo_router_port_names(t, r, &r->ifs[3], rp, sp), 0);
+	assert_string_equal(rp, "gw.eth9");
+	assert_string_equal(sp, "");
+	/* a hand-made name that the parser would have refused */
+	memset(r->name, 'r', 28);
+	r->name[28] = '\0';
+	assert_int_equal(topo_router_port_names(t, r, &r->ifs[0], rp, sp),
+			 -ENAMETOOLONG);
+	free(t);
+}
+
+/* topo_validate() on routers a caller built or edited by hand. */
+static void validate_hand_built_router(void **state)
+{
+	struct topo *t = topo_new();
+	struct topo_router *r;
+	char err[ERR_SIZE];
+
+	(void)state;
+	assert_int_equal(
+		topo_parse_buf(edge, strlen(edge), "v", t, err, sizeof(err)),
+		0);
+	r = &t->routers[0];
+	r->fwd[1].on_if = 4;
+	assert_int_equal(topo_validate(t, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "v:4:3: router 'gw': bad count"));
+	r->fwd[1].on_if = 3;
+	r->ifs[1].sw = 3;
+	assert_int_equal(topo_validate(t, err, sizeof(err)), -EINVAL);
+	r->ifs[1].sw = 1;
+	r->nifs = 0;
+	assert_int_equal(topo_validate(t, err, sizeof(err)), -EINVAL);
+	r->nifs = 4;
+	assert_int_equal(topo_validate(t, err, sizeof(err)), 0);
+	r->ifs[1].sw = 0; /* now shares web and an address with host www */
+	r->ifs[1].vlan = 0;
+	r->ifs[1].ip.addr = t->hosts[0].ip.addr;
+	assert_int_equal(topo_validate(t, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "router 'gw' interface 2 (switch web): "
+				    "address 10.1.0.10 is already used by "
+				    "host 'www'"));
+	free(t);
+}
+
+/* Write a topology of @nr routers with @ni interfaces and @nroutes routes. */
+static char *routers_yaml(int nr, int ni, int nroutes, size_t *size)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, size);
+	int i, j;
+
+	assert_non_null(f);
+	fprintf(f, "name: big\nswitches: {");
+	for (j = 0; j < ni; j++)
+		fprintf(f, "%ss%d: {}", j ? ", " : "", j);
+	fprintf(f, "}\nrouters:\n");
+	for (i = 0; i < nr; i++) {
+		fprintf(f, "  r%d:\n    interfaces:\n", i);
+		for (j = 0; j < ni; j++)
+			fprintf(f,
+				"      - { switch: s%d, ip: 10.%d.%d.1/24, "
+				"dhcp: { range: 10.%d.%d.2-10.%d.%d.9 } }\n",
+				j % 64, i, j, i, j, i, j);
+		fprintf(f, "    routes:\n");
+		for (j = 0; j < nroutes; j++)
+			fprintf(f, "      - { to: 172.%d.%d.0/24, via: "
+				   "10.%d.0.9 }\n",
+				16 + j / 256, j % 256, i);
+	}
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
+/* Every router limit filled, then one more of each. */
+static void router_limits(void **state)
+{
+	struct topo *t = topo_new();
+	clock_t start = clock();
+	char err[ERR_SIZE], *y;
+	size_t size;
+
+	(void)state;
+	y = routers_yaml(TOPO_MAX_ROUTERS, TOPO_ROUTER_MAX_IFS,
+			 TOPO_ROUTER_MAX_ROUTES, &size);
+	/* all in one domain per switch: the DHCP servers clash */
+	assert_int_equal(topo_parse_buf(y, size, "max", t, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "a second DHCP server in VLAN 1"));
+	free(y);
+	y = routers_yaml(1, TOPO_ROUTER_MAX_IFS, TOPO_ROUTER_MAX_ROUTES,
+			 &size);
+	assert_int_equal(topo_parse_buf(y, size, "max", t, err, sizeof(err)),
+			 0);
+	assert_int_equal(t->routers[0].nifs, TOPO_ROUTER_MAX_IFS);
+	assert_int_equal(t->routers[0].nroutes, TOPO_ROUTER_MAX_ROUTES);
+	free(y);
+	y = routers_yaml(TOPO_MAX_ROUTERS + 1, 1, 0, &size);
+	assert_int_equal(topo_parse_buf(y, size, "r", t, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "'routers': too many entries (limit 16)"));
+	free(y);
+	y = routers_yaml(1, TOPO_ROUTER_MAX_IFS + 1, 0, &size);
+	assert_int_equal(topo_parse_buf(y, size, "i", t, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "'interfaces' has more than 16 items"));
+	free(y);
+	y = routers_yaml(1, 1, TOPO_ROUTER_MAX_ROUTES + 1, &size);
+	assert_int_equal(topo_parse_buf(y, size, "o", t, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "'routes' has more than 64 items"));
+	free(y);
+	assert_true(clock() - start < 5 * CLOCKS_PER_SEC);
+	free(t);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
@@ -473,6 +709,10 @@ int main(void)
 		cmocka_unit_test(bombs),
 		cmocka_unit_test(reuse),
 		cmocka_unit_test(validate_hand_built),
+		cmocka_unit_test(router_model),
+		cmocka_unit_test(router_lookups),
+		cmocka_unit_test(validate_hand_built_router),
+		cmocka_unit_test(router_limits),
 	};
 	struct CMUnitTest tests[MAX_GOLDEN + 16] = {0};
 	char fail_dir[PATH_MAX];
