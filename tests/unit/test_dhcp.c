@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -45,6 +46,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <cmocka.h>
 
 #include "core/csum.h"
@@ -73,7 +75,46 @@ static const uint8_t udhcpc_discover[300] = {
 	0xff,
 };
 
-/* @CAPTURED_REQUESTS@ */
+/* dhclient REQUEST (SELECTING): server-id 10.1.0.1, requested 10.1.0.100 */
+static const uint8_t dhclient_request[300] = {
+	[0] = 0x01, 0x01, 0x06, 0x00, 0x83, 0xb1, 0x77, 0x73,
+	[28] = 0x02, 0x00, 0x00, 0xaa, 0x00, 0x01,
+	[236] = 0x63, 0x82, 0x53, 0x63, 0x35, 0x01, 0x03, 0x36, 0x04, 0x0a,
+	0x01, 0x00, 0x01, 0x32, 0x04, 0x0a, 0x01, 0x00, 0x64, 0x0c, 0x02,
+	0x76, 0x6d, 0x37, 0x0d, 0x01, 0x1c, 0x02, 0x03, 0x0f, 0x06, 0x77,
+	0x0c, 0x2c, 0x2f, 0x1a, 0x79, 0x2a, 0xff,
+};
+
+/* dhclient -r: RELEASE of ciaddr 10.1.0.100, unicast to the server */
+static const uint8_t dhclient_release[300] = {
+	[0] = 0x01, 0x01, 0x06, 0x00, 0x0f, 0x12, 0x01, 0x76, 0x00, 0x00,
+	0x00, 0x00, 0x0a, 0x01, 0x00, 0x64,
+	[28] = 0x02, 0x00, 0x00, 0xaa, 0x00, 0x01,
+	[236] = 0x63, 0x82, 0x53, 0x63, 0x35, 0x01, 0x07, 0x36, 0x04, 0x0a,
+	0x01, 0x00, 0x01, 0x0c, 0x02, 0x76, 0x6d, 0xff,
+};
+
+/* udhcpc REQUEST (SELECTING) for 10.1.0.100, client-id 01+MAC */
+static const uint8_t udhcpc_request[300] = {
+	[0] = 0x01, 0x01, 0x06, 0x00, 0x2d, 0x88, 0xf7, 0x02,
+	[28] = 0x02, 0x00, 0x00, 0xaa, 0x00, 0x01,
+	[236] = 0x63, 0x82, 0x53, 0x63, 0x35, 0x01, 0x03, 0x32, 0x04, 0x0a,
+	0x01, 0x00, 0x64, 0x36, 0x04, 0x0a, 0x01, 0x00, 0x01, 0x39, 0x02,
+	0x02, 0x40, 0x37, 0x07, 0x01, 0x03, 0x06, 0x0c, 0x0f, 0x1c, 0x2a,
+	0x3c, 0x0c, 0x75, 0x64, 0x68, 0x63, 0x70, 0x20, 0x31, 0x2e, 0x33,
+	0x35, 0x2e, 0x30, 0x3d, 0x07, 0x01, 0x02, 0x00, 0x00, 0xaa, 0x00,
+	0x01, 0xff,
+};
+
+/* dhclient INIT-REBOOT: 02:00:00:aa:00:02 asks for 10.1.0.101, no server-id */
+static const uint8_t dhclient_reboot[300] = {
+	[0] = 0x01, 0x01, 0x06, 0x00, 0x18, 0x14, 0x92, 0x62,
+	[28] = 0x02, 0x00, 0x00, 0xaa, 0x00, 0x02,
+	[236] = 0x63, 0x82, 0x53, 0x63, 0x35, 0x01, 0x03, 0x32, 0x04, 0x0a,
+	0x01, 0x00, 0x65, 0x0c, 0x02, 0x76, 0x6d, 0x37, 0x0d, 0x01, 0x1c,
+	0x02, 0x03, 0x0f, 0x06, 0x77, 0x0c, 0x2c, 0x2f, 0x1a, 0x79, 0x2a,
+	0xff,
+};
 
 /* ---- fixture ---------------------------------------------------------- */
 
@@ -107,10 +148,9 @@ static void log_cb(void *arg, const char *msg)
 	snprintf(fx->log + n, sizeof(fx->log) - n, "%s\n", msg);
 }
 
-static void default_config(struct fixture *fx)
+/* 10.1.0.1/24, range .100-.199, DNS .1 and .53, lease 3600 s */
+static void fill_config(struct dhcp_config *c)
 {
-	struct dhcp_config *c = &fx->cfg;
-
 	memset(c, 0, sizeof(*c));
 	snprintf(c->name, sizeof(c->name), "r1:web");
 	c->server_ip.s_addr = ip4("10.1.0.1");
@@ -121,8 +161,13 @@ static void default_config(struct fixture *fx)
 	c->dns[1].s_addr = ip4("10.1.0.53");
 	c->dns_len = 2;
 	c->lease_s = 3600;
-	c->log = log_cb;
-	c->log_arg = fx;
+}
+
+static void default_config(struct fixture *fx)
+{
+	fill_config(&fx->cfg);
+	fx->cfg.log = log_cb;
+	fx->cfg.log_arg = fx;
 }
 
 static void start(struct fixture *fx, uint64_t now)
@@ -407,7 +452,70 @@ static void test_udhcpc_discover_same_mac(void **state)
 	assert_memory_equal(f.l.client_id, "\x01\x02\x00\x00\xaa\x00\x01", 7);
 }
 
-/* @CAPTURED_TESTS@ */
+/* dhclient's whole life: DISCOVER, REQUEST, ACK, RELEASE */
+static void test_dhclient_exchange(void **state)
+{
+	struct fixture *fx = *state;
+	struct dhcp_reply r;
+
+	assert_int_equal(feed(fx, dhclient_discover, 300, NOW, &r), 1);
+	assert_int_equal(feed(fx, dhclient_request, 300, NOW, &r), 1);
+	assert_int_equal(rtype(&r), DHCPACK);
+	assert_int_equal(ryiaddr(&r), ip4("10.1.0.100"));
+	assert_memory_equal(r.data + 4, dhclient_request + 4, 4);
+	check_offer_options(&r);
+	assert_int_equal(r.dst_ip.s_addr, ip4("10.1.0.100"));
+	assert_int_equal(lease_of(fx, "10.1.0.100", NOW).l.state,
+			 DHCP_LEASE_BOUND);
+	assert_int_equal(feed(fx, dhclient_release, 300, NOW + 5, &r), 0);
+	assert_int_equal(r.drop, DHCP_DROP_RELEASED);
+	assert_int_equal(lease_of(fx, "10.1.0.100", NOW).l.state,
+			 DHCP_LEASE_RELEASED);
+}
+
+static void test_udhcpc_exchange(void **state)
+{
+	struct fixture *fx = *state;
+	struct dhcp_reply r;
+	struct find f;
+
+	assert_int_equal(feed(fx, udhcpc_discover, 300, NOW, &r), 1);
+	assert_int_equal(feed(fx, udhcpc_request, 300, NOW, &r), 1);
+	assert_int_equal(rtype(&r), DHCPACK);
+	assert_int_equal(ryiaddr(&r), ip4("10.1.0.100"));
+	check_offer_options(&r);
+	f = lease_of(fx, "10.1.0.100", NOW);
+	assert_int_equal(f.l.state, DHCP_LEASE_BOUND);
+	assert_int_equal(f.l.client_id_len, 7);
+	/* the lease followed by dhclient's RELEASE (no client-id): same MAC */
+	assert_int_equal(feed(fx, dhclient_release, 300, NOW + 5, &r), 0);
+	assert_int_equal(r.drop, DHCP_DROP_RELEASED);
+}
+
+static void test_dhclient_reboot(void **state)
+{
+	struct fixture *fx = *state;
+	struct dhcp_reply r;
+
+	/* after a restart that lost the lease: the address is free -> ACK */
+	assert_int_equal(feed(fx, dhclient_reboot, 300, NOW, &r), 1);
+	assert_int_equal(rtype(&r), DHCPACK);
+	assert_int_equal(ryiaddr(&r), ip4("10.1.0.101"));
+	/* the same request when .101 belongs to someone else -> NAK */
+	dhcp_server_destroy(fx->s);
+	memcpy(fx->cfg.reservations[0].mac, mac3, 6);
+	fx->cfg.reservations[0].ip.s_addr = ip4("10.1.0.101");
+	fx->cfg.reservations_len = 1;
+	start(fx, NOW);
+	assert_int_equal(feed(fx, dhclient_reboot, 300, NOW, &r), 1);
+	assert_int_equal(rtype(&r), DHCPNAK);
+	assert_true(r.broadcast);
+	/* and udhcpc's SELECTING REQUEST for a lease it was not offered,
+	 * while another client holds it -> NAK as well */
+	bind_client(fx, mac2, NOW);
+	assert_int_equal(feed(fx, udhcpc_request, 300, NOW, &r), 1);
+	assert_int_equal(rtype(&r), DHCPNAK);
+}
 
 /* ---- protocol --------------------------------------------------------- */
 
@@ -1316,7 +1424,341 @@ static void test_foreach_stop(void **state)
 	assert_int_equal(n, 2);
 }
 
-/* @E2E@ */
+/* ---- end to end with the real clients (root) ----------------------- */
+
+struct e2e {
+	char ns_srv[32], ns_cli[32], if_srv[IFNAMSIZ], if_cli[IFNAMSIZ];
+	char dir[64], file[128];
+	struct dhcp_config cfg;
+	struct dhcp_server *s;
+	pthread_t thread;
+	bool running;
+	volatile int stop;
+	int ret; /* of the thread: 0, or -errno of its set-up */
+	FILE *pcap;
+};
+
+static const uint8_t e2e_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0xdc, 0x01 };
+
+static int sh(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	ret = system(cmd);
+	return ret == -1 ? -1 : WEXITSTATUS(ret);
+}
+
+static void pcap_write(FILE *f, const uint8_t *frame, size_t n)
+{
+	uint32_t rec[4] = { (uint32_t)time(NULL), 0, (uint32_t)n,
+			    (uint32_t)n };
+
+	if (!f)
+		return;
+	fwrite(rec, sizeof(rec), 1, f);
+	fwrite(frame, 1, n, f);
+	fflush(f);
+}
+
+/* One received frame: if it is for port 67, answer it. */
+static void e2e_frame(struct e2e *e, int fd, const uint8_t *frame, size_t n)
+{
+	uint8_t out[DHCP_FRAME_MAX];
+	struct dhcp_reply r;
+	struct pkt_meta m;
+	int len;
+
+	if (pkt_parse(frame, (uint32_t)n, &m) || m.l3 != PKT_L3_IPV4 ||
+	    m.l4_proto != IPPROTO_UDP || !(m.flags & PKT_F_L4) ||
+	    m.dst_port != DHCP_SERVER_PORT)
+		return;
+	pcap_write(e->pcap, frame, n);
+	if (dhcp_server_input(e->s, frame + m.payload_off, m.payload_len,
+			      (uint64_t)time(NULL), &r) != 1)
+		return;
+	len = dhcp_frame_build(out, sizeof(out), &r, e2e_mac,
+			       e->cfg.server_ip);
+	if (len > 0 && send(fd, out, len, 0) == len)
+		pcap_write(e->pcap, out, len);
+}
+
+static int e2e_socket(struct e2e *e)
+{
+	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
+				   .sll_protocol = htons(ETH_P_ALL) };
+	char path[64];
+	int nsfd, fd;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", e->ns_srv);
+	nsfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0)
+		return -errno;
+	/* only this thread moves into the namespace */
+	if (setns(nsfd, CLONE_NEWNET)) {
+		close(nsfd);
+		return -errno;
+	}
+	close(nsfd);
+	fd = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_ALL));
+	if (fd < 0)
+		return -errno;
+	sll.sll_ifindex = (int)if_nametoindex(e->if_srv);
+	if (!sll.sll_ifindex || bind(fd, (struct sockaddr *)&sll, sizeof(sll))) {
+		close(fd);
+		return -ENODEV;
+	}
+	return fd;
+}
+
+static void *e2e_server(void *arg)
+{
+	struct e2e *e = arg;
+	uint8_t frame[2048];
+	int fd = e2e_socket(e);
+
+	e->ret = fd < 0 ? fd : 0;
+	while (fd >= 0 && !e->stop) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct sockaddr_ll from;
+		socklen_t fl = sizeof(from);
+		ssize_t n;
+
+		dhcp_server_flush(e->s, (uint64_t)time(NULL), false);
+		if (poll(&pfd, 1, 50) <= 0)
+			continue;
+		n = recvfrom(fd, frame, sizeof(frame), 0,
+			     (struct sockaddr *)&from, &fl);
+		if (n > 0 && from.sll_pkttype != PACKET_OUTGOING)
+			e2e_frame(e, fd, frame, (size_t)n);
+	}
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
+static void e2e_start(struct e2e *e)
+{
+	e->stop = 0;
+	assert_int_equal(pthread_create(&e->thread, NULL, e2e_server, e), 0);
+	e->running = true;
+}
+
+static void e2e_stop(struct e2e *e)
+{
+	if (e->running) {
+		e->stop = 1;
+		pthread_join(e->thread, NULL);
+		e->running = false;
+		assert_int_equal(dhcp_server_flush(e->s, (uint64_t)time(NULL),
+						   true),
+				 0);
+	}
+	assert_int_equal(e->ret, 0);
+}
+
+static int e2e_setup(void **state)
+{
+	struct e2e *e = calloc(1, sizeof(*e));
+	const char *pcap = getenv("DCBOX_DHCP_PCAP");
+	int pid = (int)getpid();
+
+	if (!e)
+		return -1;
+	*state = e;
+	snprintf(e->ns_srv, sizeof(e->ns_srv), "dcbxdhs-%d", pid);
+	snprintf(e->ns_cli, sizeof(e->ns_cli), "dcbxdhc-%d", pid);
+	snprintf(e->if_srv, sizeof(e->if_srv), "dhs%d", pid % 1000000);
+	snprintf(e->if_cli, sizeof(e->if_cli), "dhc%d", pid % 1000000);
+	snprintf(e->dir, sizeof(e->dir), "/tmp/dcbox-dhcp-e2e-XXXXXX");
+	if (!mkdtemp(e->dir))
+		return -1;
+	snprintf(e->file, sizeof(e->file), "%s/leases", e->dir);
+	if (pcap) {
+		static const uint32_t hdr[6] = { 0xa1b2c3d4, 0x00040002, 0, 0,
+						 65535, 1 };
+
+		e->pcap = fopen(pcap, "w");
+		if (e->pcap)
+			fwrite(hdr, sizeof(hdr), 1, e->pcap);
+	}
+	return 0;
+}
+
+static int e2e_teardown(void **state)
+{
+	struct e2e *e = *state;
+	char pidfile[160];
+	FILE *f;
+	int pid;
+
+	if (e->running) {
+		e->stop = 1;
+		pthread_join(e->thread, NULL);
+	}
+	dhcp_server_destroy(e->s);
+	/* a dhclient left running by a failed test: ours, by its pid file */
+	snprintf(pidfile, sizeof(pidfile), "%s/dhclient.pid", e->dir);
+	f = fopen(pidfile, "r");
+	if (f) {
+		if (fscanf(f, "%d", &pid) == 1 && pid > 1)
+			kill(pid, SIGTERM);
+		fclose(f);
+	}
+	if (e->ns_srv[0]) {
+		sh("ip netns del %s 2>/dev/null", e->ns_srv);
+		sh("ip netns del %s 2>/dev/null", e->ns_cli);
+	}
+	if (!getenv("DCBOX_DHCP_KEEP"))
+		sh("rm -rf '%s'", e->dir);
+	if (e->pcap)
+		fclose(e->pcap);
+	free(e);
+	return 0;
+}
+
+/*
+ * The client script: configure the address and a static neighbour entry
+ * for the server (so unicast RELEASE can be sent; the harness does not
+ * answer ARP, and removing the last address flushes the neighbours), and
+ * append "EVENT IP MASK ROUTER DNS" to DIR/events. It serves
+ * dhclient ($reason, $new_*) and udhcpc ($1, $ip, $subnet, ...).
+ */
+static void e2e_script(const struct e2e *e)
+{
+	char path[160];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/script", e->dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"#!/bin/sh\n"
+		"ev=\"${reason:-$1}\"\n"
+		"a=\"${new_ip_address:-$ip}\"; m=\"${new_subnet_mask:-$subnet}\"\n"
+		"case \"$ev\" in\n"
+		"BOUND|REBOOT|RENEW|REBIND|bound|renew)\n"
+		"  ip addr flush dev \"$interface\"\n"
+		"  ip addr add \"$a/$m\" dev \"$interface\"\n"
+		"  ip neigh replace 10.1.0.1 lladdr 02:00:00:00:dc:01 "
+		"dev \"$interface\"\n"
+		"  echo \"$ev $a $m ${new_routers:-$router} "
+		"${new_domain_name_servers:-$dns}\" >> %s/events ;;\n"
+		"esac\nexit 0\n",
+		e->dir);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(path, 0755), 0);
+}
+
+static bool e2e_event(const struct e2e *e, const char *line)
+{
+	char path[160];
+	const char *text;
+
+	snprintf(path, sizeof(path), "%s/events", e->dir);
+	text = slurp(path);
+	if (text && strstr(text, line))
+		return true;
+	print_message("events: %s\n", text ? text : "(none)");
+	return false;
+}
+
+static void e2e_net(struct e2e *e)
+{
+	assert_int_equal(sh("ip netns add %s && ip netns add %s", e->ns_srv,
+			    e->ns_cli),
+			 0);
+	assert_int_equal(sh("ip link add %s netns %s address "
+			    "02:00:00:00:dc:01 type veth peer name %s netns "
+			    "%s address 02:00:00:aa:00:01",
+			    e->if_srv, e->ns_srv, e->if_cli, e->ns_cli),
+			 0);
+	assert_int_equal(sh("ip -n %s link set %s up && ip -n %s link set %s "
+			    "up && ip -n %s neigh replace 10.1.0.1 lladdr "
+			    "02:00:00:00:dc:01 dev %s",
+			    e->ns_srv, e->if_srv, e->ns_cli, e->if_cli,
+			    e->ns_cli, e->if_cli),
+			 0);
+}
+
+static int dhclient(const struct e2e *e, const char *args)
+{
+	return sh("ip netns exec %s timeout 30 dhclient %s -pf %s/dhclient.pid "
+		  "-lf %s/dhclient.leases -sf %s/script %s >>%s/client.log "
+		  "2>&1",
+		  e->ns_cli, args, e->dir, e->dir, e->dir, e->if_cli, e->dir);
+}
+
+static struct find e2e_lease(struct e2e *e, const char *ip)
+{
+	struct find f = { .ip = ip4(ip) };
+
+	dhcp_lease_foreach(e->s, (uint64_t)time(NULL), find_cb, &f);
+	return f;
+}
+
+static void test_e2e_clients(void **state)
+{
+	struct e2e *e = *state;
+	char err[256];
+
+	if (geteuid() != 0 || sh("command -v dhclient busybox ip >/dev/null"))
+		skip();
+	fill_config(&e->cfg);
+	e2e_net(e);
+	e2e_script(e);
+	e->s = dhcp_server_create(&e->cfg, e->file, (uint64_t)time(NULL), err,
+				  sizeof(err));
+	assert_non_null(e->s);
+	/* dhclient: DISCOVER, OFFER, REQUEST, ACK; then RELEASE */
+	e2e_start(e);
+	assert_int_equal(dhclient(e, "-1 -v"), 0);
+	assert_true(e2e_event(e, "BOUND 10.1.0.100 255.255.255.0 10.1.0.1 "
+				 "10.1.0.1 10.1.0.53"));
+	assert_int_equal(dhclient(e, "-r -v"), 0);
+	usleep(300 * 1000);
+	e2e_stop(e);
+	assert_int_equal(e2e_lease(e, "10.1.0.100").l.state,
+			 DHCP_LEASE_RELEASED);
+	assert_int_equal(dhcp_server_stats(e->s)->rx[DHCPRELEASE], 1);
+	/* udhcpc, same MAC: the same address again */
+	e2e_start(e);
+	assert_int_equal(sh("ip netns exec %s timeout 30 busybox udhcpc -f -q "
+			    "-n -t 5 -T 1 -s %s/script -i %s >>%s/client.log "
+			    "2>&1",
+			    e->ns_cli, e->dir, e->if_cli, e->dir),
+			 0);
+	assert_true(e2e_event(e, "bound 10.1.0.100 255.255.255.0 10.1.0.1 "
+				 "10.1.0.1 10.1.0.53"));
+	e2e_stop(e);
+	/* the daemon restarts: .100 stays with 02:00:00:aa:00:01 */
+	dhcp_server_destroy(e->s);
+	e->s = dhcp_server_create(&e->cfg, e->file, (uint64_t)time(NULL), err,
+				  sizeof(err));
+	assert_non_null(e->s);
+	assert_int_equal(e2e_lease(e, "10.1.0.100").l.state, DHCP_LEASE_BOUND);
+	assert_int_equal(sh("ip -n %s link set %s address 02:00:00:aa:00:02 && "
+			    "rm -f %s/dhclient.leases",
+			    e->ns_cli, e->if_cli, e->dir),
+			 0);
+	e2e_start(e);
+	assert_int_equal(dhclient(e, "-1 -v"), 0);
+	assert_true(e2e_event(e, "BOUND 10.1.0.101 255.255.255.0"));
+	assert_int_equal(dhclient(e, "-x -v"), 0);
+	/* INIT-REBOOT: dhclient asks for the address in its lease file */
+	assert_int_equal(dhclient(e, "-1 -v"), 0);
+	assert_true(e2e_event(e, "REBOOT 10.1.0.101 255.255.255.0"));
+	assert_int_equal(dhclient(e, "-r -v"), 0);
+	usleep(300 * 1000);
+	e2e_stop(e);
+	assert_int_equal(e2e_lease(e, "10.1.0.101").l.state,
+			 DHCP_LEASE_RELEASED);
+	assert_int_equal(e2e_lease(e, "10.1.0.100").l.state, DHCP_LEASE_BOUND);
+}
 
 int main(void)
 {
@@ -1324,7 +1766,9 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 		T(test_dhclient_discover),
 		T(test_udhcpc_discover_same_mac),
-		/* @CAPTURED_LIST@ */
+		T(test_dhclient_exchange),
+		T(test_udhcpc_exchange),
+		T(test_dhclient_reboot),
 		T(test_selecting_ack),
 		T(test_broadcast_flag),
 		T(test_request_other_server),
@@ -1352,7 +1796,8 @@ int main(void)
 		T(test_flush_coalesce),
 		T(test_flush_error),
 		T(test_foreach_stop),
-		/* @E2E_LIST@ */
+		cmocka_unit_test_setup_teardown(test_e2e_clients, e2e_setup,
+						e2e_teardown),
 #undef T
 	};
 
