@@ -107,9 +107,11 @@ static const char *ntoa(uint32_t a, char buf[INET_ADDRSTRLEN])
 	return inet_ntop(AF_INET, &in, buf, INET_ADDRSTRLEN) ? buf : "?";
 }
 
-/* A list of {...} inside a router: interfaces, routes, forward, ... */
+/* A list inside a router: interfaces, routes, dns, ...; null = empty. */
 static int tp_rlist(struct tp *p, yaml_node_t *n, const char *key, size_t max)
 {
+	if (tp_is_null(n))
+		return 0;
 	if (n->type != YAML_SEQUENCE_NODE)
 		return tp_err(p, n, "%s: '%s' expected a list, found %s",
 			      p->what, key, tp_node_kind(n));
@@ -333,36 +335,40 @@ static int tp_dhcp_range(struct tp *p, yaml_node_t *n,
 	return 0;
 }
 
-static int tp_dhcp_dns(struct tp *p, yaml_node_t *n, struct topo_dhcp *d)
+static int tp_dns_item(struct tp *p, yaml_node_t *n, struct topo_dhcp *d)
 {
 	char what[TP_WHAT_MAX + 16];
-	yaml_node_item_t *it;
 	const char *s;
 	uint32_t a;
 	int i, ret;
 
-	ret = tp_rlist(p, n, "dns", TOPO_DHCP_MAX_DNS);
+	snprintf(what, sizeof(what), "%s: dns", p->what);
+	ret = tp_str(p, n, what, &s);
 	if (ret)
 		return ret;
-	snprintf(what, sizeof(what), "%s: dns", p->what);
-	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
-	     it++) {
-		ret = tp_str(p, tp_node(p, *it), what, &s);
-		if (ret)
-			return ret;
-		if (!parse_addr(s, &a) || !tp_is_unicast4(a))
-			return tp_err(p, tp_node(p, *it),
-				      "%s: dns '%s' is not a unicast address "
-				      "A.B.C.D",
-				      p->what, tp_show(p, s));
-		for (i = 0; i < d->ndns; i++)
-			if (h32(d->dns[i]) == a)
-				return tp_err(p, tp_node(p, *it),
-					      "%s: dns %s appears twice",
-					      p->what, s);
-		d->dns[d->ndns++].s_addr = htonl(a);
-	}
+	if (!parse_addr(s, &a) || !tp_is_unicast4(a))
+		return tp_err(p, n,
+			      "%s: dns '%s' is not a unicast address A.B.C.D",
+			      p->what, tp_show(p, s));
+	for (i = 0; i < d->ndns; i++)
+		if (h32(d->dns[i]) == a)
+			return tp_err(p, n, "%s: dns %s appears twice", p->what,
+				      s);
+	d->dns[d->ndns++].s_addr = htonl(a);
 	return 0;
+}
+
+/* `dns: [A, ...]`; tp_len() is 0 for a null list. */
+static int tp_dhcp_dns(struct tp *p, yaml_node_t *n, struct topo_dhcp *d)
+{
+	size_t i;
+	int ret;
+
+	ret = tp_rlist(p, n, "dns", TOPO_DHCP_MAX_DNS);
+	for (i = 0; !ret && i < tp_len(n); i++)
+		ret = tp_dns_item(
+			p, tp_node(p, n->data.sequence.items.start[i]), d);
+	return ret;
 }
 
 /* Reservation address: in the subnet, not the interface's, not taken. */
@@ -446,13 +452,14 @@ static int tp_dhcp_res(struct tp *p, yaml_node_t *n, struct topo_router_if *rif,
 static int tp_dhcp_reservations(struct tp *p, yaml_node_t *n,
 				struct topo_router_if *rif, const char *ifwhat)
 {
-	yaml_node_item_t *it;
+	size_t i;
 	int ret;
 
 	ret = tp_rlist(p, n, "reservations", TOPO_DHCP_MAX_RES);
-	for (it = n->data.sequence.items.start;
-	     !ret && it < n->data.sequence.items.top; it++)
-		ret = tp_dhcp_res(p, tp_node(p, *it), rif, ifwhat);
+	for (i = 0; !ret && i < tp_len(n); i++)
+		ret = tp_dhcp_res(p,
+				  tp_node(p, n->data.sequence.items.start[i]),
+				  rif, ifwhat);
 	return ret;
 }
 
@@ -528,6 +535,11 @@ static int tp_rif_fields(struct tp *p, yaml_node_t *n, yaml_node_t *v[],
 			      &rif->mtu);
 	if (!ret && v[RIF_NAT])
 		ret = tp_rif_nat(p, v[RIF_NAT], rif);
+	if (!ret && v[RIF_DHCP] && rif->is_uplink)
+		ret = tp_err(p, v[RIF_DHCP],
+			     "%s: no 'dhcp' on an uplink (it would serve the "
+			     "host's real network)",
+			     p->what);
 	if (!ret && v[RIF_DHCP])
 		ret = tp_rif_dhcp(p, v[RIF_DHCP], rif);
 	return ret;

@@ -460,12 +460,13 @@ static int check_uplinks(const struct topo *t, char *err, size_t errsize)
 
 static bool sane_rif(const struct topo *t, const struct topo_router_if *rif)
 {
+	if (rif->vlan > TOPO_VLAN_MAX || rif->dhcp.ndns > TOPO_DHCP_MAX_DNS ||
+	    rif->dhcp.nres > TOPO_DHCP_MAX_RES)
+		return false;
 	if (rif->is_uplink)
 		return memchr(rif->uplink, '\0', sizeof(rif->uplink)) &&
-		       rif->uplink[0];
-	return rif->sw < t->nswitches && rif->vlan <= TOPO_VLAN_MAX &&
-	       rif->dhcp.ndns <= TOPO_DHCP_MAX_DNS &&
-	       rif->dhcp.nres <= TOPO_DHCP_MAX_RES;
+		       rif->uplink[0] && !rif->has_dhcp;
+	return rif->sw < t->nswitches;
 }
 
 static bool sane_router(const struct topo *t, const struct topo_router *r)
