@@ -81,6 +81,12 @@ int topo_preflight(const struct topo *t, char *err, size_t errsize)
 	char ifn[TOPO_IFNAME_MAX];
 	unsigned int i;
 
+	if (t->nrouters) {
+		snprintf(err, errsize, "router '%s' (line %d): routers are "
+			 "parsed but not built yet", t->routers[0].name,
+			 t->routers[0].line);
+		return -EOPNOTSUPP;
+	}
 	for (i = 0; i < t->nhosts; i++) {
 		const char *h = t->hosts[i].name;
 
