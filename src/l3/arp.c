@@ -12,24 +12,24 @@
 
 #include "arp.h"
 
-#define NONE UINT32_MAX
+#define ARP_NONE_IDX UINT32_MAX
 
 enum {
-	ETH_HDR = 14,
-	ARP_HDR = 28,
-	ARP_SHA = 8,   /* offsets inside the ARP header */
-	ARP_SPA = 14,
-	ARP_THA = 18,
-	ARP_TPA = 24,
-	NS_PER_MS = 1000000,
+	ARPF_ETH = 14,
+	ARPF_ARP = 28,
+	ARPF_SHA = 8, /* offsets inside the ARP header */
+	ARPF_SPA = 14,
+	ARPF_THA = 18,
+	ARPF_TPA = 24,
+	ARPF_NS_PER_MS = 1000000,
 };
 
-static const uint8_t bcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t bcast_mac[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 static const uint8_t zero_mac[6];
 
 static uint64_t ms_ns(uint32_t ms)
 {
-	return (uint64_t)ms * NS_PER_MS;
+	return (uint64_t)ms * ARPF_NS_PER_MS;
 }
 
 static void config_defaults(struct arp_config *cfg)
@@ -69,8 +69,7 @@ int arp_cache_init(struct arp_cache *c, const struct arp_config *cfg,
 		c->cfg = *cfg;
 	config_defaults(&c->cfg);
 	if (c->cfg.capacity > ARP_CAPACITY_MAX ||
-	    c->cfg.queue_per_entry > ARP_QUEUE_MAX ||
-	    c->cfg.max_probes > 255)
+	    c->cfg.queue_per_entry > ARP_QUEUE_MAX || c->cfg.max_probes > 255)
 		return -EINVAL;
 	while (nb < c->cfg.capacity)
 		nb <<= 1;
@@ -85,11 +84,13 @@ int arp_cache_init(struct arp_cache *c, const struct arp_config *cfg,
 		return -ENOMEM;
 	}
 	for (i = 0; i < nb; i++)
-		c->buckets[i] = NONE;
+		c->buckets[i] = ARP_NONE_IDX;
 	for (i = 0; i < c->cfg.capacity; i++)
-		c->entries[i].next = i + 1 < c->cfg.capacity ? i + 1 : NONE;
+		c->entries[i].next =
+			i + 1 < c->cfg.capacity ? i + 1 : ARP_NONE_IDX;
 	for (i = 0; i < c->cfg.queue_total; i++)
-		c->q_next[i] = i + 1 < c->cfg.queue_total ? i + 1 : NONE;
+		c->q_next[i] =
+			i + 1 < c->cfg.queue_total ? i + 1 : ARP_NONE_IDX;
 	return 0;
 }
 
@@ -156,7 +157,7 @@ struct arp_entry *arp_cache_find(const struct arp_cache *c, uint16_t ifindex,
 {
 	uint32_t i = c->buckets[bucket_of(c, ifindex, ip)];
 
-	while (i != NONE) {
+	while (i != ARP_NONE_IDX) {
 		struct arp_entry *e = &c->entries[i];
 
 		if (e->ip == ip && e->ifindex == ifindex)
@@ -171,12 +172,12 @@ static struct pkt *q_pop(struct arp_cache *c, struct arp_entry *e)
 	uint32_t s = e->qhead;
 	struct pkt *p;
 
-	if (s == NONE)
+	if (s == ARP_NONE_IDX)
 		return NULL;
 	p = c->q_pkts[s];
 	e->qhead = c->q_next[s];
-	if (e->qhead == NONE)
-		e->qtail = NONE;
+	if (e->qhead == ARP_NONE_IDX)
+		e->qtail = ARP_NONE_IDX;
 	e->qlen--;
 	c->q_next[s] = c->q_free;
 	c->q_free = s;
@@ -193,15 +194,15 @@ static void q_push(struct arp_cache *c, struct arp_entry *e, struct pkt *p)
 		c->counters[ARP_C_DROP_QUEUE_OLDEST]++;
 	}
 	s = c->q_free;
-	if (s == NONE) {
+	if (s == ARP_NONE_IDX) {
 		pkt_free(c->pool, p);
 		c->counters[ARP_C_DROP_QUEUE_FULL]++;
 		return;
 	}
 	c->q_free = c->q_next[s];
 	c->q_pkts[s] = p;
-	c->q_next[s] = NONE;
-	if (e->qtail == NONE)
+	c->q_next[s] = ARP_NONE_IDX;
+	if (e->qtail == ARP_NONE_IDX)
 		e->qhead = s;
 	else
 		c->q_next[e->qtail] = s;
@@ -254,7 +255,7 @@ static struct arp_entry *entry_new(struct arp_cache *c, uint16_t ifindex,
 	uint32_t idx, b;
 	struct arp_entry *e;
 
-	if (c->free_head == NONE && !evict_one(c))
+	if (c->free_head == ARP_NONE_IDX && !evict_one(c))
 		return NULL;
 	idx = c->free_head;
 	e = &c->entries[idx];
@@ -265,7 +266,7 @@ static struct arp_entry *entry_new(struct arp_cache *c, uint16_t ifindex,
 	e->state = state;
 	e->confirmed_ns = now_ns;
 	e->used_ns = now_ns;
-	e->qhead = e->qtail = NONE;
+	e->qhead = e->qtail = ARP_NONE_IDX;
 	b = bucket_of(c, ifindex, ip);
 	e->next = c->buckets[b];
 	c->buckets[b] = idx;
@@ -348,8 +349,7 @@ unsigned int arp_cache_flush_iface(struct arp_cache *c, uint16_t ifindex)
  *
  * Return: the next entry, or NULL at the end.
  */
-const struct arp_entry *arp_cache_next(const struct arp_cache *c,
-				       uint32_t *pos)
+const struct arp_entry *arp_cache_next(const struct arp_cache *c, uint32_t *pos)
 {
 	while (*pos < c->cfg.capacity) {
 		const struct arp_entry *e = &c->entries[(*pos)++];
@@ -479,8 +479,7 @@ uint32_t arp_iface_src(const struct arp_iface *ifc, uint32_t target)
 	unsigned int i;
 
 	for (i = 0; i < ifc->n_addrs && i < ARP_IFACE_ADDRS; i++) {
-		uint32_t mask = ifc->plens[i] ? ~0u << (32 - ifc->plens[i])
-					      : 0;
+		uint32_t mask = ifc->plens[i] ? ~0u << (32 - ifc->plens[i]) : 0;
 
 		if (!((ntohl(ifc->addrs[i]) ^ ntohl(target)) & mask))
 			return ifc->addrs[i];
@@ -501,8 +500,8 @@ static struct arp_entry *learn(struct arp_cache *c, uint16_t ifindex,
 	bool was_incomplete;
 
 	if (!e) {
-		if (create && (e = entry_new(c, ifindex, ip, ARP_STALE,
-					     now_ns))) {
+		if (create &&
+		    (e = entry_new(c, ifindex, ip, ARP_STALE, now_ns))) {
 			memcpy(e->mac, sha, 6);
 			c->counters[ARP_C_LEARNED]++;
 		}
@@ -532,18 +531,18 @@ static struct arp_entry *learn(struct arp_cache *c, uint16_t ifindex,
 	return e;
 }
 
-static void write_arp(uint8_t *a, uint16_t op, const uint8_t *sha,
-		      uint32_t spa, const uint8_t *tha, uint32_t tpa)
+static void write_arp(uint8_t *a, uint16_t op, const uint8_t *sha, uint32_t spa,
+		      const uint8_t *tha, uint32_t tpa)
 {
-	static const uint8_t fixed[6] = { 0, 1, 8, 0, 6, 4 };
+	static const uint8_t fixed[6] = {0, 1, 8, 0, 6, 4};
 	uint16_t be_op = htons(op);
 
 	memcpy(a, fixed, 6);
 	memcpy(a + 6, &be_op, 2);
-	memcpy(a + ARP_SHA, sha, 6);
-	memcpy(a + ARP_SPA, &spa, 4);
-	memcpy(a + ARP_THA, tha, 6);
-	memcpy(a + ARP_TPA, &tpa, 4);
+	memcpy(a + ARPF_SHA, sha, 6);
+	memcpy(a + ARPF_SPA, &spa, 4);
+	memcpy(a + ARPF_THA, tha, 6);
+	memcpy(a + ARPF_TPA, &tpa, 4);
 }
 
 /* Turn the request in @p into our reply for @tpa, keeping any VLAN tags. */
@@ -553,12 +552,12 @@ static void reply_in_place(struct pkt *p, const struct pkt_meta *m,
 {
 	uint8_t *d = pkt_data(p), *a = d + m->l3_off, sha[6];
 
-	memcpy(sha, a + ARP_SHA, 6);
+	memcpy(sha, a + ARPF_SHA, 6);
 	memcpy(d, sha, 6);
 	memcpy(d + 6, ifc->mac, 6);
 	write_arp(a, ARP_OP_REPLY, ifc->mac, tpa, sha, spa);
-	p->len = m->l3_off + ARP_HDR;
-	p->vnet = (struct virtio_net_hdr){ 0 };
+	p->len = m->l3_off + ARPF_ARP;
+	p->vnet = (struct virtio_net_hdr){0};
 }
 
 /* Checks on the sender of an ARP packet; the reason, or ARP_C_MAX if OK. */
@@ -594,10 +593,10 @@ static enum arp_counter check_sender(const struct arp_iface *ifc,
  * Return: ARP_RX_REPLY: send @p out @ifc. ARP_RX_CONSUMED: free @p.
  */
 enum arp_rx arp_input(struct arp_cache *c, const struct arp_iface *ifc,
-		      struct pkt *p, const struct pkt_meta *m,
-		      uint64_t now_ns, struct arp_entry **resolved)
+		      struct pkt *p, const struct pkt_meta *m, uint64_t now_ns,
+		      struct arp_entry **resolved)
 {
-	const uint8_t *sha = pkt_data(p) + m->l3_off + ARP_SHA;
+	const uint8_t *sha = pkt_data(p) + m->l3_off + ARPF_SHA;
 	uint32_t spa = pkt_addr_v4(&m->src), tpa = pkt_addr_v4(&m->dst);
 	uint16_t op = m->arp_op;
 	enum arp_counter why;
@@ -608,8 +607,7 @@ enum arp_rx arp_input(struct arp_cache *c, const struct arp_iface *ifc,
 		c->counters[ARP_C_IGN_BAD_OP]++;
 		return ARP_RX_CONSUMED;
 	}
-	c->counters[op == ARP_OP_REQUEST ? ARP_C_RX_REQUEST
-					 : ARP_C_RX_REPLY]++;
+	c->counters[op == ARP_OP_REQUEST ? ARP_C_RX_REQUEST : ARP_C_RX_REPLY]++;
 	why = check_sender(ifc, sha, spa, tpa, op);
 	if (why != ARP_C_MAX) {
 		c->counters[why]++;
@@ -719,7 +717,7 @@ static void write_frame(struct pkt *p, const uint8_t *eth_dst,
 	memcpy(d + 6, src_mac, 6);
 	d[12] = 0x08;
 	d[13] = 0x06;
-	write_arp(d + ETH_HDR, op, src_mac, spa, tha, tpa);
+	write_arp(d + ARPF_ETH, op, src_mac, spa, tha, tpa);
 }
 
 /**

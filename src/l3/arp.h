@@ -97,9 +97,9 @@
 #include "../core/pkt.h"
 
 enum {
-	ARP_FRAME_SIZE = 42,           /* Ethernet + ARP for IPv4 */
-	ARP_IFACE_ADDRS = 8,           /* addresses per router interface */
-	ARP_QUEUE_MAX = 16,            /* largest queue_per_entry */
+	ARP_FRAME_SIZE = 42, /* Ethernet + ARP for IPv4 */
+	ARP_IFACE_ADDRS = 8, /* addresses per router interface */
+	ARP_QUEUE_MAX = 16, /* largest queue_per_entry */
 	ARP_CAPACITY_DEFAULT = 1024,
 	ARP_CAPACITY_MAX = 1 << 20,
 	ARP_QUEUE_TOTAL_DEFAULT = 256,
@@ -108,7 +108,7 @@ enum {
 	ARP_REACHABLE_MS_DEFAULT = 30000,
 	ARP_RETRANS_MS_DEFAULT = 1000,
 	ARP_STALE_MS_DEFAULT = 60000,
-	ARP_EVICT_SCAN = 64,           /* entries looked at to make room */
+	ARP_EVICT_SCAN = 64, /* entries looked at to make room */
 	ARP_OP_REQUEST = 1,
 	ARP_OP_REPLY = 2,
 };
@@ -126,37 +126,37 @@ enum arp_state {
  * ARP_COUNTERS(X) - X(ENUM_SUFFIX, counter_name, "text"); `dcbox show arp`
  * prints them by these names.
  */
-#define ARP_COUNTERS(X)                                                     \
-	X(RX_REQUEST, "rx_request", "requests received")                    \
-	X(RX_REPLY, "rx_reply", "replies received")                         \
-	X(TX_REPLY, "tx_reply", "replies for our addresses built")         \
-	X(TX_REQUEST, "tx_request", "requests and probes asked for")       \
-	X(LEARNED, "learned", "entries created from requests to us")       \
-	X(RESOLVED, "resolved", "incomplete entries resolved")             \
-	X(CONFIRMED, "confirmed", "entries confirmed by a reply")          \
-	X(MAC_CHANGED, "mac_changed", "entries whose MAC changed")         \
-	X(QUEUED, "queued", "packets queued awaiting resolution")          \
-	X(RELEASED, "released", "queued packets released on resolution")  \
-	X(FAILED, "failed", "resolutions that ran out of retries")        \
-	X(UNREACH, "unreach", "queued packets handed back as unreachable") \
-	X(EXPIRED, "expired", "entries deleted: unused or unanswered")     \
-	X(EVICTED, "evicted", "stale entries evicted to make room")        \
-	X(DROP_QUEUE_OLDEST, "drop_queue_oldest",                          \
-	  "queued packet dropped: entry queue full, oldest goes")         \
-	X(DROP_QUEUE_FULL, "drop_queue_full",                              \
-	  "packet dropped: all pending slots in use")                     \
-	X(DROP_TABLE_FULL, "drop_table_full",                              \
-	  "packet dropped: cache full, nothing to evict")                 \
-	X(IGN_NOT_OURS, "ignored_not_ours",                                \
-	  "requests for an address not ours on that interface")           \
-	X(IGN_BAD_OP, "ignored_bad_op", "neither request nor reply")      \
-	X(IGN_BAD_SENDER_IP, "ignored_bad_sender_ip",                      \
-	  "sender IP multicast, broadcast, loopback or zero")             \
-	X(IGN_BAD_SENDER_MAC, "ignored_bad_sender_mac",                    \
-	  "sender MAC multicast, zero or our own")                        \
-	X(IGN_CONFLICT, "ignored_conflict",                                \
-	  "sender claims one of our addresses")                           \
-	X(DROP_FLUSHED, "drop_flushed",                                    \
+#define ARP_COUNTERS(X)                                                        \
+	X(RX_REQUEST, "rx_request", "requests received")                       \
+	X(RX_REPLY, "rx_reply", "replies received")                            \
+	X(TX_REPLY, "tx_reply", "replies for our addresses built")             \
+	X(TX_REQUEST, "tx_request", "requests and probes asked for")           \
+	X(LEARNED, "learned", "entries created from requests to us")           \
+	X(RESOLVED, "resolved", "incomplete entries resolved")                 \
+	X(CONFIRMED, "confirmed", "entries confirmed by a reply")              \
+	X(MAC_CHANGED, "mac_changed", "entries whose MAC changed")             \
+	X(QUEUED, "queued", "packets queued awaiting resolution")              \
+	X(RELEASED, "released", "queued packets released on resolution")       \
+	X(FAILED, "failed", "resolutions that ran out of retries")             \
+	X(UNREACH, "unreach", "queued packets handed back as unreachable")     \
+	X(EXPIRED, "expired", "entries deleted: unused or unanswered")         \
+	X(EVICTED, "evicted", "stale entries evicted to make room")            \
+	X(DROP_QUEUE_OLDEST, "drop_queue_oldest",                              \
+	  "queued packet dropped: entry queue full, oldest goes")              \
+	X(DROP_QUEUE_FULL, "drop_queue_full",                                  \
+	  "packet dropped: all pending slots in use")                          \
+	X(DROP_TABLE_FULL, "drop_table_full",                                  \
+	  "packet dropped: cache full, nothing to evict")                      \
+	X(IGN_NOT_OURS, "ignored_not_ours",                                    \
+	  "requests for an address not ours on that interface")                \
+	X(IGN_BAD_OP, "ignored_bad_op", "neither request nor reply")           \
+	X(IGN_BAD_SENDER_IP, "ignored_bad_sender_ip",                          \
+	  "sender IP multicast, broadcast, loopback or zero")                  \
+	X(IGN_BAD_SENDER_MAC, "ignored_bad_sender_mac",                        \
+	  "sender MAC multicast, zero or our own")                             \
+	X(IGN_CONFLICT, "ignored_conflict",                                    \
+	  "sender claims one of our addresses")                                \
+	X(DROP_FLUSHED, "drop_flushed",                                        \
 	  "queued packets freed when their entry was deleted")
 
 /** enum arp_counter - index in arp_cache.counters */
@@ -164,7 +164,7 @@ enum arp_counter {
 #define X(e, n, d) ARP_C_##e,
 	ARP_COUNTERS(X)
 #undef X
-	ARP_C_MAX
+		ARP_C_MAX
 };
 
 /**
@@ -257,14 +257,14 @@ struct arp_cache {
 
 /** enum arp_res - result of arp_resolve() */
 enum arp_res {
-	ARP_RES_HIT,   /* the MAC is known: send the packet now */
-	ARP_RES_HELD,  /* the cache took the packet: queued, or dropped */
+	ARP_RES_HIT, /* the MAC is known: send the packet now */
+	ARP_RES_HELD, /* the cache took the packet: queued, or dropped */
 };
 
 /** enum arp_rx - what to do with an ARP frame after arp_input() */
 enum arp_rx {
 	ARP_RX_CONSUMED, /* nothing to send: free the frame */
-	ARP_RX_REPLY,    /* the frame is now our reply: send it out ifc */
+	ARP_RX_REPLY, /* the frame is now our reply: send it out ifc */
 };
 
 /**
@@ -309,8 +309,8 @@ enum arp_res arp_resolve(struct arp_cache *c, uint16_t ifindex, uint32_t ip,
 			 struct pkt *p, uint64_t now_ns, uint8_t mac[6],
 			 const struct arp_entry **solicit);
 enum arp_rx arp_input(struct arp_cache *c, const struct arp_iface *ifc,
-		      struct pkt *p, const struct pkt_meta *m,
-		      uint64_t now_ns, struct arp_entry **resolved);
+		      struct pkt *p, const struct pkt_meta *m, uint64_t now_ns,
+		      struct arp_entry **resolved);
 unsigned int arp_drain(struct arp_cache *c, struct arp_entry *e,
 		       struct pkt **out);
 void arp_tick(struct arp_cache *c, uint64_t now_ns,

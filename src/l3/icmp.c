@@ -14,15 +14,15 @@
 #include "../core/csum.h"
 
 enum {
-	ETH_HDR = 14,
-	IP_HDR = 20,
-	ICMP_HDR = 8,
-	IP_TTL_OFF = 8,
-	IP_CSUM_OFF = 10,
-	IP_SRC_OFF = 12,
-	IP_DST_OFF = 16,
-	ICMP_CSUM_OFF = 2,
-	NS_PER_S = 1000000000,
+	ICMPF_ETH = 14,
+	ICMPF_IP = 20,
+	ICMPF_ICMP = 8,
+	ICMPF_TTL_OFF = 8,
+	ICMPF_IPCSUM_OFF = 10,
+	ICMPF_SRC_OFF = 12,
+	ICMPF_DST_OFF = 16,
+	ICMPF_CSUM_OFF = 2,
+	ICMPF_NS_PER_S = 1000000000,
 };
 
 /**
@@ -48,7 +48,7 @@ void icmp_ctx_init(struct icmp_ctx *ic)
 void icmp_set_rate(struct icmp_ctx *ic, uint32_t per_s, uint32_t burst)
 {
 	ic->burst = burst ? burst : 1;
-	ic->cost_ns = per_s ? NS_PER_S / per_s : 0;
+	ic->cost_ns = per_s ? ICMPF_NS_PER_S / per_s : 0;
 	if (!ic->cost_ns && per_s)
 		ic->cost_ns = 1;
 	ic->credit_ns = ic->cost_ns * ic->burst;
@@ -122,23 +122,24 @@ int icmp_echo_reply(struct icmp_ctx *ic, struct pkt *p,
 		return -EBADMSG;
 	}
 	p->len = end;
-	p->vnet = (struct virtio_net_hdr){ 0 };
+	p->vnet = (struct virtio_net_hdr){0};
 	memcpy(mac, d, 6);
 	memcpy(d, d + 6, 6);
 	memcpy(d + 6, mac, 6);
 	/* swapping the addresses leaves the header sum as it was */
-	memcpy(&a, ip + IP_SRC_OFF, 4);
-	memcpy(&b, ip + IP_DST_OFF, 4);
-	memcpy(ip + IP_SRC_OFF, &b, 4);
-	memcpy(ip + IP_DST_OFF, &a, 4);
-	old = get16(ip + IP_TTL_OFF);
-	ip[IP_TTL_OFF] = ICMP_REPLY_TTL;
-	put16(ip + IP_CSUM_OFF, csum_replace16(get16(ip + IP_CSUM_OFF), old,
-					       get16(ip + IP_TTL_OFF)));
+	memcpy(&a, ip + ICMPF_SRC_OFF, 4);
+	memcpy(&b, ip + ICMPF_DST_OFF, 4);
+	memcpy(ip + ICMPF_SRC_OFF, &b, 4);
+	memcpy(ip + ICMPF_DST_OFF, &a, 4);
+	old = get16(ip + ICMPF_TTL_OFF);
+	ip[ICMPF_TTL_OFF] = ICMP_REPLY_TTL;
+	put16(ip + ICMPF_IPCSUM_OFF,
+	      csum_replace16(get16(ip + ICMPF_IPCSUM_OFF), old,
+			     get16(ip + ICMPF_TTL_OFF)));
 	old = get16(icmp);
 	icmp[0] = ICMP_TYPE_ECHO_REPLY;
-	put16(icmp + ICMP_CSUM_OFF,
-	      csum_replace16(get16(icmp + ICMP_CSUM_OFF), old, get16(icmp)));
+	put16(icmp + ICMPF_CSUM_OFF,
+	      csum_replace16(get16(icmp + ICMPF_CSUM_OFF), old, get16(icmp)));
 	ic->counters[ICMP_C_ECHO_REPLY]++;
 	return 0;
 }
@@ -246,29 +247,29 @@ int icmp_build_error(struct icmp_ctx *ic, struct pkt *out,
 
 	if (m->l3 != PKT_L3_IPV4)
 		return -EINVAL;
-	if (qlen > ICMP_ERR_MAX_SIZE - IP_HDR - ICMP_HDR)
-		qlen = ICMP_ERR_MAX_SIZE - IP_HDR - ICMP_HDR;
+	if (qlen > ICMP_ERR_MAX_SIZE - ICMPF_IP - ICMPF_ICMP)
+		qlen = ICMP_ERR_MAX_SIZE - ICMPF_IP - ICMPF_ICMP;
 	pkt_reset(out);
-	out->len = ETH_HDR + IP_HDR + ICMP_HDR + qlen;
+	out->len = ICMPF_ETH + ICMPF_IP + ICMPF_ICMP + qlen;
 	d = pkt_data(out);
-	memset(d, 0, ETH_HDR + IP_HDR + ICMP_HDR);
+	memset(d, 0, ICMPF_ETH + ICMPF_IP + ICMPF_ICMP);
 	put16(d + 12, htons(0x0800));
-	ip = d + ETH_HDR;
+	ip = d + ICMPF_ETH;
 	ip[0] = 0x45;
 	ip[1] = ICMP_ERR_TOS;
-	put16(ip + 2, htons((uint16_t)(IP_HDR + ICMP_HDR + qlen)));
+	put16(ip + 2, htons((uint16_t)(ICMPF_IP + ICMPF_ICMP + qlen)));
 	put16(ip + 4, htons(ic->ip_id++));
-	ip[IP_TTL_OFF] = ICMP_REPLY_TTL;
+	ip[ICMPF_TTL_OFF] = ICMP_REPLY_TTL;
 	ip[9] = IPPROTO_ICMP;
-	memcpy(ip + IP_SRC_OFF, &saddr, 4);
-	memcpy(ip + IP_DST_OFF, &daddr, 4);
-	put16(ip + IP_CSUM_OFF, csum_ipv4_hdr(ip, IP_HDR));
-	icmp = ip + IP_HDR;
+	memcpy(ip + ICMPF_SRC_OFF, &saddr, 4);
+	memcpy(ip + ICMPF_DST_OFF, &daddr, 4);
+	put16(ip + ICMPF_IPCSUM_OFF, csum_ipv4_hdr(ip, ICMPF_IP));
+	icmp = ip + ICMPF_IP;
 	icmp[0] = type;
 	icmp[1] = code;
 	memcpy(icmp + 4, &be_info, 4);
-	memcpy(icmp + ICMP_HDR, pkt_data(orig) + m->l3_off, qlen);
-	put16(icmp + ICMP_CSUM_OFF, csum_buf(icmp, ICMP_HDR + qlen));
+	memcpy(icmp + ICMPF_ICMP, pkt_data(orig) + m->l3_off, qlen);
+	put16(icmp + ICMPF_CSUM_OFF, csum_buf(icmp, ICMPF_ICMP + qlen));
 	ic->counters[ICMP_C_ERROR_SENT]++;
 	return 0;
 }

@@ -56,36 +56,39 @@ enum icmp_type {
 
 /** enum icmp_code - codes of ICMP_TYPE_DEST_UNREACH and TIME_EXCEEDED */
 enum icmp_code {
-	ICMP_CODE_NET_UNREACH = 0,     /* no route */
-	ICMP_CODE_HOST_UNREACH = 1,    /* ARP failed */
-	ICMP_CODE_PROTO_UNREACH = 2,   /* to the router, protocol unknown */
-	ICMP_CODE_PORT_UNREACH = 3,    /* to the router, no such UDP port */
-	ICMP_CODE_FRAG_NEEDED = 4,     /* DF set, larger than the MTU */
+	ICMP_CODE_NET_UNREACH = 0, /* no route */
+	ICMP_CODE_HOST_UNREACH = 1, /* ARP failed */
+	ICMP_CODE_PROTO_UNREACH = 2, /* to the router, protocol unknown */
+	ICMP_CODE_PORT_UNREACH = 3, /* to the router, no such UDP port */
+	ICMP_CODE_FRAG_NEEDED = 4, /* DF set, larger than the MTU */
 	ICMP_CODE_ADMIN_PROHIBITED = 13, /* filtered (firewall reject) */
-	ICMP_CODE_TTL_EXCEEDED = 0,    /* with ICMP_TYPE_TIME_EXCEEDED */
+	ICMP_CODE_TTL_EXCEEDED = 0, /* with ICMP_TYPE_TIME_EXCEEDED */
 };
 
 enum {
-	ICMP_ERR_MAX_SIZE = 576,   /* IP datagram of an error, RFC 1812 */
+	ICMP_ERR_MAX_SIZE = 576, /* IP datagram of an error, RFC 1812 */
 	ICMP_ERR_HDRS = 14 + 20 + 8, /* Ethernet + IP + ICMP headers */
 	ICMP_ERR_TOS = 0xc0,
 	ICMP_REPLY_TTL = 64,
-	ICMP_RATE_DEFAULT = 1000,  /* errors per second (Linux default) */
+	ICMP_RATE_DEFAULT = 1000, /* errors per second (Linux default) */
 	ICMP_BURST_DEFAULT = 50,
 };
 
 /*
  * ICMP_COUNTERS(X) - X(ENUM_SUFFIX, counter_name, "text")
  */
-#define ICMP_COUNTERS(X)                                                   \
-	X(ECHO_REPLY, "echo_reply", "echo replies sent")                   \
-	X(ERROR_SENT, "error_sent", "error messages built")                \
-	X(BAD_CSUM, "drop_bad_csum", "echo requests with a bad checksum")  \
-	X(NOT_ECHO, "drop_not_echo", "not an unfragmented echo request")   \
-	X(SUPP_ICMP_ERR, "suppressed_icmp_error", "no error about an error")\
-	X(SUPP_FRAG, "suppressed_fragment", "no error about a non-first fragment") \
-	X(SUPP_BCAST, "suppressed_broadcast", "no error about broadcast/multicast") \
-	X(SUPP_BAD_SRC, "suppressed_bad_source", "no error to an invalid source") \
+#define ICMP_COUNTERS(X)                                                       \
+	X(ECHO_REPLY, "echo_reply", "echo replies sent")                       \
+	X(ERROR_SENT, "error_sent", "error messages built")                    \
+	X(BAD_CSUM, "drop_bad_csum", "echo requests with a bad checksum")      \
+	X(NOT_ECHO, "drop_not_echo", "not an unfragmented echo request")       \
+	X(SUPP_ICMP_ERR, "suppressed_icmp_error", "no error about an error")   \
+	X(SUPP_FRAG, "suppressed_fragment",                                    \
+	  "no error about a non-first fragment")                               \
+	X(SUPP_BCAST, "suppressed_broadcast",                                  \
+	  "no error about broadcast/multicast")                                \
+	X(SUPP_BAD_SRC, "suppressed_bad_source",                               \
+	  "no error to an invalid source")                                     \
 	X(RATE_LIMITED, "rate_limited", "errors refused by the rate limit")
 
 /** enum icmp_counter - index in icmp_ctx.counters */
@@ -93,7 +96,7 @@ enum icmp_counter {
 #define X(e, n, d) ICMP_C_##e,
 	ICMP_COUNTERS(X)
 #undef X
-	ICMP_C_MAX
+		ICMP_C_MAX
 };
 
 /**
@@ -136,8 +139,7 @@ const char *icmp_counter_str(enum icmp_counter c);
  *
  * Return: as icmp_build_error().
  */
-static inline int icmp_build_time_exceeded(struct icmp_ctx *ic,
-					   struct pkt *out,
+static inline int icmp_build_time_exceeded(struct icmp_ctx *ic, struct pkt *out,
 					   const struct pkt *orig,
 					   const struct pkt_meta *m,
 					   uint32_t saddr)
@@ -182,8 +184,8 @@ static inline int icmp_build_unreach(struct icmp_ctx *ic, struct pkt *out,
  */
 static inline int icmp_build_frag_needed(struct icmp_ctx *ic, struct pkt *out,
 					 const struct pkt *orig,
-					 const struct pkt_meta *m,
-					 uint16_t mtu, uint32_t saddr)
+					 const struct pkt_meta *m, uint16_t mtu,
+					 uint32_t saddr)
 {
 	return icmp_build_error(ic, out, orig, m, ICMP_TYPE_DEST_UNREACH,
 				ICMP_CODE_FRAG_NEEDED, mtu, saddr);

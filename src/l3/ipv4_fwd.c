@@ -9,8 +9,8 @@
 #include "../core/csum.h"
 
 enum {
-	IP_TTL_OFF = 8,   /* TTL, then protocol: one 16-bit word */
-	IP_CSUM_OFF = 10,
+	FWD_TTL_OFF = 8, /* TTL, then protocol: one 16-bit word */
+	FWD_CSUM_OFF = 10,
 };
 
 /**
@@ -84,13 +84,13 @@ void ipv4_ttl_dec(struct pkt *p, struct pkt_meta *m)
 	uint8_t *ip = pkt_data(p) + m->l3_off;
 	uint16_t old, new, check;
 
-	memcpy(&old, ip + IP_TTL_OFF, 2);
-	ip[IP_TTL_OFF]--;
-	memcpy(&new, ip + IP_TTL_OFF, 2);
-	memcpy(&check, ip + IP_CSUM_OFF, 2);
+	memcpy(&old, ip + FWD_TTL_OFF, 2);
+	ip[FWD_TTL_OFF]--;
+	memcpy(&new, ip + FWD_TTL_OFF, 2);
+	memcpy(&check, ip + FWD_CSUM_OFF, 2);
 	check = csum_replace16(check, old, new);
-	memcpy(ip + IP_CSUM_OFF, &check, 2);
-	m->ttl = ip[IP_TTL_OFF];
+	memcpy(ip + FWD_CSUM_OFF, &check, 2);
+	m->ttl = ip[FWD_TTL_OFF];
 }
 
 /**

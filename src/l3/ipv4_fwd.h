@@ -32,10 +32,10 @@
  * IPV4_FWD_VERDICTS(X) - X(ENUM_SUFFIX, counter_name, "text"); the
  * counter names are for the router's `show` output.
  */
-#define IPV4_FWD_VERDICTS(X)                                              \
-	X(OK, "forwarded", "forwarded")                                   \
-	X(TTL_EXCEEDED, "ttl_exceeded", "TTL would reach 0: time exceeded")\
-	X(FRAG_NEEDED, "frag_needed", "DF set and larger than the MTU")   \
+#define IPV4_FWD_VERDICTS(X)                                                   \
+	X(OK, "forwarded", "forwarded")                                        \
+	X(TTL_EXCEEDED, "ttl_exceeded", "TTL would reach 0: time exceeded")    \
+	X(FRAG_NEEDED, "frag_needed", "DF set and larger than the MTU")        \
 	X(TOO_BIG, "too_big", "larger than the MTU, fragmenting needed")
 
 /** enum ipv4_fwd_verdict - what ipv4_fwd_check() decided */
@@ -43,7 +43,7 @@ enum ipv4_fwd_verdict {
 #define X(e, n, d) IPV4_FWD_##e,
 	IPV4_FWD_VERDICTS(X)
 #undef X
-	IPV4_FWD_VERDICT_MAX
+		IPV4_FWD_VERDICT_MAX
 };
 
 bool ipv4_hdr_ok(const struct pkt *p, const struct pkt_meta *m);

@@ -209,8 +209,8 @@ static uint32_t groups_needed(const struct route_table *t, uint32_t prefix_h,
  * ends in, creating groups on the way if @create. NULL if a group is
  * missing and not created.
  */
-static uint32_t *range_of(struct route_table *t, uint32_t prefix_h,
-			  uint8_t len, bool create, uint32_t *n)
+static uint32_t *range_of(struct route_table *t, uint32_t prefix_h, uint8_t len,
+			  bool create, uint32_t *n)
 {
 	uint32_t *g;
 
@@ -439,8 +439,8 @@ static int cmp_route(const void *a, const void *b)
  * (in sort order) are written when it is larger, so a caller can size
  * @out with a first call and retry.
  */
-uint32_t route_table_dump(const struct route_table *t,
-			  struct route_entry *out, uint32_t max)
+uint32_t route_table_dump(const struct route_table *t, struct route_entry *out,
+			  uint32_t max)
 {
 	uint32_t i, n = 0;
 

@@ -58,11 +58,11 @@
 
 enum {
 	ROUTE_CAPACITY_DEFAULT = 4096,
-	ROUTE_CAPACITY_MAX = 1 << 20,  /* route index must fit 24 bits */
-	ROUTE_GROUPS_MAX = 1 << 18,    /* at most 256 MiB of groups */
+	ROUTE_CAPACITY_MAX = 1 << 20, /* route index must fit 24 bits */
+	ROUTE_GROUPS_MAX = 1 << 18, /* at most 256 MiB of groups */
 	ROUTE_GROUP_SLOTS = 256,
 	ROUTE_L1_SLOTS = 65536,
-	ROUTE_SLOT_DEPTH_SHIFT = 24,   /* leaf: prefix length in bits 24-29 */
+	ROUTE_SLOT_DEPTH_SHIFT = 24, /* leaf: prefix length in bits 24-29 */
 };
 
 /* A slot: child bit | group index, or a leaf: depth << 24 | route index + 1 */
@@ -71,9 +71,9 @@ enum {
 
 /** enum route_kind - where a route came from */
 enum route_kind {
-	ROUTE_KIND_NONE = 0,    /* free entry */
-	ROUTE_KIND_CONNECTED,   /* subnet of a router interface address */
-	ROUTE_KIND_STATIC,      /* configured (topology or `dcbox route add`) */
+	ROUTE_KIND_NONE = 0, /* free entry */
+	ROUTE_KIND_CONNECTED, /* subnet of a router interface address */
+	ROUTE_KIND_STATIC, /* configured (topology or `dcbox route add`) */
 };
 
 /**
@@ -132,8 +132,8 @@ const struct route_entry *route_table_find(const struct route_table *t,
 					   uint32_t prefix, uint8_t len);
 unsigned int route_table_del_ifindex(struct route_table *t, uint16_t ifindex);
 void route_table_flush(struct route_table *t);
-uint32_t route_table_dump(const struct route_table *t,
-			  struct route_entry *out, uint32_t max);
+uint32_t route_table_dump(const struct route_table *t, struct route_entry *out,
+			  uint32_t max);
 void route_lookup_batch(const struct route_table *t, const uint32_t *dsts,
 			const struct route_entry **out, unsigned int n);
 const char *route_kind_str(uint8_t kind);
@@ -170,8 +170,7 @@ route_lookup(const struct route_table *t, uint32_t dst)
 		e = t->groups[(size_t)(e & ~ROUTE_SLOT_CHILD) << 8 |
 			      (a >> 8 & 0xff)];
 		if (e & ROUTE_SLOT_CHILD)
-			e = t->groups[(size_t)(e & ~ROUTE_SLOT_CHILD)
-					      << 8 |
+			e = t->groups[(size_t)(e & ~ROUTE_SLOT_CHILD) << 8 |
 				      (a & 0xff)];
 	}
 	e &= ROUTE_SLOT_IDX;
@@ -185,8 +184,7 @@ route_lookup(const struct route_table *t, uint32_t dst)
  *
  * Return: @r's gateway, or @dst itself for a connected route.
  */
-static inline uint32_t route_nexthop(const struct route_entry *r,
-				     uint32_t dst)
+static inline uint32_t route_nexthop(const struct route_entry *r, uint32_t dst)
 {
 	return r->nexthop ? r->nexthop : dst;
 }

@@ -29,33 +29,46 @@
 #define MS 1000000ull
 #define S (1000 * MS)
 
+/*
+ * Generated with scapy 2.5 (R = 02:00:00:00:00:01, H = ...:02):
+ * exp_request = Ether(dst="ff:ff:ff:ff:ff:ff", src=R)/ARP(op=1, hwsrc=R,
+ *	psrc="10.0.0.1", hwdst="00:00:00:00:00:00", pdst="10.0.0.2")
+ * exp_probe: the same with Ether(dst=H)
+ * exp_garp: exp_request with pdst="10.0.0.1"
+ * exp_reply = Ether(dst=H, src=R)/ARP(op=2, hwsrc=R, psrc="10.0.0.1",
+ *	hwdst=H, pdst="10.0.0.2"); exp_reply_vlan with /Dot1Q(vlan=10)/
+ * in_req_vlan_padded = Ether(dst="ff:ff:ff:ff:ff:ff", src=H)/
+ *	Dot1Q(vlan=10)/ARP(op=1, hwsrc=H, psrc="10.0.0.2", pdst="10.0.0.1")/
+ *	Padding(load=b"\x00" * 18)
+ */
+
 /* Ether / ARP who has 10.0.0.2 says 10.0.0.1 */
 static const uint8_t exp_request[42] = {
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
-	0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0x02, 0x00,
-	0x00, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x0a, 0x00, 0x00, 0x02,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0x00, 0x00, 0x00, 0x00,
+	0x01, 0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01,
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x01, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x02,
 };
 /* Ether / ARP who has 10.0.0.2 says 10.0.0.1 */
 static const uint8_t exp_probe[42] = {
-	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
-	0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0x02, 0x00,
-	0x00, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x0a, 0x00, 0x00, 0x02,
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00,
+	0x01, 0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01,
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x01, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x02,
 };
 /* Ether / ARP who has 10.0.0.1 says 10.0.0.1 */
 static const uint8_t exp_garp[42] = {
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
-	0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01, 0x02, 0x00,
-	0x00, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x0a, 0x00, 0x00, 0x01,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0x00, 0x00, 0x00, 0x00,
+	0x01, 0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x01,
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x01, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x01,
 };
 /* Ether / ARP is at 02:00:00:00:00:01 says 10.0.0.1 */
 static const uint8_t exp_reply[42] = {
-	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
-	0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x02, 0x02, 0x00,
-	0x00, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00,
-	0x00, 0x02, 0x0a, 0x00, 0x00, 0x02,
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00,
+	0x01, 0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04, 0x00, 0x02,
+	0x02, 0x00, 0x00, 0x00, 0x00, 0x01, 0x0a, 0x00, 0x00, 0x01, 0x02,
+	0x00, 0x00, 0x00, 0x00, 0x02, 0x0a, 0x00, 0x00, 0x02,
 };
 /* Ether / Dot1Q / ARP is at 02:00:00:00:00:01 says 10.0.0.1 */
 static const uint8_t exp_reply_vlan[46] = {
@@ -66,23 +79,23 @@ static const uint8_t exp_reply_vlan[46] = {
 };
 /* Ether / Dot1Q / ARP who has 10.0.0.1 says 10.0.0.2 / Padding */
 static const uint8_t in_req_vlan_padded[64] = {
-	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02,
-	0x81, 0x00, 0x00, 0x0a, 0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 0x06, 0x04,
-	0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x0a, 0x00, 0x00, 0x02,
-	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00, 0x00, 0x01, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-	0x00, 0x00, 0x00, 0x00,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0x00, 0x00, 0x00, 0x00,
+	0x02, 0x81, 0x00, 0x00, 0x0a, 0x08, 0x06, 0x00, 0x01, 0x08, 0x00,
+	0x06, 0x04, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x0a,
+	0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0x00,
+	0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
 
-static const uint8_t R_MAC[6] = { 2, 0, 0, 0, 0, 1 };
-static const uint8_t H_MAC[6] = { 2, 0, 0, 0, 0, 2 };
-static const uint8_t H2_MAC[6] = { 2, 0, 0, 0, 0, 3 };
+static const uint8_t R_MAC[6] = {2, 0, 0, 0, 0, 1};
+static const uint8_t H_MAC[6] = {2, 0, 0, 0, 0, 2};
+static const uint8_t H2_MAC[6] = {2, 0, 0, 0, 0, 3};
 
 struct fx {
 	struct pkt_pool pool;
 	struct arp_cache c;
-	struct arp_iface ifc;   /* ifindex 1: 10.0.0.1/24, 10.9.0.1/16 */
-	struct arp_iface ifc2;  /* ifindex 2: 192.168.0.1/24 */
+	struct arp_iface ifc; /* ifindex 1: 10.0.0.1/24, 10.9.0.1/16 */
+	struct arp_iface ifc2; /* ifindex 2: 192.168.0.1/24 */
 	/* what arp_tick() called back */
 	unsigned int n_solicit;
 	const struct arp_entry *last_solicit;
@@ -161,7 +174,7 @@ static void on_unreach(void *ctx, const struct arp_entry *e, struct pkt *p)
 	f->unreach[f->n_unreach++] = p;
 }
 
-static const struct arp_tick_ops ops = { on_solicit, on_unreach };
+static const struct arp_tick_ops ops = {on_solicit, on_unreach};
 
 /* A data packet tagged with @tag in its first byte after the header. */
 static struct pkt *data_pkt(struct fx *f, uint8_t tag)
@@ -225,8 +238,7 @@ static void test_frames(void **state)
 {
 	struct fx *f = *state;
 	struct pkt *p = pkt_alloc(&f->pool);
-	struct arp_entry e = { .ip = ip("10.0.0.2"),
-			       .state = ARP_INCOMPLETE };
+	struct arp_entry e = {.ip = ip("10.0.0.2"), .state = ARP_INCOMPLETE};
 
 	arp_build_request(p, R_MAC, ip("10.0.0.1"), ip("10.0.0.2"), NULL);
 	assert_int_equal(p->len, sizeof(exp_request));
@@ -279,8 +291,8 @@ static void test_resolution_flow(void **state)
 	unsigned int i, n;
 
 	/* miss: request asked for, packet held */
-	assert_int_equal(arp_resolve(&f->c, 1, ip("10.0.0.2"),
-				     data_pkt(f, 1), 0, mac, &sol),
+	assert_int_equal(arp_resolve(&f->c, 1, ip("10.0.0.2"), data_pkt(f, 1),
+				     0, mac, &sol),
 			 ARP_RES_HELD);
 	assert_non_null(sol);
 	assert_int_equal(sol->state, ARP_INCOMPLETE);
@@ -316,9 +328,9 @@ static void test_resolution_flow(void **state)
 	assert_int_equal(arp_drain(&f->c, res, out), 0);
 	/* now a hit */
 	q = data_pkt(f, 9);
-	assert_int_equal(arp_resolve(&f->c, 1, ip("10.0.0.2"), q, 40 * MS,
-				     mac, &sol),
-			 ARP_RES_HIT);
+	assert_int_equal(
+		arp_resolve(&f->c, 1, ip("10.0.0.2"), q, 40 * MS, mac, &sol),
+		ARP_RES_HIT);
 	assert_null(sol);
 	assert_memory_equal(mac, H_MAC, 6);
 	pkt_free(&f->pool, q);
@@ -339,8 +351,8 @@ static void test_resolved_by_request(void **state)
 	uint8_t mac[6];
 
 	arp_resolve(&f->c, 1, ip("10.0.0.2"), data_pkt(f, 1), 0, mac, &sol);
-	assert_int_equal(host_request(f, &f->ifc, H_MAC, "10.0.0.2",
-				      "10.0.0.1", MS, &res),
+	assert_int_equal(host_request(f, &f->ifc, H_MAC, "10.0.0.2", "10.0.0.1",
+				      MS, &res),
 			 ARP_RX_REPLY);
 	assert_non_null(res);
 	assert_int_equal(res->state, ARP_STALE);
@@ -350,7 +362,7 @@ static void test_resolved_by_request(void **state)
 
 static void test_queue_bounds(void **state)
 {
-	struct arp_config cfg = { .queue_total = 4, .queue_per_entry = 3 };
+	struct arp_config cfg = {.queue_total = 4, .queue_per_entry = 3};
 	const struct arp_entry *sol;
 	struct arp_entry *res;
 	struct pkt *out[ARP_QUEUE_MAX];
@@ -418,8 +430,7 @@ static void test_retries_unreachable(void **state)
 	assert_int_equal(f->c.counters[ARP_C_UNREACH], 3);
 	assert_int_equal(f->c.counters[ARP_C_TX_REQUEST], 3);
 	/* the next packet starts over */
-	arp_resolve(&f->c, 1, ip("10.0.0.7"), data_pkt(f, 4), 4 * S, mac,
-		    &sol);
+	arp_resolve(&f->c, 1, ip("10.0.0.7"), data_pkt(f, 4), 4 * S, mac, &sol);
 	assert_non_null(sol);
 }
 
@@ -442,9 +453,9 @@ static void test_reachable_stale_probe(void **state)
 	assert_int_equal(e->state, ARP_STALE);
 	/* use: sent at once, and a unicast probe starts */
 	q = data_pkt(f, 2);
-	assert_int_equal(arp_resolve(&f->c, 1, ip("10.0.0.2"), q, 31 * S, mac,
-				     &sol),
-			 ARP_RES_HIT);
+	assert_int_equal(
+		arp_resolve(&f->c, 1, ip("10.0.0.2"), q, 31 * S, mac, &sol),
+		ARP_RES_HIT);
 	pkt_free(&f->pool, q);
 	assert_ptr_equal(sol, e);
 	q = pkt_alloc(&f->pool);
@@ -514,7 +525,7 @@ static void test_timers_settable(void **state)
 
 static void test_not_answered(void **state)
 {
-	static const uint8_t mcast[6] = { 1, 0, 0x5e, 0, 0, 1 };
+	static const uint8_t mcast[6] = {1, 0, 0x5e, 0, 0, 1};
 	static const uint8_t zero[6];
 	struct fx *f = *state;
 	struct arp_entry *res;
@@ -530,14 +541,14 @@ static void test_not_answered(void **state)
 	assert_int_equal(f->c.counters[ARP_C_IGN_NOT_OURS], 2);
 	assert_int_equal(f->c.count, 0);
 	/* bad senders, even asking for our address */
-	assert_int_equal(host_request(f, &f->ifc, mcast, "10.0.0.2",
-				      "10.0.0.1", 0, &res),
+	assert_int_equal(host_request(f, &f->ifc, mcast, "10.0.0.2", "10.0.0.1",
+				      0, &res),
 			 ARP_RX_CONSUMED);
-	assert_int_equal(host_request(f, &f->ifc, zero, "10.0.0.2",
-				      "10.0.0.1", 0, &res),
-			 ARP_RX_CONSUMED);
-	assert_int_equal(host_request(f, &f->ifc, R_MAC, "10.0.0.2",
-				      "10.0.0.1", 0, &res),
+	assert_int_equal(
+		host_request(f, &f->ifc, zero, "10.0.0.2", "10.0.0.1", 0, &res),
+		ARP_RX_CONSUMED);
+	assert_int_equal(host_request(f, &f->ifc, R_MAC, "10.0.0.2", "10.0.0.1",
+				      0, &res),
 			 ARP_RX_CONSUMED);
 	assert_int_equal(f->c.counters[ARP_C_IGN_BAD_SENDER_MAC], 3);
 	assert_int_equal(host_request(f, &f->ifc, H_MAC, "224.0.0.1",
@@ -551,16 +562,16 @@ static void test_not_answered(void **state)
 			 ARP_RX_CONSUMED);
 	assert_int_equal(f->c.counters[ARP_C_IGN_BAD_SENDER_IP], 3);
 	/* someone claiming our own address */
-	assert_int_equal(host_request(f, &f->ifc, H_MAC, "10.0.0.1",
-				      "10.0.0.1", 0, &res),
+	assert_int_equal(host_request(f, &f->ifc, H_MAC, "10.0.0.1", "10.0.0.1",
+				      0, &res),
 			 ARP_RX_CONSUMED);
 	assert_int_equal(f->c.counters[ARP_C_IGN_CONFLICT], 1);
 	assert_int_equal(f->c.count, 0);
 	assert_int_equal(f->c.counters[ARP_C_TX_REPLY], 0);
 	/* RFC 5227 probe for our address: answered, not learnt */
-	assert_int_equal(host_request(f, &f->ifc, H_MAC, "0.0.0.0",
-				      "10.0.0.1", 0, &res),
-			 ARP_RX_REPLY);
+	assert_int_equal(
+		host_request(f, &f->ifc, H_MAC, "0.0.0.0", "10.0.0.1", 0, &res),
+		ARP_RX_REPLY);
 	assert_int_equal(f->c.count, 0);
 	/* the same on the interface that owns 192.168.0.1 is answered */
 	assert_int_equal(host_request(f, &f->ifc2, H_MAC, "192.168.0.9",
@@ -593,8 +604,8 @@ static void test_learning_rules(void **state)
 	assert_int_equal(e->state, ARP_STALE);
 	assert_int_equal(f->c.counters[ARP_C_MAC_CHANGED], 1);
 	/* static entries are not changed by traffic */
-	assert_int_equal(arp_cache_add_static(&f->c, 1, ip("10.0.0.2"),
-					      H_MAC), 0);
+	assert_int_equal(arp_cache_add_static(&f->c, 1, ip("10.0.0.2"), H_MAC),
+			 0);
 	e = arp_cache_find(&f->c, 1, ip("10.0.0.2"));
 	assert_int_equal(e->state, ARP_PERMANENT);
 	host_reply(f, "10.0.0.2", H2_MAC, 2 * MS, &res);
@@ -608,7 +619,7 @@ static void test_learning_rules(void **state)
 
 static void test_full_evict_flush(void **state)
 {
-	struct arp_config cfg = { .capacity = 4 };
+	struct arp_config cfg = {.capacity = 4};
 	const struct arp_entry *sol, *e;
 	struct arp_entry *res;
 	unsigned int i, n;
@@ -622,8 +633,7 @@ static void test_full_evict_flush(void **state)
 	f = *state;
 	/* two learnt (STALE) entries and two INCOMPLETE ones: full */
 	host_request(f, &f->ifc, H_MAC, "10.0.0.2", "10.0.0.1", 0, &res);
-	host_request(f, &f->ifc2, H_MAC, "192.168.0.2", "192.168.0.1", 0,
-		     &res);
+	host_request(f, &f->ifc2, H_MAC, "192.168.0.2", "192.168.0.1", 0, &res);
 	for (i = 3; i <= 4; i++) {
 		snprintf(s, sizeof(s), "10.0.0.%u", i);
 		arp_resolve(&f->c, 1, ip(s), data_pkt(f, 1), 0, mac, &sol);
@@ -637,8 +647,9 @@ static void test_full_evict_flush(void **state)
 	arp_resolve(&f->c, 1, ip("10.0.0.7"), data_pkt(f, 1), 0, mac, &sol);
 	assert_int_equal(f->c.counters[ARP_C_DROP_TABLE_FULL], 1);
 	assert_null(sol);
-	assert_int_equal(arp_cache_add_static(&f->c, 2, ip("192.168.0.3"),
-					      H_MAC), -ENOSPC);
+	assert_int_equal(
+		arp_cache_add_static(&f->c, 2, ip("192.168.0.3"), H_MAC),
+		-ENOSPC);
 	for (n = 0; (e = arp_cache_next(&f->c, &pos)); n++)
 		assert_int_equal(e->state, ARP_INCOMPLETE);
 	assert_int_equal(n, 4);
@@ -653,7 +664,7 @@ static void test_full_evict_flush(void **state)
 
 static void test_bad_op_and_config(void **state)
 {
-	struct arp_config cfg = { .queue_per_entry = ARP_QUEUE_MAX + 1 };
+	struct arp_config cfg = {.queue_per_entry = ARP_QUEUE_MAX + 1};
 	struct fx *f = *state;
 	struct arp_cache c2;
 	struct arp_entry *res;
@@ -664,7 +675,7 @@ static void test_bad_op_and_config(void **state)
 	assert_int_equal(feed_built(f, &f->ifc, p, 0, &res), ARP_RX_CONSUMED);
 	assert_int_equal(f->c.counters[ARP_C_IGN_BAD_OP], 1);
 	assert_int_equal(arp_cache_init(&c2, &cfg, &f->pool), -EINVAL);
-	cfg = (struct arp_config){ .capacity = ARP_CAPACITY_MAX + 1 };
+	cfg = (struct arp_config){.capacity = ARP_CAPACITY_MAX + 1};
 	assert_int_equal(arp_cache_init(&c2, &cfg, &f->pool), -EINVAL);
 }
 
@@ -672,16 +683,16 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_frames, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reply_in_place_vlan,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reply_in_place_vlan, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_resolution_flow, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_resolved_by_request,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resolved_by_request, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_queue_bounds, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_retries_unreachable,
-						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retries_unreachable, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_reachable_stale_probe,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timers_settable, setup,

@@ -33,9 +33,10 @@ static uint32_t ip(const char *s)
 static int add(struct route_table *t, const char *pfx, uint8_t len,
 	       uint16_t ifindex)
 {
-	struct route_entry r = { .prefix = ip(pfx), .len = len,
-				 .ifindex = ifindex,
-				 .kind = ROUTE_KIND_STATIC };
+	struct route_entry r = {.prefix = ip(pfx),
+				.len = len,
+				.ifindex = ifindex,
+				.kind = ROUTE_KIND_STATIC};
 
 	return route_table_add(t, &r);
 }
@@ -60,23 +61,23 @@ static void test_edges(void **state)
 		const char *dst;
 		int want;
 	} cases[] = {
-		/* 1 */ { "0.0.0.0", 0 },
-		/* 2 */ { "255.255.255.255", 0 },
-		/* 3 */ { "10.0.0.0", 1 },
-		/* 4 */ { "10.255.255.255", 1 },
-		/* 5 */ { "10.1.128.0", 2 },     /* /16 past the /17 */
-		/* 6 */ { "10.1.255.255", 2 },
-		/* 7 */ { "10.1.2.0", 3 },       /* /24 */
-		/* 8 */ { "10.1.2.7", 4 },       /* /32 inside the /24 */
-		/* 9 */ { "10.1.2.8", 3 },
-		/* 10 */ { "10.1.2.128", 5 },    /* /25 */
-		/* 11 */ { "10.1.3.0", 6 },      /* /17 spans 128 /24s */
-		/* 12 */ { "10.1.127.255", 6 },
-		/* 13 */ { "10.1.0.0", 6 },
-		/* 14 */ { "11.0.0.0", 7 },      /* /7 = 10.0.0.0-11.255.. */
-		/* 15 */ { "12.0.0.0", 0 },
-		/* 16 */ { "192.168.1.1", 8 },   /* lone /32 */
-		/* 17 */ { "192.168.1.2", 0 },
+		/* 1 */ {"0.0.0.0", 0},
+		/* 2 */ {"255.255.255.255", 0},
+		/* 3 */ {"10.0.0.0", 1},
+		/* 4 */ {"10.255.255.255", 1},
+		/* 5 */ {"10.1.128.0", 2}, /* /16 past the /17 */
+		/* 6 */ {"10.1.255.255", 2},
+		/* 7 */ {"10.1.2.0", 3}, /* /24 */
+		/* 8 */ {"10.1.2.7", 4}, /* /32 inside the /24 */
+		/* 9 */ {"10.1.2.8", 3},
+		/* 10 */ {"10.1.2.128", 5}, /* /25 */
+		/* 11 */ {"10.1.3.0", 6}, /* /17 spans 128 /24s */
+		/* 12 */ {"10.1.127.255", 6},
+		/* 13 */ {"10.1.0.0", 6},
+		/* 14 */ {"11.0.0.0", 7}, /* /7 = 10.0.0.0-11.255.. */
+		/* 15 */ {"12.0.0.0", 0},
+		/* 16 */ {"192.168.1.1", 8}, /* lone /32 */
+		/* 17 */ {"192.168.1.2", 0},
 	};
 	struct route_table t;
 	unsigned int i;
@@ -86,9 +87,9 @@ static void test_edges(void **state)
 	assert_int_equal(via(&t, "1.2.3.4"), -1);
 	assert_int_equal(add(&t, "0.0.0.0", 0, 0), 0);
 	assert_int_equal(add(&t, "10.0.0.0", 8, 1), 0);
-	assert_int_equal(add(&t, "10.1.2.7", 32, 4), 0);   /* before /24 */
+	assert_int_equal(add(&t, "10.1.2.7", 32, 4), 0); /* before /24 */
 	assert_int_equal(add(&t, "10.1.2.0", 24, 3), 0);
-	assert_int_equal(add(&t, "10.1.0.0", 16, 2), 0);   /* after /24 */
+	assert_int_equal(add(&t, "10.1.0.0", 16, 2), 0); /* after /24 */
 	assert_int_equal(add(&t, "10.1.2.128", 25, 5), 0);
 	assert_int_equal(add(&t, "10.1.0.0", 17, 6), 0);
 	assert_int_equal(add(&t, "10.0.0.0", 7, 7), 0);
@@ -124,12 +125,12 @@ static void test_edges(void **state)
 static void test_errors(void **state)
 {
 	struct route_table t;
-	struct route_entry r = { .prefix = ip("10.0.0.0"), .len = 8,
-				 .kind = ROUTE_KIND_CONNECTED };
+	struct route_entry r = {.prefix = ip("10.0.0.0"),
+				.len = 8,
+				.kind = ROUTE_KIND_CONNECTED};
 
 	(void)state;
-	assert_int_equal(route_table_init(&t, ROUTE_CAPACITY_MAX + 1),
-			 -EINVAL);
+	assert_int_equal(route_table_init(&t, ROUTE_CAPACITY_MAX + 1), -EINVAL);
 	assert_int_equal(route_table_init(&t, 2), 0);
 	assert_int_equal(add(&t, "10.0.0.1", 8, 0), -EINVAL); /* host bits */
 	assert_int_equal(add(&t, "10.0.0.0", 33, 0), -EINVAL);
@@ -247,8 +248,8 @@ static uint32_t rnd32(void)
 /* Prefix lengths biased to the interesting ones; bases clustered. */
 static void random_prefix(uint32_t *prefix_h, uint8_t *len)
 {
-	static const uint8_t lens[] = { 0,  8,  12, 15, 16, 16, 17, 20, 23,
-					24, 24, 25, 28, 30, 31, 32, 32, 32 };
+	static const uint8_t lens[] = {0,  8,  12, 15, 16, 16, 17, 20, 23,
+				       24, 24, 25, 28, 30, 31, 32, 32, 32};
 	uint32_t base = 0x0a000000u | (rnd32() & 0x0003ffffu);
 
 	*len = (random() % 8) ? lens[random() % sizeof(lens)]
@@ -307,7 +308,8 @@ static void test_random_vs_reference(void **state)
 				r.ifindex[i] = r.ifindex[r.n];
 			} else if (i < 0 && r.n < 4096) {
 				struct route_entry e = {
-					.prefix = htonl(p), .len = len,
+					.prefix = htonl(p),
+					.len = len,
 					.ifindex = (uint16_t)random(),
 					.kind = ROUTE_KIND_STATIC,
 				};
@@ -317,10 +319,11 @@ static void test_random_vs_reference(void **state)
 				r.len[r.n] = len;
 				r.ifindex[r.n++] = e.ifindex;
 			} else if (i >= 0) {
-				assert_int_equal(route_table_del(&t, htonl(p),
-								 len), 0);
-				assert_int_equal(route_table_del(&t, htonl(p),
-								 len), -ENOENT);
+				assert_int_equal(
+					route_table_del(&t, htonl(p), len), 0);
+				assert_int_equal(
+					route_table_del(&t, htonl(p), len),
+					-ENOENT);
 				r.n--;
 				r.prefix_h[i] = r.prefix_h[r.n];
 				r.len[i] = r.len[r.n];
@@ -334,8 +337,8 @@ static void test_random_vs_reference(void **state)
 	while (r.n) {
 		unsigned int i = (unsigned int)random() % r.n;
 
-		assert_int_equal(route_table_del(&t, htonl(r.prefix_h[i]),
-						 r.len[i]), 0);
+		assert_int_equal(
+			route_table_del(&t, htonl(r.prefix_h[i]), r.len[i]), 0);
 		r.n--;
 		r.prefix_h[i] = r.prefix_h[r.n];
 		r.len[i] = r.len[r.n];
@@ -360,9 +363,9 @@ static void test_batch(void **state)
 	assert_int_equal(add(&t, "10.0.0.0", 8, 1), 0);
 	assert_int_equal(add(&t, "10.9.9.9", 32, 2), 0);
 	for (i = 0; i < PKT_BURST_TEST; i++)
-		dsts[i] = htonl(i % 3 == 0 ? 0x0a090909u
-					   : i % 3 == 1 ? 0x0a000001u
-							: 0x0b000001u);
+		dsts[i] = htonl(i % 3 == 0   ? 0x0a090909u
+				: i % 3 == 1 ? 0x0a000001u
+					     : 0x0b000001u);
 	route_lookup_batch(&t, dsts, out, PKT_BURST_TEST);
 	for (i = 0; i < PKT_BURST_TEST; i++)
 		assert_ptr_equal(out[i], route_lookup(&t, dsts[i]));
