@@ -72,7 +72,7 @@ static int check_lease(const struct dhcp_lease *l, void *arg)
 static void one_packet(struct dhcp_server *s, const uint8_t *p, size_t n,
 		       uint64_t now)
 {
-	static const uint8_t smac[6] = { 2, 0, 0, 0, 0xdc, 1 };
+	static const uint8_t smac[6] = {2, 0, 0, 0, 0xdc, 1};
 	uint8_t frame[DHCP_FRAME_MAX];
 	struct dhcp_reply r;
 	uint8_t *copy = malloc(n ? n : 1);
@@ -97,7 +97,7 @@ static void one_packet(struct dhcp_server *s, const uint8_t *p, size_t n,
 
 static void packets(const uint8_t *data, size_t size, unsigned int step)
 {
-	static const uint8_t sep[4] = { 0xff, 'D', 'H', 0xff };
+	static const uint8_t sep[4] = {0xff, 'D', 'H', 0xff};
 	struct dhcp_server *s = make_server();
 	uint64_t now = 1700000000;
 
@@ -119,7 +119,7 @@ static void packets(const uint8_t *data, size_t size, unsigned int step)
 static void lease_file(const uint8_t *data, size_t size)
 {
 	struct dhcp_server *s = make_server();
-	struct load_count n = { 0 };
+	struct load_count n = {0};
 	unsigned int lineno;
 	FILE *f = size ? fmemopen((void *)data, size, "r") : NULL;
 	FILE *out = fopen("/dev/null", "w");

@@ -50,19 +50,19 @@
 enum {
 	DHCP_SERVER_PORT = 67,
 	DHCP_CLIENT_PORT = 68,
-	DHCP_DNS_MAX = 4,              /* dns: servers in option 6 */
-	DHCP_RESERVATIONS_MAX = 256,   /* reservations: per interface */
-	DHCP_POOL_MAX = 65536,         /* addresses in range: */
-	DHCP_LEASE_DEFAULT_S = 3600,   /* lease: when not given */
-	DHCP_LEASE_MIN_S = 10,         /* lease: bounds */
+	DHCP_DNS_MAX = 4, /* dns: servers in option 6 */
+	DHCP_RESERVATIONS_MAX = 256, /* reservations: per interface */
+	DHCP_POOL_MAX = 65536, /* addresses in range: */
+	DHCP_LEASE_DEFAULT_S = 3600, /* lease: when not given */
+	DHCP_LEASE_MIN_S = 10, /* lease: bounds */
 	DHCP_LEASE_MAX_S = 1 << 30,
-	DHCP_OFFER_HOLD_S = 30,        /* an offered address is held this long */
-	DHCP_DECLINE_HOLD_S = 600,     /* a declined address rests this long */
-	DHCP_CLIENT_ID_MAX = 64,       /* longer option 61: use chaddr alone */
-	DHCP_HOSTNAME_MAX = 64,        /* option 12 kept for show leases, NUL */
-	DHCP_NAME_MAX = 48,            /* dhcp_config.name, NUL included */
-	DHCP_REPLY_MAX = 548,          /* 576-byte datagram minus IP/UDP */
-	DHCP_REPLY_MIN = 300,          /* BOOTP size some clients insist on */
+	DHCP_OFFER_HOLD_S = 30, /* an offered address is held this long */
+	DHCP_DECLINE_HOLD_S = 600, /* a declined address rests this long */
+	DHCP_CLIENT_ID_MAX = 64, /* longer option 61: use chaddr alone */
+	DHCP_HOSTNAME_MAX = 64, /* option 12 kept for show leases, NUL */
+	DHCP_NAME_MAX = 48, /* dhcp_config.name, NUL included */
+	DHCP_REPLY_MAX = 548, /* 576-byte datagram minus IP/UDP */
+	DHCP_REPLY_MIN = 300, /* BOOTP size some clients insist on */
 	/* dhcp_frame_build() output: Ethernet + IPv4 + UDP + reply */
 	DHCP_FRAME_MAX = 14 + 20 + 8 + DHCP_REPLY_MAX,
 };
@@ -129,22 +129,22 @@ struct dhcp_config {
  * a REQUEST for another server), the rest are malformed or unsupported
  * packets. The counter names appear in `dcbox show ... --json`.
  */
-#define DHCP_DROPS(X)                                                         \
-	X(NONE, none, "reply sent")                                           \
-	X(TRUNCATED, truncated, "shorter than BOOTP header and magic cookie") \
-	X(BAD_OP, bad_op, "not a BOOTREQUEST")                                \
-	X(BAD_HTYPE, bad_htype, "hardware type/length not Ethernet")          \
-	X(BAD_COOKIE, bad_cookie, "no DHCP magic cookie")                     \
-	X(BAD_OPTION, bad_option, "option runs past its field")               \
-	X(NO_MSG_TYPE, no_msg_type, "no DHCP message type (BOOTP)")           \
-	X(BAD_MSG_TYPE, bad_msg_type, "message type not a client message")    \
-	X(BAD_MAC, bad_mac, "chaddr is zero, multicast or broadcast")         \
-	X(RELAYED, relayed, "giaddr set: relays are not supported")           \
-	X(NO_ADDRESS, no_address, "REQUEST names no address")                 \
-	X(OTHER_SERVER, other_server, "client chose another server")         \
-	X(POOL_EXHAUSTED, pool_exhausted, "no free address for DISCOVER")     \
-	X(RELEASED, released, "RELEASE processed (no reply)")                 \
-	X(DECLINED, declined, "DECLINE processed (no reply)")                 \
+#define DHCP_DROPS(X)                                                          \
+	X(NONE, none, "reply sent")                                            \
+	X(TRUNCATED, truncated, "shorter than BOOTP header and magic cookie")  \
+	X(BAD_OP, bad_op, "not a BOOTREQUEST")                                 \
+	X(BAD_HTYPE, bad_htype, "hardware type/length not Ethernet")           \
+	X(BAD_COOKIE, bad_cookie, "no DHCP magic cookie")                      \
+	X(BAD_OPTION, bad_option, "option runs past its field")                \
+	X(NO_MSG_TYPE, no_msg_type, "no DHCP message type (BOOTP)")            \
+	X(BAD_MSG_TYPE, bad_msg_type, "message type not a client message")     \
+	X(BAD_MAC, bad_mac, "chaddr is zero, multicast or broadcast")          \
+	X(RELAYED, relayed, "giaddr set: relays are not supported")            \
+	X(NO_ADDRESS, no_address, "REQUEST names no address")                  \
+	X(OTHER_SERVER, other_server, "client chose another server")           \
+	X(POOL_EXHAUSTED, pool_exhausted, "no free address for DISCOVER")      \
+	X(RELEASED, released, "RELEASE processed (no reply)")                  \
+	X(DECLINED, declined, "DECLINE processed (no reply)")                  \
 	X(UNKNOWN_LEASE, unknown_lease, "RELEASE/DECLINE of no lease of ours")
 
 /** enum dhcp_drop - reasons from DHCP_DROPS() */
@@ -152,7 +152,7 @@ enum dhcp_drop {
 #define DHCP_DROP_ENUM(name, counter, text) DHCP_DROP_##name,
 	DHCP_DROPS(DHCP_DROP_ENUM)
 #undef DHCP_DROP_ENUM
-	DHCP_DROP_MAX
+		DHCP_DROP_MAX
 };
 
 /**
@@ -194,12 +194,12 @@ struct dhcp_reply {
 
 /** enum dhcp_lease_state - what an address slot holds, as seen at a time */
 enum dhcp_lease_state {
-	DHCP_LEASE_FREE = 0,  /* never handed out (or forgotten) */
-	DHCP_LEASE_OFFERED,   /* held for DHCP_OFFER_HOLD_S after an OFFER */
-	DHCP_LEASE_BOUND,     /* ACKed, until expires */
-	DHCP_LEASE_RELEASED,  /* the client gave it back; remembered */
-	DHCP_LEASE_EXPIRED,   /* time ran out; remembered for its client */
-	DHCP_LEASE_DECLINED,  /* a client found it in use; rests a while */
+	DHCP_LEASE_FREE = 0, /* never handed out (or forgotten) */
+	DHCP_LEASE_OFFERED, /* held for DHCP_OFFER_HOLD_S after an OFFER */
+	DHCP_LEASE_BOUND, /* ACKed, until expires */
+	DHCP_LEASE_RELEASED, /* the client gave it back; remembered */
+	DHCP_LEASE_EXPIRED, /* time ran out; remembered for its client */
+	DHCP_LEASE_DECLINED, /* a client found it in use; rests a while */
 	DHCP_LEASE_STATE_MAX
 };
 

@@ -53,8 +53,8 @@ enum {
 };
 
 static const char *const state_names[] = {
-	[DHCP_LEASE_FREE] = "free",	    [DHCP_LEASE_OFFERED] = "offered",
-	[DHCP_LEASE_BOUND] = "bound",	    [DHCP_LEASE_RELEASED] = "released",
+	[DHCP_LEASE_FREE] = "free",	  [DHCP_LEASE_OFFERED] = "offered",
+	[DHCP_LEASE_BOUND] = "bound",	  [DHCP_LEASE_RELEASED] = "released",
 	[DHCP_LEASE_EXPIRED] = "expired", [DHCP_LEASE_DECLINED] = "declined",
 };
 
@@ -146,8 +146,8 @@ static void table_reset(struct dhcp_server *s)
 		s->buckets[i] = DHCP_NO_SLOT;
 	for (unsigned int i = 0; i < cfg->reservations_len; i++) {
 		uint32_t ip = ntohl(cfg->reservations[i].ip.s_addr);
-		uint32_t slot = ip >= s->start && ip <= s->end ? ip - s->start
-							       : k++;
+		uint32_t slot =
+			ip >= s->start && ip <= s->end ? ip - s->start : k++;
 
 		s->leases[slot].ip = cfg->reservations[i].ip;
 		s->leases[slot].reserved = true;
@@ -306,8 +306,7 @@ struct dhcp_lease *dhcp_lease_by_client(struct dhcp_server *s,
  * for a dynamic slot when the client has no reservation and the slot is
  * free, released, expired, or offered/bound to this very client.
  */
-bool dhcp_lease_usable(const struct dhcp_server *s,
-		       const struct dhcp_lease *l,
+bool dhcp_lease_usable(const struct dhcp_server *s, const struct dhcp_lease *l,
 		       const struct dhcp_client *c, uint64_t now_s)
 {
 	enum dhcp_lease_state st = dhcp_lease_state_at(l, now_s);
@@ -343,8 +342,7 @@ bool dhcp_lease_usable(const struct dhcp_server *s,
  * or the client has a reservation.
  */
 struct dhcp_lease *dhcp_lease_alloc(struct dhcp_server *s,
-				    const struct dhcp_client *c,
-				    uint64_t now_s)
+				    const struct dhcp_client *c, uint64_t now_s)
 {
 	struct dhcp_lease *best = NULL;
 
@@ -493,8 +491,9 @@ static int write_leases(const struct dhcp_server *s, FILE *f, uint64_t now_s)
 {
 	char ip[INET_ADDRSTRLEN], mac[18], id[2 * DHCP_CLIENT_ID_MAX + 1];
 
-	fprintf(f, "# dcbox DHCP leases%s%s: ip mac expires client-id "
-		   "hostname\n",
+	fprintf(f,
+		"# dcbox DHCP leases%s%s: ip mac expires client-id "
+		"hostname\n",
 		s->cfg.name[0] ? " of " : "", s->cfg.name);
 	for (uint32_t i = 0; i < s->n_slots; i++) {
 		const struct dhcp_lease *l = &s->leases[i];
@@ -612,8 +611,8 @@ static bool parse_mac(const char *t, uint8_t *mac)
 {
 	int n = 0;
 
-	if (sscanf(t, "%2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx%n", &mac[0],
-		   &mac[1], &mac[2], &mac[3], &mac[4], &mac[5], &n) != 6)
+	if (sscanf(t, "%2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx%n", &mac[0], &mac[1],
+		   &mac[2], &mac[3], &mac[4], &mac[5], &n) != 6)
 		return false;
 	return strlen(t) == 17 && n == 17 && !(mac[0] & 1);
 }
@@ -668,8 +667,8 @@ static bool parse_hostname(const char *t, char *out)
 	if (!strcmp(t, "-"))
 		return true;
 	if (n >= DHCP_HOSTNAME_MAX || strspn(t, "abcdefghijklmnopqrstuvwxyz"
-					       "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-					       "0123456789-._") != n)
+						"ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+						"0123456789-._") != n)
 		return false;
 	memcpy(out, t, n + 1);
 	return true;
@@ -699,13 +698,13 @@ static void load_one(struct dhcp_server *s, uint32_t ip,
 	n->loaded++;
 }
 
-static const char *parse_line(struct dhcp_server *s, char *line,
-			      uint64_t now_s, struct load_count *n)
+static const char *parse_line(struct dhcp_server *s, char *line, uint64_t now_s,
+			      struct load_count *n)
 {
 	char *tok[6], *save = NULL;
 	uint8_t mac[6], id[DHCP_CLIENT_ID_MAX], id_len;
 	char host[DHCP_HOSTNAME_MAX];
-	struct dhcp_client c = { .mac = mac, .id = id, .hostname = host };
+	struct dhcp_client c = {.mac = mac, .id = id, .hostname = host};
 	struct in_addr ip;
 	uint64_t expires;
 	int nt = 0;
@@ -769,12 +768,14 @@ static void set_aside(struct dhcp_server *s, unsigned int lineno,
 
 	snprintf(bad, sizeof(bad), "%s.corrupt", s->file);
 	if (rename(s->file, bad))
-		dhcp_log(s, "%s:%u: %s; starting with no leases (and cannot "
-			    "rename it: %s)",
+		dhcp_log(s,
+			 "%s:%u: %s; starting with no leases (and cannot "
+			 "rename it: %s)",
 			 s->file, lineno, why, strerror(errno));
 	else
-		dhcp_log(s, "%s:%u: %s; starting with no leases (file moved "
-			    "to %s)",
+		dhcp_log(s,
+			 "%s:%u: %s; starting with no leases (file moved "
+			 "to %s)",
 			 s->file, lineno, why, bad);
 }
 
@@ -789,7 +790,7 @@ static void set_aside(struct dhcp_server *s, unsigned int lineno,
  */
 void dhcp_leases_load(struct dhcp_server *s, uint64_t now_s)
 {
-	struct load_count n = { 0 };
+	struct load_count n = {0};
 	unsigned int lineno;
 	const char *why;
 	FILE *f;
@@ -799,8 +800,9 @@ void dhcp_leases_load(struct dhcp_server *s, uint64_t now_s)
 	f = fopen(s->file, "re");
 	if (!f) {
 		if (errno != ENOENT)
-			dhcp_log(s, "cannot read lease file %s: %s; starting "
-				    "with no leases",
+			dhcp_log(s,
+				 "cannot read lease file %s: %s; starting "
+				 "with no leases",
 				 s->file, strerror(errno));
 		return;
 	}
@@ -812,7 +814,8 @@ void dhcp_leases_load(struct dhcp_server *s, uint64_t now_s)
 		set_aside(s, lineno, why);
 		return;
 	}
-	dhcp_log(s, "%s: %u leases loaded, %u expired, %u outside the pool, "
-		    "%u contradicting a reservation",
+	dhcp_log(s,
+		 "%s: %u leases loaded, %u expired, %u outside the pool, "
+		 "%u contradicting a reservation",
 		 s->file, n.loaded, n.expired, n.outside, n.conflict);
 }

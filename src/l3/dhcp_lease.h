@@ -71,8 +71,7 @@ enum dhcp_lease_state dhcp_lease_state_at(const struct dhcp_lease *l,
 struct dhcp_lease *dhcp_lease_by_ip(struct dhcp_server *s, uint32_t ip);
 struct dhcp_lease *dhcp_lease_by_client(struct dhcp_server *s,
 					const struct dhcp_client *c);
-bool dhcp_lease_usable(const struct dhcp_server *s,
-		       const struct dhcp_lease *l,
+bool dhcp_lease_usable(const struct dhcp_server *s, const struct dhcp_lease *l,
 		       const struct dhcp_client *c, uint64_t now_s);
 struct dhcp_lease *dhcp_lease_alloc(struct dhcp_server *s,
 				    const struct dhcp_client *c,

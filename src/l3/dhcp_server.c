@@ -87,7 +87,7 @@ enum {
 	OVERLOAD_SNAME = 2,
 };
 
-static const uint8_t dhcp_cookie[4] = { 99, 130, 83, 99 };
+static const uint8_t dhcp_cookie[4] = {99, 130, 83, 99};
 
 /**
  * struct dhcp_req - one parsed BOOTREQUEST
@@ -163,9 +163,9 @@ const char *dhcp_drop_desc(enum dhcp_drop d)
 const char *dhcp_msg_type_str(uint8_t type)
 {
 	static const char *const names[] = {
-		"?",	      "DHCPDISCOVER", "DHCPOFFER",   "DHCPREQUEST",
-		"DHCPDECLINE", "DHCPACK",      "DHCPNAK",     "DHCPRELEASE",
-		"DHCPINFORM",
+		"?",	       "DHCPDISCOVER", "DHCPOFFER",
+		"DHCPREQUEST", "DHCPDECLINE",  "DHCPACK",
+		"DHCPNAK",     "DHCPRELEASE",  "DHCPINFORM",
 	};
 
 	return type <= DHCPINFORM ? names[type] : "?";
@@ -187,7 +187,7 @@ static void put32(uint8_t *p, uint32_t v)
 
 static const char *ipstr(uint32_t host, char *buf)
 {
-	struct in_addr a = { .s_addr = htonl(host) };
+	struct in_addr a = {.s_addr = htonl(host)};
 
 	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
 }
@@ -199,8 +199,7 @@ static uint32_t prefix_mask(unsigned int len)
 
 /* ---- configuration ---------------------------------------------------- */
 
-static int check_range(const struct dhcp_config *cfg, char *err,
-		       size_t errsize)
+static int check_range(const struct dhcp_config *cfg, char *err, size_t errsize)
 {
 	uint32_t mask = prefix_mask(cfg->prefix_len);
 	uint32_t srv = ntohl(cfg->server_ip.s_addr), net = srv & mask;
@@ -225,8 +224,8 @@ static int check_range(const struct dhcp_config *cfg, char *err,
 	if (!why)
 		return 0;
 	snprintf(err, errsize, "dhcp: range %s-%s on %s/%u: %s",
-		 ipstr(start, a), ipstr(end, b), ipstr(srv, c),
-		 cfg->prefix_len, why);
+		 ipstr(start, a), ipstr(end, b), ipstr(srv, c), cfg->prefix_len,
+		 why);
 	return -EINVAL;
 }
 
@@ -310,8 +309,8 @@ int dhcp_config_validate(const struct dhcp_config *cfg, char *err,
 			return -EINVAL;
 		}
 	}
-	if (cfg->lease_s &&
-	    (cfg->lease_s < DHCP_LEASE_MIN_S || cfg->lease_s > DHCP_LEASE_MAX_S)) {
+	if (cfg->lease_s && (cfg->lease_s < DHCP_LEASE_MIN_S ||
+			     cfg->lease_s > DHCP_LEASE_MAX_S)) {
 		snprintf(err, errsize, "dhcp: lease: %u s, need %d to %d",
 			 cfg->lease_s, DHCP_LEASE_MIN_S, DHCP_LEASE_MAX_S);
 		return -EINVAL;
@@ -525,8 +524,7 @@ static enum dhcp_drop parse_options(struct dhcp_req *r, const uint8_t *p,
 }
 
 /* Parse an untrusted UDP payload into @r. */
-static enum dhcp_drop parse(struct dhcp_req *r, const uint8_t *p,
-			    size_t size)
+static enum dhcp_drop parse(struct dhcp_req *r, const uint8_t *p, size_t size)
 {
 	memset(r, 0, sizeof(*r));
 	if (size < BOOTP_OPTIONS)
@@ -743,9 +741,8 @@ static enum dhcp_drop on_give_back(struct dhcp_server *s,
 	return DHCP_DROP_RELEASED;
 }
 
-static enum dhcp_drop dispatch(struct dhcp_server *s,
-			       const struct dhcp_req *r, uint64_t now_s,
-			       struct dhcp_reply *out)
+static enum dhcp_drop dispatch(struct dhcp_server *s, const struct dhcp_req *r,
+			       uint64_t now_s, struct dhcp_reply *out)
 {
 	switch (r->type) {
 	case DHCPDISCOVER:

@@ -55,6 +55,9 @@
 
 /* ---- captured packets (UDP payloads; unlisted bytes are zero) --------- */
 
+/* byte tables stay as captured, 8 to 11 bytes a line */
+// clang-format off
+
 /* dhclient, chaddr 02:00:00:aa:00:01, no client-id, hostname "vm" */
 static const uint8_t dhclient_discover[300] = {
 	[0] = 0x01, 0x01, 0x06, 0x00, 0xfe, 0x71, 0x4e, 0x73,
@@ -115,6 +118,7 @@ static const uint8_t dhclient_reboot[300] = {
 	0x02, 0x03, 0x0f, 0x06, 0x77, 0x0c, 0x2c, 0x2f, 0x1a, 0x79, 0x2a,
 	0xff,
 };
+// clang-format on
 
 /* ---- fixture ---------------------------------------------------------- */
 
@@ -128,9 +132,9 @@ struct fixture {
 	char log[8192];
 };
 
-static const uint8_t mac1[6] = { 0x02, 0x00, 0x00, 0xaa, 0x00, 0x01 };
-static const uint8_t mac2[6] = { 0x02, 0x00, 0x00, 0xaa, 0x00, 0x02 };
-static const uint8_t mac3[6] = { 0x02, 0x00, 0x00, 0xaa, 0x00, 0x03 };
+static const uint8_t mac1[6] = {0x02, 0x00, 0x00, 0xaa, 0x00, 0x01};
+static const uint8_t mac2[6] = {0x02, 0x00, 0x00, 0xaa, 0x00, 0x02};
+static const uint8_t mac3[6] = {0x02, 0x00, 0x00, 0xaa, 0x00, 0x03};
 
 static uint32_t ip4(const char *s)
 {
@@ -238,7 +242,7 @@ static void pb_ip(struct pb *p, uint8_t code, const char *ip)
 /* A BOOTREQUEST with a message type (none when @type is 0), no END yet. */
 static void pb_init(struct pb *p, uint8_t type, const uint8_t *mac)
 {
-	static const uint8_t cookie[4] = { 99, 130, 83, 99 };
+	static const uint8_t cookie[4] = {99, 130, 83, 99};
 
 	memset(p, 0, sizeof(*p));
 	p->b[0] = 1;
@@ -377,7 +381,7 @@ static int find_cb(const struct dhcp_lease *l, void *arg)
 
 static struct find lease_of(struct fixture *fx, const char *ip, uint64_t now)
 {
-	struct find f = { .ip = ip4(ip) };
+	struct find f = {.ip = ip4(ip)};
 
 	assert_int_equal(dhcp_lease_foreach(fx->s, now, find_cb, &f), 0);
 	return f;
@@ -406,9 +410,9 @@ static void test_dhclient_discover(void **state)
 	struct fixture *fx = *state;
 	struct dhcp_reply r;
 
-	assert_int_equal(feed(fx, dhclient_discover, sizeof(dhclient_discover),
-			      NOW, &r),
-			 1);
+	assert_int_equal(
+		feed(fx, dhclient_discover, sizeof(dhclient_discover), NOW, &r),
+		1);
 	assert_int_equal(r.msg_type, DHCPOFFER);
 	assert_int_equal(rtype(&r), DHCPOFFER);
 	assert_true(r.size >= DHCP_REPLY_MIN && r.size <= DHCP_REPLY_MAX);
@@ -437,12 +441,12 @@ static void test_udhcpc_discover_same_mac(void **state)
 	struct find f;
 
 	/* dhclient sent no client-id, udhcpc sends 01+MAC: same client */
-	assert_int_equal(feed(fx, dhclient_discover, sizeof(dhclient_discover),
-			      NOW, &r),
-			 1);
-	assert_int_equal(feed(fx, udhcpc_discover, sizeof(udhcpc_discover),
-			      NOW + 1, &r),
-			 1);
+	assert_int_equal(
+		feed(fx, dhclient_discover, sizeof(dhclient_discover), NOW, &r),
+		1);
+	assert_int_equal(
+		feed(fx, udhcpc_discover, sizeof(udhcpc_discover), NOW + 1, &r),
+		1);
 	assert_int_equal(ryiaddr(&r), ip4("10.1.0.100"));
 	check_offer_options(&r);
 	assert_int_equal(ropt32(&r, 28), ip4("10.1.0.255"));
@@ -570,9 +574,8 @@ static void test_request_other_server(void **state)
 	/* the offer is withdrawn at once */
 	assert_int_equal(lease_of(fx, "10.1.0.100", NOW).l.state,
 			 DHCP_LEASE_EXPIRED);
-	assert_int_equal(dhcp_server_stats(fx->s)
-				 ->drops[DHCP_DROP_OTHER_SERVER],
-			 1);
+	assert_int_equal(
+		dhcp_server_stats(fx->s)->drops[DHCP_DROP_OTHER_SERVER], 1);
 }
 
 static void test_init_reboot(void **state)
@@ -598,7 +601,7 @@ static void test_init_reboot(void **state)
 	assert_true(r.broadcast);
 	assert_int_equal(ryiaddr(&r), 0);
 	assert_int_equal(ropt32(&r, 54), ip4("10.1.0.1"));
-	assert_null(ropt(&r, 51, &(uint8_t){ 0 }));
+	assert_null(ropt(&r, 51, &(uint8_t){0}));
 	/* a client coming from another network -> NAK */
 	pb_init(&p, DHCPREQUEST, mac2);
 	pb_ip(&p, 50, "192.168.1.7");
@@ -691,9 +694,8 @@ static void test_decline(void **state)
 	assert_int_equal(bind_client(fx, mac1, NOW + 1), ip4("10.1.0.101"));
 	assert_int_equal(bind_client(fx, mac2, NOW + 2), ip4("10.1.0.102"));
 	/* after the rest it is free again (FREE slots are not listed) */
-	assert_int_equal(lease_of(fx, "10.1.0.100", NOW + DHCP_DECLINE_HOLD_S)
-				 .found,
-			 0);
+	assert_int_equal(
+		lease_of(fx, "10.1.0.100", NOW + DHCP_DECLINE_HOLD_S).found, 0);
 	assert_int_equal(bind_client(fx, mac3, NOW + DHCP_DECLINE_HOLD_S),
 			 ip4("10.1.0.100"));
 }
@@ -710,8 +712,8 @@ static void test_inform(void **state)
 	assert_int_equal(send_pb(fx, &p, NOW, &r), 1);
 	assert_int_equal(rtype(&r), DHCPACK);
 	assert_int_equal(ryiaddr(&r), 0);
-	assert_null(ropt(&r, 51, &(uint8_t){ 0 }));
-	assert_null(ropt(&r, 58, &(uint8_t){ 0 }));
+	assert_null(ropt(&r, 51, &(uint8_t){0}));
+	assert_null(ropt(&r, 58, &(uint8_t){0}));
 	assert_int_equal(ropt32(&r, 1), ip4("255.255.255.0"));
 	assert_int_equal(ropt32(&r, 3), ip4("10.1.0.1"));
 	assert_int_equal(r.dst_ip.s_addr, ip4("10.1.0.20"));
@@ -1061,7 +1063,7 @@ static void test_huge_packet(void **state)
 static void test_every_truncation(void **state)
 {
 	struct fixture *fx = *state;
-	const uint8_t *pkts[] = { dhclient_discover, udhcpc_discover };
+	const uint8_t *pkts[] = {dhclient_discover, udhcpc_discover};
 	struct dhcp_reply r;
 
 	for (unsigned int k = 0; k < 2; k++) {
@@ -1083,16 +1085,16 @@ static void test_every_truncation(void **state)
 static void test_frame_build(void **state)
 {
 	struct fixture *fx = *state;
-	static const uint8_t smac[6] = { 0x02, 0, 0, 0, 0xdc, 1 };
+	static const uint8_t smac[6] = {0x02, 0, 0, 0, 0xdc, 1};
 	uint8_t frame[DHCP_FRAME_MAX];
 	struct pkt_meta m;
 	struct dhcp_reply r;
-	struct in_addr src = { .s_addr = ip4("10.1.0.1") };
+	struct in_addr src = {.s_addr = ip4("10.1.0.1")};
 	int n;
 
-	assert_int_equal(feed(fx, dhclient_discover, sizeof(dhclient_discover),
-			      NOW, &r),
-			 1);
+	assert_int_equal(
+		feed(fx, dhclient_discover, sizeof(dhclient_discover), NOW, &r),
+		1);
 	n = dhcp_frame_build(frame, sizeof(frame), &r, smac, src);
 	assert_int_equal(n, 14 + 20 + 8 + (int)r.size);
 	assert_int_equal(pkt_parse(frame, n, &m), 0);
@@ -1237,8 +1239,9 @@ static void test_persist_restart(void **state)
 	assert_non_null(strstr(slurp(fx->file),
 			       "10.1.0.100 02:00:00:aa:00:01 1700003600 "
 			       "01020000aa0001 vm\n"));
-	assert_non_null(strstr(slurp(fx->file),
-			       "10.1.0.101 02:00:00:aa:00:02 1700003601 - -\n"));
+	assert_non_null(
+		strstr(slurp(fx->file),
+		       "10.1.0.101 02:00:00:aa:00:02 1700003601 - -\n"));
 	snprintf(tmp, sizeof(tmp), "%s.tmp", fx->file);
 	assert_int_not_equal(access(tmp, F_OK), 0);
 	/* a daemon restart 100 s later */
@@ -1438,7 +1441,7 @@ struct e2e {
 	FILE *pcap;
 };
 
-static const uint8_t e2e_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0xdc, 0x01 };
+static const uint8_t e2e_mac[6] = {0x02, 0x00, 0x00, 0x00, 0xdc, 0x01};
 
 static int sh(const char *fmt, ...)
 {
@@ -1455,8 +1458,7 @@ static int sh(const char *fmt, ...)
 
 static void pcap_write(FILE *f, const uint8_t *frame, size_t n)
 {
-	uint32_t rec[4] = { (uint32_t)time(NULL), 0, (uint32_t)n,
-			    (uint32_t)n };
+	uint32_t rec[4] = {(uint32_t)time(NULL), 0, (uint32_t)n, (uint32_t)n};
 
 	if (!f)
 		return;
@@ -1481,16 +1483,15 @@ static void e2e_frame(struct e2e *e, int fd, const uint8_t *frame, size_t n)
 	if (dhcp_server_input(e->s, frame + m.payload_off, m.payload_len,
 			      (uint64_t)time(NULL), &r) != 1)
 		return;
-	len = dhcp_frame_build(out, sizeof(out), &r, e2e_mac,
-			       e->cfg.server_ip);
+	len = dhcp_frame_build(out, sizeof(out), &r, e2e_mac, e->cfg.server_ip);
 	if (len > 0 && send(fd, out, len, 0) == len)
 		pcap_write(e->pcap, out, len);
 }
 
 static int e2e_socket(struct e2e *e)
 {
-	struct sockaddr_ll sll = { .sll_family = AF_PACKET,
-				   .sll_protocol = htons(ETH_P_ALL) };
+	struct sockaddr_ll sll = {.sll_family = AF_PACKET,
+				  .sll_protocol = htons(ETH_P_ALL)};
 	char path[64];
 	int nsfd, fd;
 
@@ -1508,7 +1509,8 @@ static int e2e_socket(struct e2e *e)
 	if (fd < 0)
 		return -errno;
 	sll.sll_ifindex = (int)if_nametoindex(e->if_srv);
-	if (!sll.sll_ifindex || bind(fd, (struct sockaddr *)&sll, sizeof(sll))) {
+	if (!sll.sll_ifindex ||
+	    bind(fd, (struct sockaddr *)&sll, sizeof(sll))) {
 		close(fd);
 		return -ENODEV;
 	}
@@ -1523,7 +1525,7 @@ static void *e2e_server(void *arg)
 
 	e->ret = fd < 0 ? fd : 0;
 	while (fd >= 0 && !e->stop) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		struct sockaddr_ll from;
 		socklen_t fl = sizeof(from);
 		ssize_t n;
@@ -1554,9 +1556,8 @@ static void e2e_stop(struct e2e *e)
 		e->stop = 1;
 		pthread_join(e->thread, NULL);
 		e->running = false;
-		assert_int_equal(dhcp_server_flush(e->s, (uint64_t)time(NULL),
-						   true),
-				 0);
+		assert_int_equal(
+			dhcp_server_flush(e->s, (uint64_t)time(NULL), true), 0);
 	}
 	assert_int_equal(e->ret, 0);
 }
@@ -1579,8 +1580,8 @@ static int e2e_setup(void **state)
 		return -1;
 	snprintf(e->file, sizeof(e->file), "%s/leases", e->dir);
 	if (pcap) {
-		static const uint32_t hdr[6] = { 0xa1b2c3d4, 0x00040002, 0, 0,
-						 65535, 1 };
+		static const uint32_t hdr[6] = {0xa1b2c3d4, 0x00040002, 0,
+						0,	    65535,	1};
 
 		e->pcap = fopen(pcap, "w");
 		if (e->pcap)
@@ -1639,7 +1640,8 @@ static void e2e_script(const struct e2e *e)
 	fprintf(f,
 		"#!/bin/sh\n"
 		"ev=\"${reason:-$1}\"\n"
-		"a=\"${new_ip_address:-$ip}\"; m=\"${new_subnet_mask:-$subnet}\"\n"
+		"a=\"${new_ip_address:-$ip}\"; "
+		"m=\"${new_subnet_mask:-$subnet}\"\n"
 		"case \"$ev\" in\n"
 		"BOUND|REBOOT|RENEW|REBIND|bound|renew)\n"
 		"  ip addr flush dev \"$interface\"\n"
@@ -1669,9 +1671,9 @@ static bool e2e_event(const struct e2e *e, const char *line)
 
 static void e2e_net(struct e2e *e)
 {
-	assert_int_equal(sh("ip netns add %s && ip netns add %s", e->ns_srv,
-			    e->ns_cli),
-			 0);
+	assert_int_equal(
+		sh("ip netns add %s && ip netns add %s", e->ns_srv, e->ns_cli),
+		0);
 	assert_int_equal(sh("ip link add %s netns %s address "
 			    "02:00:00:00:dc:01 type veth peer name %s netns "
 			    "%s address 02:00:00:aa:00:01",
@@ -1695,7 +1697,7 @@ static int dhclient(const struct e2e *e, const char *args)
 
 static struct find e2e_lease(struct e2e *e, const char *ip)
 {
-	struct find f = { .ip = ip4(ip) };
+	struct find f = {.ip = ip4(ip)};
 
 	dhcp_lease_foreach(e->s, (uint64_t)time(NULL), find_cb, &f);
 	return f;
