@@ -121,6 +121,13 @@ static inline void tf_finish(struct tf *t, uint32_t len)
 	assert_int_equal(pkt_parse(t->buf, len, &t->m), 0);
 }
 
+/* Copy a frame under test (its pkt must point at its own buffer). */
+static inline void tf_copy(struct tf *dst, const struct tf *src)
+{
+	*dst = *src;
+	dst->p.buf = dst->buf;
+}
+
 /* TCP over IPv4 with options @opts (multiple of 4 bytes) and zero payload */
 static inline void tf_tcp4(struct tf *t, uint32_t saddr, uint32_t daddr,
 			   uint16_t sport, uint16_t dport, uint32_t seq,
