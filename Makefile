@@ -32,7 +32,7 @@ endif
 LDFLAGS := -pie -Wl,-z,relro,-z,now $(SAN)
 LDLIBS := $(PKG_LIBS) -lpthread
 
-MODULES := core l3 port ct node topo ctl
+MODULES := core l3 port ct fw node topo ctl
 LIB_SRCS := $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
 CLI_SRCS := $(wildcard src/cli/*.c)
