@@ -140,6 +140,7 @@ static void table_reset(struct dhcp_server *s)
 
 	memset(s->leases, 0, s->n_slots * sizeof(s->leases[0]));
 	memset(s->next, 0xff, s->n_slots * sizeof(s->next[0]));
+	s->free_hint = 0;
 	for (uint32_t i = 0; i < s->n_range; i++)
 		s->leases[i].ip.s_addr = htonl(s->start + i);
 	for (uint32_t i = 0; i <= s->bucket_mask; i++)
@@ -334,9 +335,10 @@ bool dhcp_lease_usable(const struct dhcp_server *s, const struct dhcp_lease *l,
  * @c: the client
  * @now_s: wall-clock seconds
  *
- * Scans the range: the lowest never-used slot, else the released or
- * expired slot with the oldest expiry. O(range) per call; only clients
- * without an address get here.
+ * The lowest never-used slot, else the released or expired slot with the
+ * oldest expiry. Finding a never-used slot is amortised O(1) (a hint);
+ * once none is left, each call scans the range (about 250 us for 65536
+ * addresses). Only clients without an address get here.
  *
  * Return: the slot (not yet assigned), or NULL when the pool is exhausted
  * or the client has a reservation.
@@ -345,9 +347,24 @@ struct dhcp_lease *dhcp_lease_alloc(struct dhcp_server *s,
 				    const struct dhcp_client *c, uint64_t now_s)
 {
 	struct dhcp_lease *best = NULL;
+	uint32_t hint = UINT32_MAX;
 
 	if (reserved_for(s, c->mac))
 		return NULL;
+	/* free and declined slots lie at or above the hint (dhcp_lease.h) */
+	for (uint32_t i = s->free_hint; i < s->n_range; i++) {
+		struct dhcp_lease *l = &s->leases[i];
+
+		if (l->reserved)
+			continue;
+		if (l->state == DHCP_LEASE_DECLINED && hint > i)
+			hint = i;
+		if (dhcp_lease_state_at(l, now_s) == DHCP_LEASE_FREE) {
+			s->free_hint = hint < i + 1 ? hint : i + 1;
+			return l;
+		}
+	}
+	s->free_hint = hint < s->n_range ? hint : s->n_range;
 	for (uint32_t i = 0; i < s->n_range; i++) {
 		struct dhcp_lease *l = &s->leases[i];
 		enum dhcp_lease_state st;
@@ -440,6 +457,9 @@ void dhcp_lease_forget(struct dhcp_server *s, struct dhcp_lease *l,
 			hash_remove(s, i);
 		memset(l->mac, 0, 6);
 	}
+	if ((st == DHCP_LEASE_FREE || st == DHCP_LEASE_DECLINED) &&
+	    i < s->free_hint)
+		s->free_hint = i;
 	if (st == DHCP_LEASE_FREE || st == DHCP_LEASE_DECLINED) {
 		l->client_id_len = 0;
 		l->hostname[0] = '\0';

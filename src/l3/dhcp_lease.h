@@ -40,6 +40,8 @@ struct dhcp_client {
  * @leases: the slots
  * @next: hash chain link per slot (DHCP_NO_SLOT ends a chain)
  * @buckets: chain heads, @bucket_mask + 1 of them
+ * @free_hint: no range slot below it is stored FREE or DECLINED, so the
+ *             lowest free slot is found from there
  * @file: lease file path, NULL without persistence
  * @dirty: leases changed since the last write
  * @last_write: wall-clock time of the last write attempt
@@ -55,6 +57,7 @@ struct dhcp_server {
 	uint32_t *next;
 	uint32_t *buckets;
 	uint32_t bucket_mask;
+	uint32_t free_hint;
 	char *file;
 	bool dirty;
 	uint64_t last_write;

@@ -744,6 +744,24 @@ static void test_requested_address(void **state)
 	assert_int_equal(ryiaddr(&r), ip4("10.1.0.101"));
 }
 
+/* A client that moves frees its old slot, which is again the lowest. */
+static void test_lowest_free_after_move(void **state)
+{
+	struct fixture *fx = *state;
+	struct dhcp_reply r;
+	struct pb p;
+
+	bind_client(fx, mac1, NOW);
+	bind_client(fx, mac2, NOW);
+	pb_init(&p, DHCPREQUEST, mac1);
+	pb_ip(&p, 50, "10.1.0.150");
+	pb_end(&p);
+	assert_int_equal(send_pb(fx, &p, NOW, &r), 1);
+	assert_int_equal(rtype(&r), DHCPACK);
+	assert_int_equal(lease_of(fx, "10.1.0.100", NOW).found, 0);
+	assert_int_equal(bind_client(fx, mac3, NOW), ip4("10.1.0.100"));
+}
+
 static void test_reservations(void **state)
 {
 	struct fixture *fx = *state;
@@ -1780,6 +1798,7 @@ int main(void)
 		T(test_decline),
 		T(test_inform),
 		T(test_requested_address),
+		T(test_lowest_free_after_move),
 		T(test_reservations),
 		T(test_pool_exhausted),
 		T(test_expiry),
