@@ -108,8 +108,7 @@ static void hash_link(struct ct_table *t, struct ct_entry *e, unsigned int d)
 	t->buckets[b] = ref_of(t, e, d);
 }
 
-static void hash_unlink(struct ct_table *t, struct ct_entry *e,
-			unsigned int d)
+static void hash_unlink(struct ct_table *t, struct ct_entry *e, unsigned int d)
 {
 	uint32_t *pp = &t->buckets[bucket_of(t, &e->tuple[d])];
 	uint32_t ref = ref_of(t, e, d);
@@ -458,8 +457,7 @@ void ct_entry_kill(struct ct_table *t, struct ct_entry *e)
  *
  * Return: number of entries freed.
  */
-unsigned int ct_sweep(struct ct_table *t, uint64_t now_ms,
-		      unsigned int budget)
+unsigned int ct_sweep(struct ct_table *t, uint64_t now_ms, unsigned int budget)
 {
 	unsigned int freed = 0, i;
 
@@ -555,7 +553,7 @@ static enum ct_verdict new_flow(struct ct_table *t, const uint8_t *frame,
 				const struct ct_tuple *tu, uint64_t now_ms,
 				struct ct_result *res)
 {
-	struct ct_tcp tcp = { 0 };
+	struct ct_tcp tcp = {0};
 	struct ct_tcp_seg seg;
 	struct ct_tuple reply;
 	struct ct_entry *e;

@@ -80,23 +80,23 @@ enum {
 	CT_MAX_ENTRIES_LIMIT = 1u << 24, /* entry refs are idx << 1 in a u32 */
 	CT_DEFAULT_MAX = 65536,
 	CT_SWEEP_DEFAULT = 4096, /* entries looked at per ct_sweep() call */
-	CT_NIL = 0xffffffffu,    /* end of a chain or list */
+	CT_NIL = 0xffffffffu, /* end of a chain or list */
 };
 
 /** enum ct_dir - direction of a packet within its flow */
 enum ct_dir {
-	CT_DIR_ORIG = 0,  /* same way as the packet that created the flow */
+	CT_DIR_ORIG = 0, /* same way as the packet that created the flow */
 	CT_DIR_REPLY = 1, /* the other way */
 	CT_DIR_MAX = 2,
 };
 
 /** enum ct_verdict - what ct_process() decided about a packet */
 enum ct_verdict {
-	CT_NEW = 0,     /* original direction, no reply seen yet */
+	CT_NEW = 0, /* original direction, no reply seen yet */
 	CT_ESTABLISHED, /* a reply has been seen (either direction) */
-	CT_RELATED,     /* ICMP error about a tracked flow */
-	CT_INVALID,     /* not acceptable: see ct_result.reason */
-	CT_UNTRACKED,   /* not TCP/UDP/ICMP echo/error; not an IP packet */
+	CT_RELATED, /* ICMP error about a tracked flow */
+	CT_INVALID, /* not acceptable: see ct_result.reason */
+	CT_UNTRACKED, /* not TCP/UDP/ICMP echo/error; not an IP packet */
 	CT_VERDICT_MAX,
 };
 
@@ -105,16 +105,16 @@ enum ct_verdict {
  * The order is the one of Linux (the transition table in ct_tcp.c
  * depends on it).
  */
-#define CT_TCP_STATES(X)                  \
-	X(NONE, none, 0)                  \
-	X(SYN_SENT, syn_sent, 30)         \
-	X(SYN_RECV, syn_recv, 60)         \
-	X(ESTABLISHED, established, 432000) \
-	X(FIN_WAIT, fin_wait, 120)        \
-	X(CLOSE_WAIT, close_wait, 60)     \
-	X(LAST_ACK, last_ack, 30)         \
-	X(TIME_WAIT, time_wait, 120)      \
-	X(CLOSE, close, 10)               \
+#define CT_TCP_STATES(X)                                                       \
+	X(NONE, none, 0)                                                       \
+	X(SYN_SENT, syn_sent, 30)                                              \
+	X(SYN_RECV, syn_recv, 60)                                              \
+	X(ESTABLISHED, established, 432000)                                    \
+	X(FIN_WAIT, fin_wait, 120)                                             \
+	X(CLOSE_WAIT, close_wait, 60)                                          \
+	X(LAST_ACK, last_ack, 30)                                              \
+	X(TIME_WAIT, time_wait, 120)                                           \
+	X(CLOSE, close, 10)                                                    \
 	X(SYN_SENT2, syn_sent2, 30)
 
 /** enum ct_tcp_state - TCP connection state as conntrack sees it */
@@ -122,7 +122,7 @@ enum ct_tcp_state {
 #define CT_TCP_STATE_ENUM(name, str, tmo) CT_TCP_##name,
 	CT_TCP_STATES(CT_TCP_STATE_ENUM)
 #undef CT_TCP_STATE_ENUM
-	CT_TCP_STATE_MAX
+		CT_TCP_STATE_MAX
 };
 
 /*
@@ -130,16 +130,16 @@ enum ct_tcp_state {
  * the table, in struct ct_table.counters[], named for `dcbox show
  * conntrack --json`.
  */
-#define CT_COUNTERS(X)                                                     \
-	X(NEW, new, "entries created")                                     \
-	X(ESTABLISHED, established, "entries that became assured")         \
-	X(EXPIRED, expired, "entries removed after their timeout")         \
-	X(EARLY_DROP, early_drop, "unassured entries evicted for new ones")  \
-	X(TABLE_FULL, table_full, "new flows refused: all entries assured") \
-	X(KILLED, killed, "entries killed (RST before reply, NAT failure)") \
-	X(REOPENED, reopened, "closed TCP connections reopened by a SYN")  \
-	X(INVALID, invalid, "packets with verdict invalid")                \
-	X(RELATED, related, "ICMP errors matched to a flow")               \
+#define CT_COUNTERS(X)                                                         \
+	X(NEW, new, "entries created")                                         \
+	X(ESTABLISHED, established, "entries that became assured")             \
+	X(EXPIRED, expired, "entries removed after their timeout")             \
+	X(EARLY_DROP, early_drop, "unassured entries evicted for new ones")    \
+	X(TABLE_FULL, table_full, "new flows refused: all entries assured")    \
+	X(KILLED, killed, "entries killed (RST before reply, NAT failure)")    \
+	X(REOPENED, reopened, "closed TCP connections reopened by a SYN")      \
+	X(INVALID, invalid, "packets with verdict invalid")                    \
+	X(RELATED, related, "ICMP errors matched to a flow")                   \
 	X(UNTRACKED, untracked, "packets not tracked")
 
 /** enum ct_counter - index into struct ct_table.counters */
@@ -147,28 +147,28 @@ enum ct_counter {
 #define CT_COUNTER_ENUM(name, str, text) CT_CNT_##name,
 	CT_COUNTERS(CT_COUNTER_ENUM)
 #undef CT_COUNTER_ENUM
-	CT_CNT_MAX
+		CT_CNT_MAX
 };
 
 /*
  * CT_INVALID_REASONS(X) - X(ENUM_SUFFIX, counter_name, "log text"): why a
  * packet got CT_INVALID, in ct_result.reason and ct_table.invalid[].
  */
-#define CT_INVALID_REASONS(X)                                               \
-	X(NONE, none, "not invalid")                                        \
-	X(FRAGMENT, fragment, "IP fragment (reassemble before conntrack)")  \
-	X(TCP_FLAGS, tcp_flags, "invalid TCP flag combination")             \
-	X(TCP_NO_SYN, tcp_no_syn, "TCP segment for no connection, not SYN") \
-	X(TCP_STATE, tcp_state, "TCP flags not valid in this state")        \
-	X(TCP_SEQ, tcp_seq, "TCP sequence number outside the window")       \
-	X(TCP_ACK, tcp_ack, "TCP acknowledgment outside the window")        \
-	X(TCP_SYNACK, tcp_synack, "SYN-ACK does not acknowledge the SYN")   \
-	X(TCP_RST, tcp_rst, "RST outside the window")                       \
-	X(ICMP_NO_FLOW, icmp_no_flow, "ICMP echo reply for no request")     \
-	X(ICMP_ERR_INNER, icmp_err_inner, "ICMP error: bad embedded packet") \
-	X(ICMP_ERR_NO_FLOW, icmp_err_no_flow, "ICMP error for no flow")     \
-	X(ICMP_ERR_SEQ, icmp_err_seq, "ICMP error: embedded TCP seq off")   \
-	X(CLASH, clash, "new flow's reply tuple belongs to another flow")   \
+#define CT_INVALID_REASONS(X)                                                  \
+	X(NONE, none, "not invalid")                                           \
+	X(FRAGMENT, fragment, "IP fragment (reassemble before conntrack)")     \
+	X(TCP_FLAGS, tcp_flags, "invalid TCP flag combination")                \
+	X(TCP_NO_SYN, tcp_no_syn, "TCP segment for no connection, not SYN")    \
+	X(TCP_STATE, tcp_state, "TCP flags not valid in this state")           \
+	X(TCP_SEQ, tcp_seq, "TCP sequence number outside the window")          \
+	X(TCP_ACK, tcp_ack, "TCP acknowledgment outside the window")           \
+	X(TCP_SYNACK, tcp_synack, "SYN-ACK does not acknowledge the SYN")      \
+	X(TCP_RST, tcp_rst, "RST outside the window")                          \
+	X(ICMP_NO_FLOW, icmp_no_flow, "ICMP echo reply for no request")        \
+	X(ICMP_ERR_INNER, icmp_err_inner, "ICMP error: bad embedded packet")   \
+	X(ICMP_ERR_NO_FLOW, icmp_err_no_flow, "ICMP error for no flow")        \
+	X(ICMP_ERR_SEQ, icmp_err_seq, "ICMP error: embedded TCP seq off")      \
+	X(CLASH, clash, "new flow's reply tuple belongs to another flow")      \
 	X(TABLE_FULL, table_full, "table full of assured entries")
 
 /** enum ct_invalid_reason - value of ct_result.reason */
@@ -176,19 +176,19 @@ enum ct_invalid_reason {
 #define CT_INVALID_ENUM(name, str, text) CT_INV_##name,
 	CT_INVALID_REASONS(CT_INVALID_ENUM)
 #undef CT_INVALID_ENUM
-	CT_INV_MAX
+		CT_INV_MAX
 };
 
 /** enum ct_entry_flags - bits of ct_entry.flags */
 enum ct_entry_flags {
-	CT_F_USED = 1 << 0,       /* slot holds a flow */
+	CT_F_USED = 1 << 0, /* slot holds a flow */
 	CT_F_SEEN_REPLY = 1 << 1, /* a packet in the reply direction passed */
-	CT_F_ASSURED = 1 << 2,    /* never evicted for a new flow */
-	CT_F_SNAT = 1 << 3,       /* source translated (masquerade) */
-	CT_F_DNAT = 1 << 4,       /* destination translated (port forward) */
-	CT_F_HAIRPIN = 1 << 5,    /* DNAT'd flow from inside, SNAT'd too */
-	CT_F_DYING = 1 << 6,      /* killed; freed by the next lookup/sweep */
-	CT_F_EVICTABLE = 1 << 7,  /* on the early-drop list */
+	CT_F_ASSURED = 1 << 2, /* never evicted for a new flow */
+	CT_F_SNAT = 1 << 3, /* source translated (masquerade) */
+	CT_F_DNAT = 1 << 4, /* destination translated (port forward) */
+	CT_F_HAIRPIN = 1 << 5, /* DNAT'd flow from inside, SNAT'd too */
+	CT_F_DYING = 1 << 6, /* killed; freed by the next lookup/sweep */
+	CT_F_EVICTABLE = 1 << 7, /* on the early-drop list */
 };
 
 /**
@@ -234,8 +234,8 @@ struct ct_tcp_dir {
 
 /** enum ct_tcp_dir_flags - bits of ct_tcp_dir.flags */
 enum ct_tcp_dir_flags {
-	CT_TCP_F_WSCALE = 1 << 0,     /* window scale option sent on SYN */
-	CT_TCP_F_SACK_PERM = 1 << 1,  /* SACK permitted sent on SYN */
+	CT_TCP_F_WSCALE = 1 << 0, /* window scale option sent on SYN */
+	CT_TCP_F_SACK_PERM = 1 << 1, /* SACK permitted sent on SYN */
 	CT_TCP_F_CLOSE_INIT = 1 << 2, /* this side sent the first FIN */
 	CT_TCP_F_MAXACK_SET = 1 << 3, /* td_maxack is valid */
 	CT_TCP_F_DATA_UNACK = 1 << 4, /* data not acknowledged yet */
@@ -377,8 +377,7 @@ int ct_entry_set_reply(struct ct_table *t, struct ct_entry *e,
 bool ct_tuple_taken(struct ct_table *t, const struct ct_tuple *tu,
 		    const struct ct_entry *self);
 void ct_entry_kill(struct ct_table *t, struct ct_entry *e);
-unsigned int ct_sweep(struct ct_table *t, uint64_t now_ms,
-		      unsigned int budget);
+unsigned int ct_sweep(struct ct_table *t, uint64_t now_ms, unsigned int budget);
 unsigned int ct_flush(struct ct_table *t);
 const struct ct_entry *ct_next(const struct ct_table *t, uint32_t *pos,
 			       uint64_t now_ms);
@@ -447,7 +446,7 @@ static inline uint64_t ct_entry_ttl_ms(const struct ct_entry *e,
  */
 static inline bool ct_tuple_is_v4(const struct ct_tuple *tu)
 {
-	static const uint8_t v4map[12] = { [10] = 0xff, [11] = 0xff };
+	static const uint8_t v4map[12] = {[10] = 0xff, [11] = 0xff};
 
 	return !__builtin_memcmp(tu->src.b, v4map, 12) &&
 	       !__builtin_memcmp(tu->dst.b, v4map, 12);

@@ -56,8 +56,7 @@ static int inner_v6(const uint8_t *h, uint32_t avail, struct ct_inner *in)
 	return 0;
 }
 
-static int inner_l4(const uint8_t *l4, uint8_t outer_proto,
-		    struct ct_inner *in)
+static int inner_l4(const uint8_t *l4, uint8_t outer_proto, struct ct_inner *in)
 {
 	uint16_t id = (uint16_t)(l4[4] << 8 | l4[5]);
 
@@ -119,7 +118,7 @@ int ct_icmp_inner(const uint8_t *frame, const struct pkt_meta *m,
 	return inner_l4(frame + in->l4_off, m->l4_proto, in);
 }
 
-static uint32_t ld32(const uint8_t *p)
+static uint32_t get_be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
 	       (uint32_t)p[2] << 8 | p[3];
@@ -155,8 +154,8 @@ enum ct_verdict ct_icmp_error(struct ct_table *t, const uint8_t *frame,
 	res->e = e;
 	res->dir = (uint8_t)dir;
 	if (in.tuple.proto == CT_IPPROTO_TCP &&
-	    !ct_tcp_seq_ok(&e->tcp, (enum ct_dir)!dir,
-			   ld32(frame + in.l4_off + 4)))
+	    !ct_tcp_seq_ok(&e->tcp, (enum ct_dir) !dir,
+			   get_be32(frame + in.l4_off + 4)))
 		return ct_invalid(t, res, CT_INV_ICMP_ERR_SEQ);
 	t->counters[CT_CNT_RELATED]++;
 	res->verdict = CT_RELATED;

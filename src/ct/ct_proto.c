@@ -221,12 +221,11 @@ const char *ct_proto_name(uint8_t proto)
 	}
 }
 
-static void addr_str(const union pkt_addr *a, bool v4, char *buf,
-		     size_t size)
+static void addr_str(const union pkt_addr *a, bool v4, char *buf, size_t size)
 {
-	if (!inet_ntop(v4 ? AF_INET : AF_INET6, v4 ? (const void *)&a->w[3]
-						   : (const void *)a->b,
-		       buf, (socklen_t)size))
+	if (!inet_ntop(v4 ? AF_INET : AF_INET6,
+		       v4 ? (const void *)&a->w[3] : (const void *)a->b, buf,
+		       (socklen_t)size))
 		snprintf(buf, size, "?");
 }
 

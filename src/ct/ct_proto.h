@@ -70,8 +70,7 @@ bool ct_tcp_flags_valid(uint8_t flags);
 int ct_tcp_new(struct ct_tcp *tcp, const struct ct_tcp_seg *s);
 int ct_tcp_packet(struct ct_tcp *tcp, enum ct_dir dir,
 		  const struct ct_tcp_seg *s, bool *assure);
-bool ct_tcp_seq_ok(const struct ct_tcp *tcp, enum ct_dir sender,
-		   uint32_t seq);
+bool ct_tcp_seq_ok(const struct ct_tcp *tcp, enum ct_dir sender, uint32_t seq);
 
 bool ct_icmp_is_request(uint8_t proto, uint8_t type);
 bool ct_icmp_is_reply(uint8_t proto, uint8_t type);

@@ -77,6 +77,7 @@ enum {
 #define sIV CT_TCP_STATE_MAX
 #define sIG (CT_TCP_STATE_MAX + 1)
 
+/* clang-format off */
 static const uint8_t tcp_trans[CT_DIR_MAX][TCP_INDEX_MAX][CT_TCP_STATE_MAX] = {
 	[CT_DIR_ORIG] = {
 		/*	     sNO  sSS  sSR  sES  sFW  sCW  sLA  sTW  sCL  sS2 */
@@ -97,6 +98,7 @@ static const uint8_t tcp_trans[CT_DIR_MAX][TCP_INDEX_MAX][CT_TCP_STATE_MAX] = {
 		/* none */ { sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV, sIV },
 	},
 };
+/* clang-format on */
 
 static inline bool seq_before(uint32_t a, uint32_t b)
 {
@@ -175,7 +177,7 @@ static void parse_opts(const uint8_t *o, uint32_t size, struct ct_tcp_seg *s)
 		if (o[i] == TCP_OPT_WSCALE && len == 3) {
 			s->has_wscale = true;
 			s->wscale = o[i + 2] > TCP_WSCALE_MAX ? TCP_WSCALE_MAX
-							       : o[i + 2];
+							      : o[i + 2];
 		} else if (o[i] == TCP_OPT_SACK_PERM && len == 2) {
 			s->sack_perm = true;
 		} else if (o[i] == TCP_OPT_SACK && len >= 10 &&
@@ -256,8 +258,7 @@ int ct_tcp_new(struct ct_tcp *tcp, const struct ct_tcp_seg *s)
 
 /* First segment seen from this sender: learn its sequence space. */
 static bool init_sender(struct ct_tcp_dir *snd, struct ct_tcp_dir *rcv,
-			const struct ct_tcp_seg *s, uint32_t end,
-			uint32_t sack)
+			const struct ct_tcp_seg *s, uint32_t end, uint32_t sack)
 {
 	uint32_t swin;
 
@@ -335,8 +336,7 @@ static int in_window(struct ct_tcp *tcp, enum ct_dir dir,
 		snd->td_maxwin = s->win ? s->win : 1;
 		learn_opts(snd, s);
 	}
-	if (!(s->flags & CT_TH_ACK) ||
-	    ((s->flags & CT_TH_RST) && ack == 0))
+	if (!(s->flags & CT_TH_ACK) || ((s->flags & CT_TH_RST) && ack == 0))
 		ack = sack = rcv->td_end;
 	if ((s->flags & CT_TH_RST) && seq == 0 && old == sSS)
 		seq = end = snd->td_end; /* RST answering the SYN */
@@ -406,7 +406,7 @@ int ct_tcp_packet(struct ct_tcp *tcp, enum ct_dir dir,
 	tcp->last_index = (uint8_t)index;
 	tcp->last_dir = (uint8_t)dir;
 	tcp->state = new;
-	if (old != new && new == sFW)
+	if (old != new &&new == sFW)
 		tcp->seen[dir].flags |= CT_TCP_F_CLOSE_INIT;
 	if ((old == sSR || old == sES) && new == sES)
 		*assure = true;
@@ -424,8 +424,7 @@ int ct_tcp_packet(struct ct_tcp *tcp, enum ct_dir dir,
  *
  * Return: true if within the sender's window or nothing is known yet.
  */
-bool ct_tcp_seq_ok(const struct ct_tcp *tcp, enum ct_dir sender,
-		   uint32_t seq)
+bool ct_tcp_seq_ok(const struct ct_tcp *tcp, enum ct_dir sender, uint32_t seq)
 {
 	const struct ct_tcp_dir *snd = &tcp->seen[sender];
 	const struct ct_tcp_dir *rcv = &tcp->seen[!sender];

@@ -43,12 +43,10 @@ int nat_init(struct nat *n, const struct nat_config *cfg)
 		nat_config_default(&def);
 		cfg = &def;
 	}
-	if (!cfg->port_min || cfg->port_min > cfg->port_max ||
-	    !cfg->probe_max)
+	if (!cfg->port_min || cfg->port_min > cfg->port_max || !cfg->probe_max)
 		return -EINVAL;
 	n->cfg = *cfg;
-	if (getrandom(&n->rng, sizeof(n->rng), GRND_NONBLOCK) !=
-	    sizeof(n->rng))
+	if (getrandom(&n->rng, sizeof(n->rng), GRND_NONBLOCK) != sizeof(n->rng))
 		n->rng = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ULL;
 	n->rng |= 1; /* xorshift must not start at 0 */
 	return 0;
@@ -72,8 +70,7 @@ static bool addr_is_v4(const union pkt_addr *a)
  * with IPv4 addresses and non-zero ports, -EEXIST for two rules on the
  * same published address, protocol and port.
  */
-int nat_set_rules(struct nat *n, const struct nat_rule *rules,
-		  uint32_t count)
+int nat_set_rules(struct nat *n, const struct nat_rule *rules, uint32_t count)
 {
 	uint32_t i, j;
 
@@ -82,9 +79,10 @@ int nat_set_rules(struct nat *n, const struct nat_rule *rules,
 	for (i = 0; i < count; i++) {
 		const struct nat_rule *r = &rules[i];
 
-		if ((r->proto != CT_IPPROTO_TCP && r->proto != CT_IPPROTO_UDP)
-		    || !r->ext_port || !r->int_port ||
-		    !addr_is_v4(&r->ext_addr) || !addr_is_v4(&r->int_addr))
+		if ((r->proto != CT_IPPROTO_TCP &&
+		     r->proto != CT_IPPROTO_UDP) ||
+		    !r->ext_port || !r->int_port || !addr_is_v4(&r->ext_addr) ||
+		    !addr_is_v4(&r->int_addr))
 			return -EINVAL;
 		for (j = 0; j < i; j++)
 			if (rules[j].proto == r->proto &&
@@ -107,8 +105,7 @@ int nat_set_rules(struct nat *n, const struct nat_rule *rules,
  * Return: the rule, or NULL.
  */
 const struct nat_rule *nat_find_rule(const struct nat *n, uint8_t proto,
-				     const union pkt_addr *addr,
-				     uint16_t port)
+				     const union pkt_addr *addr, uint16_t port)
 {
 	uint32_t i;
 

@@ -84,23 +84,23 @@ enum {
 /** enum nat_post_flags - what the router knows about the output */
 enum nat_post_flags {
 	NAT_OUT_MASQ = 1 << 0, /* output interface masquerades (uplink) */
-	NAT_SAME_IF = 1 << 1,  /* output interface == input interface */
+	NAT_SAME_IF = 1 << 1, /* output interface == input interface */
 };
 
 /*
  * NAT_COUNTERS(X) - X(ENUM_SUFFIX, counter_name, "description") for
  * `dcbox show nat --json`.
  */
-#define NAT_COUNTERS(X)                                                      \
-	X(SNAT, snat, "flows masqueraded")                                   \
-	X(DNAT, dnat, "flows port-forwarded")                                \
-	X(HAIRPIN, hairpin, "port-forwarded flows from inside, SNAT'd too")  \
-	X(PORT_EXHAUSTED, port_exhausted, "new flows dropped: no free port") \
-	X(DNAT_CLASH, dnat_clash, "new flows dropped: DNAT tuple in use")    \
-	X(NOT_IPV4, not_ipv4, "translation needed on a non-IPv4 packet")     \
-	X(TRUNCATED, truncated, "packet too short for the rewrite")          \
-	X(BAD_OFFLOAD, bad_offload, "partial checksum not at the L4 header") \
-	X(REWRITTEN, rewritten, "packets rewritten")                         \
+#define NAT_COUNTERS(X)                                                        \
+	X(SNAT, snat, "flows masqueraded")                                     \
+	X(DNAT, dnat, "flows port-forwarded")                                  \
+	X(HAIRPIN, hairpin, "port-forwarded flows from inside, SNAT'd too")    \
+	X(PORT_EXHAUSTED, port_exhausted, "new flows dropped: no free port")   \
+	X(DNAT_CLASH, dnat_clash, "new flows dropped: DNAT tuple in use")      \
+	X(NOT_IPV4, not_ipv4, "translation needed on a non-IPv4 packet")       \
+	X(TRUNCATED, truncated, "packet too short for the rewrite")            \
+	X(BAD_OFFLOAD, bad_offload, "partial checksum not at the L4 header")   \
+	X(REWRITTEN, rewritten, "packets rewritten")                           \
 	X(ICMP_ERR, icmp_err, "ICMP errors translated")
 
 /** enum nat_counter - index into struct nat.counters */
@@ -108,7 +108,7 @@ enum nat_counter {
 #define NAT_COUNTER_ENUM(name, str, text) NAT_CNT_##name,
 	NAT_COUNTERS(NAT_COUNTER_ENUM)
 #undef NAT_COUNTER_ENUM
-	NAT_CNT_MAX
+		NAT_CNT_MAX
 };
 
 /**
@@ -159,11 +159,9 @@ struct nat {
 
 void nat_config_default(struct nat_config *cfg);
 int nat_init(struct nat *n, const struct nat_config *cfg);
-int nat_set_rules(struct nat *n, const struct nat_rule *rules,
-		  uint32_t count);
+int nat_set_rules(struct nat *n, const struct nat_rule *rules, uint32_t count);
 const struct nat_rule *nat_find_rule(const struct nat *n, uint8_t proto,
-				     const union pkt_addr *addr,
-				     uint16_t port);
+				     const union pkt_addr *addr, uint16_t port);
 
 int nat_prerouting(struct nat *n, struct ct_table *ct, struct ct_entry *e);
 int nat_postrouting(struct nat *n, struct ct_table *ct, struct ct_entry *e,

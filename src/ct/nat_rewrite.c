@@ -71,7 +71,7 @@ static void put16(uint8_t *p, uint16_t to, uint8_t *sum)
 	if (from == to)
 		return;
 	if (sum)
-		memcpy(sum, &(uint16_t){ csum_replace16(ld16(sum), from, to) },
+		memcpy(sum, &(uint16_t){csum_replace16(ld16(sum), from, to)},
 		       2);
 	memcpy(p, &to, 2);
 }
@@ -83,7 +83,7 @@ static void put32(uint8_t *p, uint32_t to, uint8_t *sum)
 	if (from == to)
 		return;
 	if (sum)
-		memcpy(sum, &(uint16_t){ csum_replace32(ld16(sum), from, to) },
+		memcpy(sum, &(uint16_t){csum_replace32(ld16(sum), from, to)},
 		       2);
 	memcpy(p, &to, 4);
 }
@@ -104,7 +104,8 @@ static void l4_addr(struct l4sum *c, uint32_t from, uint32_t to)
 		return;
 	old = ld16(c->field);
 	if (c->partial)
-		l4_store(c, (uint16_t)~csum_replace32((uint16_t)~old, from, to));
+		l4_store(c,
+			 (uint16_t)~csum_replace32((uint16_t)~old, from, to));
 	else
 		l4_store(c, csum_replace32(old, from, to));
 }
@@ -128,8 +129,8 @@ static void set_addr(uint8_t *ip, unsigned int off, uint32_t to,
 
 	if (from == to)
 		return;
-	put16(ip + NAT_IP_CSUM, csum_replace32(ld16(ip + NAT_IP_CSUM), from, to),
-	      outer);
+	put16(ip + NAT_IP_CSUM,
+	      csum_replace32(ld16(ip + NAT_IP_CSUM), from, to), outer);
 	if (c)
 		l4_addr(c, from, to);
 	put32(ip + off, to, outer);
@@ -167,13 +168,14 @@ static int l4sum_init(const struct pkt *p, const struct pkt_meta *m,
 
 static bool l4_fits(const struct pkt *p, const struct pkt_meta *m)
 {
-	uint32_t need = m->l4_proto == CT_IPPROTO_TCP ? NAT_TCP_MIN
-						      : NAT_L4_MIN;
+	uint32_t need =
+		m->l4_proto == CT_IPPROTO_TCP ? NAT_TCP_MIN : NAT_L4_MIN;
 
 	return (m->flags & PKT_F_L4) && !(m->flags & PKT_F_FRAG) &&
 	       m->l4_off <= p->len && p->len - m->l4_off >= need &&
-	       (m->l4_proto == CT_IPPROTO_TCP || m->l4_proto == CT_IPPROTO_UDP
-		|| m->l4_proto == CT_IPPROTO_ICMP);
+	       (m->l4_proto == CT_IPPROTO_TCP ||
+		m->l4_proto == CT_IPPROTO_UDP ||
+		m->l4_proto == CT_IPPROTO_ICMP);
 }
 
 /* The ICMP identifier a packet should carry: sport of a request. */
@@ -194,8 +196,8 @@ static bool already_done(const struct pkt_meta *m, const struct ct_tuple *w)
 }
 
 /* TCP/UDP/ICMP echo: make the packet look like the inverse of tuple[!dir]. */
-static int rewrite_pkt(struct nat *n, const struct ct_tuple *w,
-		       struct pkt *p, struct pkt_meta *m)
+static int rewrite_pkt(struct nat *n, const struct ct_tuple *w, struct pkt *p,
+		       struct pkt_meta *m)
 {
 	uint8_t *f = pkt_data(p), *ip = f + m->l3_off, *l4 = f + m->l4_off;
 	uint16_t sport = w->dport, dport = w->sport;
@@ -225,8 +227,8 @@ static int rewrite_pkt(struct nat *n, const struct ct_tuple *w,
 }
 
 /* The quoted packet's own L4 checksum, if it was quoted. */
-static void inner_sum(const struct ct_inner *in, uint8_t *il4,
-		      uint8_t *outer, struct l4sum *c)
+static void inner_sum(const struct ct_inner *in, uint8_t *il4, uint8_t *outer,
+		      struct l4sum *c)
 {
 	unsigned int off = csum_off(in->tuple.proto);
 

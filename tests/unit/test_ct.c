@@ -270,8 +270,7 @@ static void tcp_conn(struct ct_table *ct, uint32_t i, uint64_t now)
 
 	tf_tcp4(&t, c, s, cp, 80, 100, 0, TF_SYN, 65535, NULL, 0, 0);
 	assert_int_equal(tf_ct(ct, &t, now, &r), CT_NEW);
-	tf_tcp4(&t, s, c, 80, cp, 900, 101, TF_SYN | TF_ACK, 65535, NULL, 0,
-		0);
+	tf_tcp4(&t, s, c, 80, cp, 900, 101, TF_SYN | TF_ACK, 65535, NULL, 0, 0);
 	assert_int_equal(tf_ct(ct, &t, now, &r), CT_ESTABLISHED);
 	tf_tcp4(&t, c, s, cp, 80, 101, 901, TF_ACK, 65535, NULL, 0, 50);
 	assert_int_equal(tf_ct(ct, &t, now, &r), CT_ESTABLISHED);
@@ -395,8 +394,7 @@ static void test_syn_flood(void **state)
 	assert_int_equal(ct->count, ct->max);
 	for (i = 0; i < legit; i++)
 		established_ok(ct, i, now);
-	assert_true(ct->counters[CT_CNT_EARLY_DROP] >= 100000 + 100 -
-							       ct->max);
+	assert_true(ct->counters[CT_CNT_EARLY_DROP] >= 100000 + 100 - ct->max);
 	assert_int_equal(ct->counters[CT_CNT_TABLE_FULL], 0);
 	check_invariants(ct);
 	ct_table_fini(ct);

@@ -70,7 +70,7 @@ static inline uint32_t tf_get32(const uint8_t *p)
 
 static inline void tf_eth(uint8_t *f, uint16_t type)
 {
-	static const uint8_t macs[12] = { 2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2 };
+	static const uint8_t macs[12] = {2, 0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 2};
 
 	memcpy(f, macs, 12);
 	tf_put16(f + 12, type);
@@ -238,8 +238,8 @@ static inline void tf_ip6(uint8_t *ip, uint32_t s, uint32_t d, uint8_t nh,
 	tf_a6(ip + 24, d);
 }
 
-static inline void tf_udp6(struct tf *t, uint32_t s, uint32_t d,
-			   uint16_t sport, uint16_t dport)
+static inline void tf_udp6(struct tf *t, uint32_t s, uint32_t d, uint16_t sport,
+			   uint16_t dport)
 {
 	uint8_t *ip = t->buf + TF_ETH, *uh = ip + 40;
 	uint16_t c;
@@ -255,9 +255,8 @@ static inline void tf_udp6(struct tf *t, uint32_t s, uint32_t d,
 	tf_finish(t, TF_ETH + 40 + 12);
 }
 
-static inline void tf_icmp6(struct tf *t, uint32_t s, uint32_t d,
-			    uint8_t type, uint16_t id, const struct tf *quote,
-			    uint32_t qlen)
+static inline void tf_icmp6(struct tf *t, uint32_t s, uint32_t d, uint8_t type,
+			    uint16_t id, const struct tf *quote, uint32_t qlen)
 {
 	uint8_t *ip = t->buf + TF_ETH, *ih = ip + 40;
 	uint32_t l4len = 8 + (quote ? qlen : 8);
@@ -282,8 +281,7 @@ static inline void tf_icmp6(struct tf *t, uint32_t s, uint32_t d,
  * checksum; for an ICMP error also the quoted IP header and, when the
  * whole quoted datagram is there, its L4 checksum.
  */
-static inline void tf_verify_l4(const uint8_t *ip, uint32_t iplen,
-				bool whole)
+static inline void tf_verify_l4(const uint8_t *ip, uint32_t iplen, bool whole)
 {
 	uint32_t hl = (ip[0] & 0xfu) * 4, s, d, l4len = iplen - hl;
 	const uint8_t *l4 = ip + hl;

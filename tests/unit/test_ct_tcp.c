@@ -40,134 +40,152 @@ struct tcase {
 	struct step s[STEPS_MAX];
 };
 
-#define SYN_A { A, TF_SYN, 0, 0, 0, V_NEW, 0, CT_TCP_SYN_SENT }
-#define SYNACK_B { B, TF_SYN | TF_ACK, 0, 1, 0, V_EST, 0, CT_TCP_SYN_RECV }
-#define ACK_A { A, TF_ACK, 1, 1, 0, V_EST, 0, CT_TCP_ESTABLISHED }
+#define SYN_A                                                                  \
+	{                                                                      \
+		A, TF_SYN, 0, 0, 0, V_NEW, 0, CT_TCP_SYN_SENT                  \
+	}
+#define SYNACK_B                                                               \
+	{                                                                      \
+		B, TF_SYN | TF_ACK, 0, 1, 0, V_EST, 0, CT_TCP_SYN_RECV         \
+	}
+#define ACK_A                                                                  \
+	{                                                                      \
+		A, TF_ACK, 1, 1, 0, V_EST, 0, CT_TCP_ESTABLISHED               \
+	}
 #define HANDSHAKE SYN_A, SYNACK_B, ACK_A
 
 static const struct tcase cases[] = {
-	/* 1 */ { "three-way handshake", { HANDSHAKE } },
-	/* 2 */ { "data, close by the initiator", {
-		HANDSHAKE,
-		{ A, TF_ACK | TF_PSH, 1, 1, 100, V_EST, 0, CT_TCP_ESTABLISHED },
-		{ B, TF_ACK, 1, 101, 0, V_EST, 0, CT_TCP_ESTABLISHED },
-		{ A, TF_FIN | TF_ACK, 101, 1, 0, V_EST, 0, CT_TCP_FIN_WAIT },
-		{ B, TF_ACK, 1, 102, 0, V_EST, 0, CT_TCP_CLOSE_WAIT },
-		{ B, TF_FIN | TF_ACK, 1, 102, 0, V_EST, 0, CT_TCP_LAST_ACK },
-		{ A, TF_ACK, 102, 2, 0, V_EST, 0, CT_TCP_TIME_WAIT } } },
-	/* 3 */ { "close by the responder", {
-		HANDSHAKE,
-		{ B, TF_FIN | TF_ACK, 1, 1, 0, V_EST, 0, CT_TCP_FIN_WAIT },
-		{ A, TF_ACK, 1, 2, 0, V_EST, 0, CT_TCP_CLOSE_WAIT },
-		{ A, TF_FIN | TF_ACK, 1, 2, 0, V_EST, 0, CT_TCP_LAST_ACK },
-		{ B, TF_ACK, 2, 2, 0, V_EST, 0, CT_TCP_TIME_WAIT } } },
-	/* 4 */ { "simultaneous close", {
-		HANDSHAKE,
-		{ A, TF_FIN | TF_ACK, 1, 1, 0, V_EST, 0, CT_TCP_FIN_WAIT },
-		{ B, TF_FIN | TF_ACK, 1, 1, 0, V_EST, 0, CT_TCP_LAST_ACK },
-		{ A, TF_ACK, 2, 2, 0, V_EST, 0, CT_TCP_TIME_WAIT },
-		{ B, TF_ACK, 2, 2, 0, V_EST, 0, CT_TCP_TIME_WAIT } } },
-	/* 5 */ { "RST by the initiator", {
-		HANDSHAKE,
-		{ A, TF_RST | TF_ACK, 1, 1, 0, V_EST, 0, CT_TCP_CLOSE } } },
-	/* 6 */ { "RST by the responder", {
-		HANDSHAKE,
-		{ B, TF_RST, 1, 0, 0, V_EST, 0, CT_TCP_CLOSE } } },
-	/* 7 */ { "connection refused: flow removed at once", {
-		SYN_A,
-		{ B, TF_RST | TF_ACK, SEQ_ZERO, 1, 0, V_EST, 0, CT_TCP_NONE },
-		SYN_A } },
-	/* 8 */ { "simultaneous open", {
-		SYN_A,
-		{ B, TF_SYN, 0, 0, 0, V_EST, 0, CT_TCP_SYN_SENT2 },
-		{ A, TF_SYN | TF_ACK, 0, 1, 0, V_EST, 0, CT_TCP_SYN_RECV },
-		{ B, TF_SYN | TF_ACK, 0, 1, 0, V_EST, 0, CT_TCP_SYN_RECV },
-		ACK_A } },
-	/* 9 */ { "retransmitted SYN stays new", { SYN_A, SYN_A, SYN_A } },
-	/* 10 */ { "retransmitted SYN-ACK is passed, ignored", {
-		SYN_A, SYNACK_B, SYNACK_B, ACK_A } },
-	/* 11 */ { "SYN-ACK acking the wrong sequence", {
-		SYN_A,
-		{ B, TF_SYN | TF_ACK, 0, 7, 0, V_INV, CT_INV_TCP_SYNACK,
-		  CT_TCP_SYN_SENT },
-		SYNACK_B } },
-	/* 12 */ { "ACK before the SYN-ACK", {
-		SYN_A,
-		{ A, TF_ACK, 1, 1, 0, V_INV, CT_INV_TCP_STATE,
-		  CT_TCP_SYN_SENT } } },
-	/* 13 */ { "bad flag combinations", {
-		{ A, TF_SYN | TF_FIN, 0, 0, 0, V_INV, CT_INV_TCP_FLAGS,
-		  CT_TCP_NONE },
-		{ A, 0, 0, 0, 0, V_INV, CT_INV_TCP_FLAGS, CT_TCP_NONE },
-		HANDSHAKE,
-		{ A, TF_FIN, 1, 1, 0, V_INV, CT_INV_TCP_FLAGS,
-		  CT_TCP_ESTABLISHED },
-		{ A, TF_FIN | TF_RST | TF_SYN | TF_ACK | TF_PSH | TF_URG, 1,
-		  1, 0, V_INV, CT_INV_TCP_FLAGS, CT_TCP_ESTABLISHED } } },
-	/* 14 */ { "segment beyond the receive window", {
-		HANDSHAKE,
-		{ A, TF_ACK, 70000, 1, 100, V_INV, CT_INV_TCP_SEQ,
-		  CT_TCP_ESTABLISHED },
-		{ A, TF_ACK, 1, 1, 100, V_EST, 0, CT_TCP_ESTABLISHED } } },
-	/* 15 */ { "ack of data never sent", {
-		HANDSHAKE,
-		{ B, TF_ACK, 1, 5001, 0, V_INV, CT_INV_TCP_ACK,
-		  CT_TCP_ESTABLISHED } } },
-	/* 16 */ { "RST outside the window", {
-		HANDSHAKE,
-		{ B, TF_RST, 200000, 0, 0, V_INV, CT_INV_TCP_RST,
-		  CT_TCP_ESTABLISHED },
-		{ B, TF_RST, 1, 0, 0, V_EST, 0, CT_TCP_CLOSE } } },
-	/* 17 */ { "RST below what the peer acknowledged", {
-		HANDSHAKE,
-		{ A, TF_ACK, 1, 1, 100, V_EST, 0, CT_TCP_ESTABLISHED },
-		{ B, TF_ACK, 1, 101, 0, V_EST, 0, CT_TCP_ESTABLISHED },
-		{ A, TF_RST, 1, 0, 0, V_INV, CT_INV_TCP_RST,
-		  CT_TCP_ESTABLISHED },
-		{ A, TF_RST, 101, 0, 0, V_EST, 0, CT_TCP_CLOSE } } },
-	/* 18 */ { "SYN on an open connection is passed, ignored", {
-		HANDSHAKE,
-		{ A, TF_SYN, 0, 0, 0, V_EST, 0, CT_TCP_ESTABLISHED } } },
-	/* 19 */ { "URG, PSH, ECE, CWR are ordinary", {
-		HANDSHAKE,
-		{ A, TF_ACK | TF_URG, 1, 1, 10, V_EST, 0, CT_TCP_ESTABLISHED },
-		{ B, TF_ACK | TF_PSH | 0x40 | 0x80, 1, 11, 10, V_EST, 0,
-		  CT_TCP_ESTABLISHED } } },
-	/* 20 */ { "retransmission of acknowledged data", {
-		HANDSHAKE,
-		{ A, TF_ACK, 1, 1, 1000, V_EST, 0, CT_TCP_ESTABLISHED },
-		{ B, TF_ACK, 1, 1001, 0, V_EST, 0, CT_TCP_ESTABLISHED },
-		{ A, TF_ACK, 1, 1, 1000, V_EST, 0, CT_TCP_ESTABLISHED },
-		{ A, TF_ACK, 501, 1, 1000, V_EST, 0, CT_TCP_ESTABLISHED } } },
-	/* 21 */ { "reply SYN on TIME_WAIT is invalid", {
-		HANDSHAKE,
-		{ A, TF_FIN | TF_ACK, 1, 1, 0, V_EST, 0, CT_TCP_FIN_WAIT },
-		{ B, TF_FIN | TF_ACK, 1, 2, 0, V_EST, 0, CT_TCP_LAST_ACK },
-		{ A, TF_ACK, 2, 2, 0, V_EST, 0, CT_TCP_TIME_WAIT },
-		{ B, TF_SYN, 9000, 0, 0, V_INV, CT_INV_TCP_STATE,
-		  CT_TCP_TIME_WAIT } } },
-	/* 22 */ { "new SYN reopens a connection closed by RST", {
-		HANDSHAKE,
-		{ A, TF_RST, 1, 0, 0, V_EST, 0, CT_TCP_CLOSE },
-		{ A, TF_SYN, 300000, 0, 0, V_NEW, 0, CT_TCP_SYN_SENT },
-		{ B, TF_SYN | TF_ACK, 0, 300001, 0, V_EST, 0,
-		  CT_TCP_SYN_RECV } } },
-	/* 23 */ { "no pick-up of a connection in the middle", {
-		{ A, TF_ACK, 1, 1, 10, V_INV, CT_INV_TCP_NO_SYN, CT_TCP_NONE },
-		{ B, TF_SYN | TF_ACK, 0, 1, 0, V_INV, CT_INV_TCP_NO_SYN,
-		  CT_TCP_NONE } } },
+	/* 1 */ {"three-way handshake", {HANDSHAKE}},
+	/* 2 */
+	{"data, close by the initiator",
+	 {HANDSHAKE,
+	  {A, TF_ACK | TF_PSH, 1, 1, 100, V_EST, 0, CT_TCP_ESTABLISHED},
+	  {B, TF_ACK, 1, 101, 0, V_EST, 0, CT_TCP_ESTABLISHED},
+	  {A, TF_FIN | TF_ACK, 101, 1, 0, V_EST, 0, CT_TCP_FIN_WAIT},
+	  {B, TF_ACK, 1, 102, 0, V_EST, 0, CT_TCP_CLOSE_WAIT},
+	  {B, TF_FIN | TF_ACK, 1, 102, 0, V_EST, 0, CT_TCP_LAST_ACK},
+	  {A, TF_ACK, 102, 2, 0, V_EST, 0, CT_TCP_TIME_WAIT}}},
+	/* 3 */
+	{"close by the responder",
+	 {HANDSHAKE,
+	  {B, TF_FIN | TF_ACK, 1, 1, 0, V_EST, 0, CT_TCP_FIN_WAIT},
+	  {A, TF_ACK, 1, 2, 0, V_EST, 0, CT_TCP_CLOSE_WAIT},
+	  {A, TF_FIN | TF_ACK, 1, 2, 0, V_EST, 0, CT_TCP_LAST_ACK},
+	  {B, TF_ACK, 2, 2, 0, V_EST, 0, CT_TCP_TIME_WAIT}}},
+	/* 4 */
+	{"simultaneous close",
+	 {HANDSHAKE,
+	  {A, TF_FIN | TF_ACK, 1, 1, 0, V_EST, 0, CT_TCP_FIN_WAIT},
+	  {B, TF_FIN | TF_ACK, 1, 1, 0, V_EST, 0, CT_TCP_LAST_ACK},
+	  {A, TF_ACK, 2, 2, 0, V_EST, 0, CT_TCP_TIME_WAIT},
+	  {B, TF_ACK, 2, 2, 0, V_EST, 0, CT_TCP_TIME_WAIT}}},
+	/* 5 */
+	{"RST by the initiator",
+	 {HANDSHAKE, {A, TF_RST | TF_ACK, 1, 1, 0, V_EST, 0, CT_TCP_CLOSE}}},
+	/* 6 */
+	{"RST by the responder",
+	 {HANDSHAKE, {B, TF_RST, 1, 0, 0, V_EST, 0, CT_TCP_CLOSE}}},
+	/* 7 */
+	{"connection refused: flow removed at once",
+	 {SYN_A,
+	  {B, TF_RST | TF_ACK, SEQ_ZERO, 1, 0, V_EST, 0, CT_TCP_NONE},
+	  SYN_A}},
+	/* 8 */
+	{"simultaneous open",
+	 {SYN_A,
+	  {B, TF_SYN, 0, 0, 0, V_EST, 0, CT_TCP_SYN_SENT2},
+	  {A, TF_SYN | TF_ACK, 0, 1, 0, V_EST, 0, CT_TCP_SYN_RECV},
+	  {B, TF_SYN | TF_ACK, 0, 1, 0, V_EST, 0, CT_TCP_SYN_RECV},
+	  ACK_A}},
+	/* 9 */ {"retransmitted SYN stays new", {SYN_A, SYN_A, SYN_A}},
+	/* 10 */
+	{"retransmitted SYN-ACK is passed, ignored",
+	 {SYN_A, SYNACK_B, SYNACK_B, ACK_A}},
+	/* 11 */
+	{"SYN-ACK acking the wrong sequence",
+	 {SYN_A,
+	  {B, TF_SYN | TF_ACK, 0, 7, 0, V_INV, CT_INV_TCP_SYNACK,
+	   CT_TCP_SYN_SENT},
+	  SYNACK_B}},
+	/* 12 */
+	{"ACK before the SYN-ACK",
+	 {SYN_A,
+	  {A, TF_ACK, 1, 1, 0, V_INV, CT_INV_TCP_STATE, CT_TCP_SYN_SENT}}},
+	/* 13 */
+	{"bad flag combinations",
+	 {{A, TF_SYN | TF_FIN, 0, 0, 0, V_INV, CT_INV_TCP_FLAGS, CT_TCP_NONE},
+	  {A, 0, 0, 0, 0, V_INV, CT_INV_TCP_FLAGS, CT_TCP_NONE},
+	  HANDSHAKE,
+	  {A, TF_FIN, 1, 1, 0, V_INV, CT_INV_TCP_FLAGS, CT_TCP_ESTABLISHED},
+	  {A, TF_FIN | TF_RST | TF_SYN | TF_ACK | TF_PSH | TF_URG, 1, 1, 0,
+	   V_INV, CT_INV_TCP_FLAGS, CT_TCP_ESTABLISHED}}},
+	/* 14 */
+	{"segment beyond the receive window",
+	 {HANDSHAKE,
+	  {A, TF_ACK, 70000, 1, 100, V_INV, CT_INV_TCP_SEQ, CT_TCP_ESTABLISHED},
+	  {A, TF_ACK, 1, 1, 100, V_EST, 0, CT_TCP_ESTABLISHED}}},
+	/* 15 */
+	{"ack of data never sent",
+	 {HANDSHAKE,
+	  {B, TF_ACK, 1, 5001, 0, V_INV, CT_INV_TCP_ACK, CT_TCP_ESTABLISHED}}},
+	/* 16 */
+	{"RST outside the window",
+	 {HANDSHAKE,
+	  {B, TF_RST, 200000, 0, 0, V_INV, CT_INV_TCP_RST, CT_TCP_ESTABLISHED},
+	  {B, TF_RST, 1, 0, 0, V_EST, 0, CT_TCP_CLOSE}}},
+	/* 17 */
+	{"RST below what the peer acknowledged",
+	 {HANDSHAKE,
+	  {A, TF_ACK, 1, 1, 100, V_EST, 0, CT_TCP_ESTABLISHED},
+	  {B, TF_ACK, 1, 101, 0, V_EST, 0, CT_TCP_ESTABLISHED},
+	  {A, TF_RST, 1, 0, 0, V_INV, CT_INV_TCP_RST, CT_TCP_ESTABLISHED},
+	  {A, TF_RST, 101, 0, 0, V_EST, 0, CT_TCP_CLOSE}}},
+	/* 18 */
+	{"SYN on an open connection is passed, ignored",
+	 {HANDSHAKE, {A, TF_SYN, 0, 0, 0, V_EST, 0, CT_TCP_ESTABLISHED}}},
+	/* 19 */
+	{"URG, PSH, ECE, CWR are ordinary",
+	 {HANDSHAKE,
+	  {A, TF_ACK | TF_URG, 1, 1, 10, V_EST, 0, CT_TCP_ESTABLISHED},
+	  {B, TF_ACK | TF_PSH | 0x40 | 0x80, 1, 11, 10, V_EST, 0,
+	   CT_TCP_ESTABLISHED}}},
+	/* 20 */
+	{"retransmission of acknowledged data",
+	 {HANDSHAKE,
+	  {A, TF_ACK, 1, 1, 1000, V_EST, 0, CT_TCP_ESTABLISHED},
+	  {B, TF_ACK, 1, 1001, 0, V_EST, 0, CT_TCP_ESTABLISHED},
+	  {A, TF_ACK, 1, 1, 1000, V_EST, 0, CT_TCP_ESTABLISHED},
+	  {A, TF_ACK, 501, 1, 1000, V_EST, 0, CT_TCP_ESTABLISHED}}},
+	/* 21 */
+	{"reply SYN on TIME_WAIT is invalid",
+	 {HANDSHAKE,
+	  {A, TF_FIN | TF_ACK, 1, 1, 0, V_EST, 0, CT_TCP_FIN_WAIT},
+	  {B, TF_FIN | TF_ACK, 1, 2, 0, V_EST, 0, CT_TCP_LAST_ACK},
+	  {A, TF_ACK, 2, 2, 0, V_EST, 0, CT_TCP_TIME_WAIT},
+	  {B, TF_SYN, 9000, 0, 0, V_INV, CT_INV_TCP_STATE, CT_TCP_TIME_WAIT}}},
+	/* 22 */
+	{"new SYN reopens a connection closed by RST",
+	 {HANDSHAKE,
+	  {A, TF_RST, 1, 0, 0, V_EST, 0, CT_TCP_CLOSE},
+	  {A, TF_SYN, 300000, 0, 0, V_NEW, 0, CT_TCP_SYN_SENT},
+	  {B, TF_SYN | TF_ACK, 0, 300001, 0, V_EST, 0, CT_TCP_SYN_RECV}}},
+	/* 23 */
+	{"no pick-up of a connection in the middle",
+	 {{A, TF_ACK, 1, 1, 10, V_INV, CT_INV_TCP_NO_SYN, CT_TCP_NONE},
+	  {B, TF_SYN | TF_ACK, 0, 1, 0, V_INV, CT_INV_TCP_NO_SYN,
+	   CT_TCP_NONE}}},
 };
 
 static const uint32_t hostA = 0x0a000002, hostB = 0xc6336407;
 
 static uint32_t isns[2][2] = {
-	{ 1000, 500000 },
-	{ 0xffffff00u, 0xfffffff0u }, /* both wrap during the case */
+	{1000, 500000},
+	{0xffffff00u, 0xfffffff0u}, /* both wrap during the case */
 };
 
 static uint8_t state_of(struct ct_table *ct, uint64_t now)
 {
-	struct ct_tuple tu = { 0 };
+	struct ct_tuple tu = {0};
 	struct ct_entry *e;
 
 	tu.src.b[10] = tu.src.b[11] = tu.dst.b[10] = tu.dst.b[11] = 0xff;
@@ -183,8 +201,8 @@ static uint8_t state_of(struct ct_table *ct, uint64_t now)
 static void send_step(struct ct_table *ct, const struct step *s,
 		      const uint32_t *isn, struct ct_result *r)
 {
-	uint32_t addr[2] = { hostA, hostB };
-	uint16_t port[2] = { 40000, 80 };
+	uint32_t addr[2] = {hostA, hostB};
+	uint16_t port[2] = {40000, 80};
 	uint32_t seq = s->seq == SEQ_ZERO ? 0 : isn[s->from] + (uint32_t)s->seq;
 	uint32_t ack = isn[!s->from] + (uint32_t)s->ack;
 	struct tf t;
@@ -204,8 +222,7 @@ static void run_case(unsigned int n, const uint32_t *isn)
 	unsigned int i;
 
 	assert_int_equal(ct_table_init(&ct, NULL), 0);
-	for (i = 0; i < STEPS_MAX && (c->s[i].flags || c->s[i].verdict);
-	     i++) {
+	for (i = 0; i < STEPS_MAX && (c->s[i].flags || c->s[i].verdict); i++) {
 		const struct step *s = &c->s[i];
 
 		send_step(&ct, s, isn, &r);
@@ -239,8 +256,8 @@ static void test_refused_is_killed(void **state)
 {
 	struct ct_table ct;
 	struct ct_result r;
-	const struct step refuse = { B, TF_RST | TF_ACK, SEQ_ZERO, 1, 0,
-				     V_EST, 0, CT_TCP_NONE };
+	const struct step refuse = {B, TF_RST | TF_ACK, SEQ_ZERO, 1,
+				    0, V_EST,		0,	  CT_TCP_NONE};
 	const struct step syn = SYN_A;
 
 	(void)state;
@@ -279,10 +296,9 @@ static void handshake_opts(struct ct_table *ct, const uint8_t *oa,
 	assert_int_equal(tf_ct(ct, &t, 0, &r), CT_ESTABLISHED);
 }
 
-static const uint8_t ws7[4] = { 1, 3, 3, 7 }; /* NOP, wscale 7 */
+static const uint8_t ws7[4] = {1, 3, 3, 7}; /* NOP, wscale 7 */
 
-static enum ct_verdict a_data(struct ct_table *ct, uint32_t seq,
-			      uint32_t len)
+static enum ct_verdict a_data(struct ct_table *ct, uint32_t seq, uint32_t len)
 {
 	struct tf t;
 	struct ct_result r;
@@ -322,8 +338,7 @@ static void test_window_zero(void **state)
 	(void)state;
 	handshake_opts(&ct, NULL, NULL, 1000);
 	/* B closes its window: A may still probe one byte at the edge */
-	tf_tcp4(&t, hostB, hostA, 80, 40000, 9001, 1001, TF_ACK, 0, NULL, 0,
-		0);
+	tf_tcp4(&t, hostB, hostA, 80, 40000, 9001, 1001, TF_ACK, 0, NULL, 0, 0);
 	assert_int_equal(tf_ct(&ct, &t, 0, &r), CT_ESTABLISHED);
 	assert_int_equal(a_data(&ct, 1001, 1), CT_ESTABLISHED);
 	ct_table_fini(&ct);
@@ -335,8 +350,8 @@ static void test_sack_extends_ack(void **state)
 	struct tf t;
 	struct ct_result r;
 	/* NOP NOP SACK(10): one block [left, right) */
-	uint8_t sack[12] = { 1, 1, 5, 10 };
-	const uint8_t sackperm[4] = { 1, 1, 4, 2 };
+	uint8_t sack[12] = {1, 1, 5, 10};
+	const uint8_t sackperm[4] = {1, 1, 4, 2};
 
 	(void)state;
 	handshake_opts(&ct, sackperm, sackperm, 65535);
@@ -364,9 +379,9 @@ static void test_options_garbage(void **state)
 	struct ct_tcp_seg s;
 	struct tf t;
 	const uint8_t opts[3][8] = {
-		{ 3, 0, 1, 1, 1, 1, 1, 1 },  /* length 0 */
-		{ 1, 1, 1, 1, 1, 1, 3, 9 },  /* runs past the end */
-		{ 3, 3, 200, 4, 2, 5, 2, 0 }, /* scale clamped, short SACK */
+		{3, 0, 1, 1, 1, 1, 1, 1}, /* length 0 */
+		{1, 1, 1, 1, 1, 1, 3, 9}, /* runs past the end */
+		{3, 3, 200, 4, 2, 5, 2, 0}, /* scale clamped, short SACK */
 	};
 	int i;
 

@@ -41,7 +41,7 @@ struct rt {
 
 static union pkt_addr v4(uint32_t host)
 {
-	union pkt_addr a = { 0 };
+	union pkt_addr a = {0};
 
 	a.b[10] = a.b[11] = 0xff;
 	a.w[3] = htonl(host);
@@ -131,8 +131,8 @@ static void test_masq_tcp(void **state)
 	expect_ip(&t, EXT, REMOTE);
 	expect_ports(&t, 40000, 80); /* the original port was free */
 	check(&t);
-	tf_tcp4(&t, REMOTE, EXT, 80, 40000, 500, 2, TF_SYN | TF_ACK, 1000,
-		NULL, 0, 0);
+	tf_tcp4(&t, REMOTE, EXT, 80, 40000, 500, 2, TF_SYN | TF_ACK, 1000, NULL,
+		0, 0);
 	assert_int_equal(route(rt, &t, IN_ADDR, IN, &r), 0);
 	assert_int_equal(r.verdict, CT_ESTABLISHED);
 	assert_int_equal(r.dir, CT_DIR_REPLY);
@@ -192,7 +192,7 @@ static void test_masq_collision(void **state)
 static void test_masq_exhaustion(void **state)
 {
 	struct rt *rt = rt_new(2000, 2063, 256);
-	uint8_t used[64] = { 0 };
+	uint8_t used[64] = {0};
 	struct ct_result r;
 	struct tf t;
 	uint32_t i;
@@ -324,8 +324,8 @@ static void test_masq_property(void **state)
 		if (rnd() & 1)
 			tf_udp4(&t, c, rem, sp, dp, 0, false);
 		else
-			tf_tcp4(&t, c, rem, sp, dp, rnd(), 0, TF_SYN, 100,
-				NULL, 0, 0);
+			tf_tcp4(&t, c, rem, sp, dp, rnd(), 0, TF_SYN, 100, NULL,
+				0, 0);
 		ret = route(rt, &t, EXT, OUT, &r);
 		if (ret == 1 || !r.created)
 			continue; /* invalid (table full) or known flow */
@@ -454,8 +454,8 @@ static void test_gso_partial(void **state)
 
 	(void)state;
 	/* the port must change too, to check it is not folded in */
-	tf_tcp4(&t, CLIENT + 1, REMOTE, 40000, 80, 1, 0, TF_SYN, 1000, NULL,
-		0, 0);
+	tf_tcp4(&t, CLIENT + 1, REMOTE, 40000, 80, 1, 0, TF_SYN, 1000, NULL, 0,
+		0);
 	assert_int_equal(route(rt, &t, EXT, OUT, &r), 0);
 
 	tf_tcp4(&t, CLIENT, REMOTE, 40000, 80, 1, 0, TF_SYN, 1000, NULL, 0, 0);
@@ -494,8 +494,8 @@ static void test_gso_partial(void **state)
 static void set_forwards(struct rt *rt)
 {
 	struct nat_rule rules[2] = {
-		{ .proto = TF_TCP, .ext_port = 8080, .int_port = 80 },
-		{ .proto = TF_UDP, .ext_port = 5353, .int_port = 53 },
+		{.proto = TF_TCP, .ext_port = 8080, .int_port = 80},
+		{.proto = TF_UDP, .ext_port = 5353, .int_port = 53},
 	};
 
 	rules[0].ext_addr = rules[1].ext_addr = v4(EXT);
@@ -538,10 +538,10 @@ static void test_rules_validation(void **state)
 {
 	struct rt *rt = rt_new(1024, 65535, 64);
 	struct nat_rule rules[2] = {
-		{ .proto = TF_TCP, .ext_port = 1, .int_port = 2 },
-		{ .proto = TF_TCP, .ext_port = 1, .int_port = 3 },
+		{.proto = TF_TCP, .ext_port = 1, .int_port = 2},
+		{.proto = TF_TCP, .ext_port = 1, .int_port = 3},
 	};
-	struct nat_config nc = { .port_min = 10, .port_max = 9 };
+	struct nat_config nc = {.port_min = 10, .port_max = 9};
 	struct nat n;
 
 	(void)state;
@@ -663,8 +663,7 @@ static void test_icmp_error_outbound(void **state)
 	assert_int_equal(route(rt, &err, EXT, OUT, &r), 0);
 	assert_int_equal(r.dir, CT_DIR_ORIG);
 	expect_ip(&err, EXT, REMOTE);
-	assert_memory_equal(quoted(&err), want.buf + TF_ETH,
-			    want.len - TF_ETH);
+	assert_memory_equal(quoted(&err), want.buf + TF_ETH, want.len - TF_ETH);
 	check(&err);
 	rt_free(rt);
 }
@@ -686,8 +685,7 @@ static void test_icmp_error_dnat(void **state)
 	assert_int_equal(route(rt, &err, EXT, OUT, &r), 0);
 	assert_int_equal(r.dir, CT_DIR_REPLY);
 	expect_ip(&err, EXT, REMOTE);
-	assert_memory_equal(quoted(&err), orig.buf + TF_ETH,
-			    orig.len - TF_ETH);
+	assert_memory_equal(quoted(&err), orig.buf + TF_ETH, orig.len - TF_ETH);
 	check(&err);
 	rt_free(rt);
 }
