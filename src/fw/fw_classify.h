@@ -81,6 +81,10 @@
 #include "core/parse.h"
 #include "fw/fw_policy.h"
 
+enum {
+	FW_BURST_GROUP = 16, /* keys whose rows fw_classify_burst() prefetches */
+};
+
 /** enum fw_field_id - the dimensions of the classifier */
 enum fw_field_id {
 	FW_F_SRC,
@@ -107,17 +111,17 @@ enum fw_proto_class {
  * @block: address fields: [65537]; block[b] is the row holding b << 16;
  *         block[65536] is n_rows - 1
  * @map: port and protocol fields: row of each value (65536 or FW_PC_MAX)
- * @bits: (n_rows + 1) rows of fw_classifier.words words; the extra row
- *        of an address field is the IPv6 row
- * @agg: (n_rows + 1) rows of fw_classifier.agg_words aggregate words
+ * @rows: (n_rows + 1) rows of fw_classifier.row_words words: first the
+ *        agg_words aggregate words, then the words of the rule vector, so
+ *        that a lookup's first cache line holds both; the extra row of an
+ *        address field is the IPv6 row
  */
 struct fw_field {
 	uint32_t n_rows;
 	uint32_t *starts;
 	uint32_t *block;
 	uint16_t *map;
-	uint64_t *bits;
-	uint64_t *agg;
+	uint64_t *rows;
 };
 
 /**
@@ -126,6 +130,7 @@ struct fw_field {
  * @n_rules: rules of the policy; fw_classify() returns this for "none"
  * @words: 64-bit words per row vector, (n_rules + 63) / 64
  * @agg_words: words per aggregate vector, (words + 63) / 64
+ * @row_words: agg_words + words
  * @fields: the five dimensions, by enum fw_field_id
  * @proto_class: enum fw_proto_class of each IP protocol number
  * @actions: [n_rules + 1] enum fw_action; [n_rules] is the default
@@ -137,6 +142,7 @@ struct fw_classifier {
 	uint32_t n_rules;
 	uint32_t words;
 	uint32_t agg_words;
+	uint32_t row_words;
 	struct fw_field fields[FW_F_MAX];
 	uint8_t proto_class[256];
 	uint8_t *actions;
