@@ -43,10 +43,10 @@ static const struct fw_set *rule_field(const struct fw_rule *r,
 				       uint32_t *max)
 {
 	static const uint8_t proto_rows[FW_PROTO_MAX][2] = {
-		[FW_PROTO_ANY] = { FW_PC_OTHER, FW_PC_ICMP },
-		[FW_PROTO_TCP] = { FW_PC_TCP, FW_PC_TCP },
-		[FW_PROTO_UDP] = { FW_PC_UDP, FW_PC_UDP },
-		[FW_PROTO_ICMP] = { FW_PC_ICMP, FW_PC_ICMP },
+		[FW_PROTO_ANY] = {FW_PC_OTHER, FW_PC_ICMP},
+		[FW_PROTO_TCP] = {FW_PC_TCP, FW_PC_TCP},
+		[FW_PROTO_UDP] = {FW_PC_UDP, FW_PC_UDP},
+		[FW_PROTO_ICMP] = {FW_PC_ICMP, FW_PC_ICMP},
 	};
 
 	*max = f <= FW_F_DST ? UINT32_MAX : FW_PORT_MAX;
@@ -74,7 +74,7 @@ static struct event *collect_events(const struct fw_policy *p,
 				    enum fw_field_id f, size_t *n_ev)
 {
 	struct fw_range one;
-	struct fw_set tmp = { &one, 0, 1 };
+	struct fw_set tmp = {&one, 0, 1};
 	const struct fw_set *s;
 	struct event *ev;
 	size_t n = 0, cap = 0;
@@ -88,10 +88,10 @@ static struct event *collect_events(const struct fw_policy *p,
 	for (i = 0; i < p->n_rules; i++) {
 		s = rule_field(&p->rules[i], f, &tmp, &max);
 		for (j = 0; j < s->n; j++) {
-			ev[n++] = (struct event){ s->r[j].lo, i };
+			ev[n++] = (struct event){s->r[j].lo, i};
 			if (s->r[j].hi < max)
-				ev[n++] = (struct event){ s->r[j].hi + 1,
-							  i | EV_CLEAR };
+				ev[n++] = (struct event){s->r[j].hi + 1,
+							 i | EV_CLEAR};
 		}
 	}
 	qsort(ev, n, sizeof(*ev), event_cmp);
@@ -160,8 +160,8 @@ static void v6_row(struct fw_classifier *c, const struct fw_policy *p,
 	uint32_t i;
 
 	for (i = 0; i < p->n_rules; i++) {
-		const struct fw_set *s = f == FW_F_SRC ? &p->rules[i].src
-							: &p->rules[i].dst;
+		const struct fw_set *s =
+			f == FW_F_SRC ? &p->rules[i].src : &p->rules[i].dst;
 
 		if (fw_set_is_full(s, UINT32_MAX))
 			bits[i / 64] |= 1ull << (i % 64);
@@ -179,8 +179,7 @@ static int build_blocks(struct fw_classifier *c, struct fw_field *fld)
 		return -ENOMEM;
 	c->mem += (BLOCKS + 1) * sizeof(*fld->block);
 	for (b = 0; b < BLOCKS; b++) {
-		while (row + 1 < fld->n_rows &&
-		       fld->starts[row + 1] <= b << 16)
+		while (row + 1 < fld->n_rows && fld->starts[row + 1] <= b << 16)
 			row++;
 		fld->block[b] = row;
 	}
@@ -248,8 +247,7 @@ static void init_proto_class(struct fw_classifier *c)
  *
  * Return: 0, or -ENOMEM (nothing is left allocated).
  */
-int fw_classifier_build(const struct fw_policy *p,
-			struct fw_classifier **out)
+int fw_classifier_build(const struct fw_policy *p, struct fw_classifier **out)
 {
 	struct fw_classifier *c = calloc(1, sizeof(*c));
 	uint32_t i;
@@ -359,13 +357,14 @@ static inline uint32_t and_rows(const struct fw_classifier *c,
 	uint32_t aw, ag = c->agg_words;
 
 	for (aw = 0; aw < ag; aw++) {
-		uint64_t m = r[0][aw] & r[1][aw] & r[2][aw] & r[3][aw] &
-			     r[4][aw];
+		uint64_t m =
+			r[0][aw] & r[1][aw] & r[2][aw] & r[3][aw] & r[4][aw];
 
 		while (m) {
-			uint32_t w = ag + aw * 64 + (uint32_t)__builtin_ctzll(m);
-			uint64_t x = r[0][w] & r[1][w] & r[2][w] & r[3][w] &
-				     r[4][w];
+			uint32_t w =
+				ag + aw * 64 + (uint32_t)__builtin_ctzll(m);
+			uint64_t x =
+				r[0][w] & r[1][w] & r[2][w] & r[3][w] & r[4][w];
 
 			if (x)
 				return (w - ag) * 64 +
@@ -405,8 +404,8 @@ uint32_t fw_classify(const struct fw_classifier *c, const struct fw_key *k)
  * before ANDing any of them, so the cache misses of a large policy overlap
  * instead of following one another. No allocation.
  */
-void fw_classify_burst(const struct fw_classifier *c,
-		       const struct fw_key *keys, uint32_t n, uint32_t *idx)
+void fw_classify_burst(const struct fw_classifier *c, const struct fw_key *keys,
+		       uint32_t n, uint32_t *idx)
 {
 	const uint64_t *rows[FW_BURST_GROUP][FW_F_MAX];
 	uint32_t i, j, g;

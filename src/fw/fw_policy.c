@@ -51,7 +51,8 @@ void fw_policy_set_default(struct fw_policy *p, enum fw_action action)
 }
 
 static int where_fail(char *err, size_t errsize, const struct fw_where *w,
-		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+		      const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 static int where_fail(char *err, size_t errsize, const struct fw_where *w,
 		      const char *fmt, ...)
@@ -88,7 +89,7 @@ int fw_policy_add_rule(struct fw_policy *p, const char *text,
 		       const struct fw_where *where, fw_resolve_fn *resolve,
 		       void *arg, char *err, size_t errsize)
 {
-	static const struct fw_where nowhere = { NULL, 0, 1 };
+	static const struct fw_where nowhere = {NULL, 0, 1};
 	struct fw_rule *rules;
 	uint32_t cap;
 	int ret;
@@ -153,8 +154,8 @@ static size_t first_word(const char *s, size_t *start)
 }
 
 /* "define NAME ADDRS"; @s points past "define". */
-static int parse_define(struct file_ctx *ctx, const char *s,
-			struct fw_where *w, char *err, size_t errsize)
+static int parse_define(struct file_ctx *ctx, const char *s, struct fw_where *w,
+			char *err, size_t errsize)
 {
 	struct fw_policy *p = ctx->p;
 	struct fw_define *d, *defs;
@@ -200,8 +201,8 @@ static int parse_define(struct file_ctx *ctx, const char *s,
 }
 
 /* "default ACTION"; @s points past "default". */
-static int parse_default(struct fw_policy *p, const char *s,
-			 struct fw_where *w, char *err, size_t errsize)
+static int parse_default(struct fw_policy *p, const char *s, struct fw_where *w,
+			 char *err, size_t errsize)
 {
 	size_t start, len = first_word(s, &start), end;
 	int action;
@@ -269,8 +270,8 @@ int fw_policy_parse_buf(struct fw_policy *p, const char *buf, size_t size,
 			const char *file, fw_resolve_fn *resolve, void *arg,
 			char *err, size_t errsize)
 {
-	struct file_ctx ctx = { p, resolve, arg };
-	struct fw_where w = { file, 0, 1 };
+	struct file_ctx ctx = {p, resolve, arg};
+	struct fw_where w = {file, 0, 1};
 	size_t off = 0, len;
 	const char *nl;
 	char *line;
@@ -314,8 +315,7 @@ int fw_policy_parse_buf(struct fw_policy *p, const char *buf, size_t size,
  * of fw_policy_parse_buf().
  */
 int fw_policy_load(struct fw_policy *p, const char *path,
-		   fw_resolve_fn *resolve, void *arg, char *err,
-		   size_t errsize)
+		   fw_resolve_fn *resolve, void *arg, char *err, size_t errsize)
 {
 	char *buf = NULL;
 	size_t size = 0, n;

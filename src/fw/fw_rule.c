@@ -104,9 +104,9 @@ static int fail(struct parser *p, size_t pos, const char *fmt, ...)
 
 	if (!p->errsize)
 		return -EINVAL;
-	n = snprintf(p->err, p->errsize, "%s:%u:%zu: ",
-		     w && w->file ? w->file : "<rule>", w ? w->line : 0,
-		     (w && w->col ? w->col : 1) + pos);
+	n = snprintf(p->err, p->errsize,
+		     "%s:%u:%zu: ", w && w->file ? w->file : "<rule>",
+		     w ? w->line : 0, (w && w->col ? w->col : 1) + pos);
 	if (n >= 0 && (size_t)n < p->errsize) {
 		va_start(ap, fmt);
 		vsnprintf(p->err + n, p->errsize - n, fmt, ap);
@@ -404,10 +404,12 @@ static int parse_list(struct parser *p, enum field_kind kind,
 			break;
 		}
 		what_is_at(p, p->pos, got, sizeof(got));
-		ret = fail(p, p->pos, "expected ',' or ']' in the list opened "
+		ret = fail(p, p->pos,
+			   "expected ',' or ']' in the list opened "
 			   "at column %zu, got %s",
 			   (p->where && p->where->col ? p->where->col : 1) +
-				   open, got);
+				   open,
+			   got);
 		break;
 	}
 	if (!ret) {
@@ -431,8 +433,7 @@ static int parse_list(struct parser *p, enum field_kind kind,
 }
 
 /* "!" item: the complement of the item. */
-static int parse_not(struct parser *p, enum field_kind kind,
-		     struct fw_set *out)
+static int parse_not(struct parser *p, enum field_kind kind, struct fw_set *out)
 {
 	uint32_t max = kind == FIELD_ADDR ? UINT32_MAX : FW_PORT_MAX;
 	size_t at = p->pos;
@@ -459,8 +460,7 @@ static int parse_not(struct parser *p, enum field_kind kind,
 }
 
 /* One ADDRS or PORTS at the cursor, added (unnormalised) to @out. */
-static int parse_set(struct parser *p, enum field_kind kind,
-		     struct fw_set *out)
+static int parse_set(struct parser *p, enum field_kind kind, struct fw_set *out)
 {
 	size_t start, len = peek_word(p, &start);
 	const char *what = kind == FIELD_ADDR
@@ -490,7 +490,8 @@ static int parse_set(struct parser *p, enum field_kind kind,
 		return parse_port_range(p, out);
 	p->pos = start + len;
 	if (memchr(p->s + start, ':', len))
-		return fail(p, start, "IPv6 address '%.*s': rules take IPv4 "
+		return fail(p, start,
+			    "IPv6 address '%.*s': rules take IPv4 "
 			    "addresses only",
 			    (int)(len > 40 ? 40 : len), p->s + start);
 	if (isdigit((unsigned char)c))
@@ -619,8 +620,12 @@ int fw_rule_parse(struct fw_rule *r, const char *text,
 		  void *arg, char *err, size_t errsize)
 {
 	struct parser p = {
-		.s = text, .where = where, .resolve = resolve, .arg = arg,
-		.err = err, .errsize = errsize,
+		.s = text,
+		.where = where,
+		.resolve = resolve,
+		.arg = arg,
+		.err = err,
+		.errsize = errsize,
 	};
 	size_t size = 0;
 	int ret;
@@ -660,8 +665,12 @@ int fw_addrs_parse(struct fw_set *out, const char *text,
 		   void *arg, char *err, size_t errsize)
 {
 	struct parser p = {
-		.s = text, .where = where, .resolve = resolve, .arg = arg,
-		.err = err, .errsize = errsize,
+		.s = text,
+		.where = where,
+		.resolve = resolve,
+		.arg = arg,
+		.err = err,
+		.errsize = errsize,
 	};
 	char got[64];
 	int ret;

@@ -310,8 +310,8 @@ void fw_set_print_prefixes(const struct fw_set *s, FILE *f)
 		uint64_t lo = s->r[i].lo;
 
 		while (lo <= s->r[i].hi) {
-			unsigned int len = largest_prefix((uint32_t)lo,
-							  s->r[i].hi);
+			unsigned int len =
+				largest_prefix((uint32_t)lo, s->r[i].hi);
 			uint32_t a = (uint32_t)lo;
 
 			fprintf(f, "%s%u.%u.%u.%u", sep, a >> 24,
