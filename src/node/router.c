@@ -305,19 +305,18 @@ static void rx_dhcp(struct router *r, unsigned int in, struct pkt *p,
 {
 	struct router_if *ifc = &r->ifs[in];
 	struct dhcp_reply *rep = &r->dhcp_reply;
-	struct in_addr src = { .s_addr = ifc->addr };
+	struct in_addr src = {.s_addr = ifc->addr};
 	int len;
 
 	r->counters[ROUTER_C_DHCP]++;
 	if (dhcp_server_input(ifc->dhcp, pkt_data(p) + m->payload_off,
-			      m->payload_len, (uint64_t)time(NULL),
-			      rep) != 1) {
+			      m->payload_len, (uint64_t)time(NULL), rep) != 1) {
 		pkt_free(r->pool, p);
 		return;
 	}
 	pkt_reset(p);
-	len = dhcp_frame_build(pkt_data(p), pkt_tailroom(p), rep,
-			       ifc->cfg.mac, src);
+	len = dhcp_frame_build(pkt_data(p), pkt_tailroom(p), rep, ifc->cfg.mac,
+			       src);
 	if (len < 0) {
 		drop(r, p, ROUTER_C_DROP_OTHER);
 		return;
@@ -454,8 +453,7 @@ static void rx_ipv4(struct router *r, unsigned int in, struct pkt *p,
 		drop(r, p, ROUTER_C_DROP_BCAST);
 		return;
 	}
-	if (ct_process(&r->ct, pkt_data(p), m, now_ms(r), &res) ==
-	    CT_INVALID) {
+	if (ct_process(&r->ct, pkt_data(p), m, now_ms(r), &res) == CT_INVALID) {
 		/* fragments are not tracked: route them without NAT */
 		if (res.reason != CT_INV_FRAGMENT) {
 			drop(r, p, ROUTER_C_DROP_CT);
@@ -490,8 +488,7 @@ static enum router_counter rx_vlan(const struct router_if *ifc, struct pkt *p)
 	if (likely(!ifc->cfg.vlan))
 		return ROUTER_PASSED;
 	if (p->len < VLAN_HLEN_ || d[12] != 0x81 || d[13] != 0x00 ||
-	    ((d[14] << 8 | d[15]) & 0x0fff) != ifc->cfg.vlan ||
-	    pkt_vlan_pop(p))
+	    ((d[14] << 8 | d[15]) & 0x0fff) != ifc->cfg.vlan || pkt_vlan_pop(p))
 		return ROUTER_C_DROP_VLAN;
 	return ROUTER_PASSED;
 }
@@ -539,8 +536,8 @@ static void rx_frame(struct router *r, unsigned int in, struct pkt *p)
  * if more than PKT_BURST frames go one way). Allocates nothing but packet
  * buffers (ARP requests, ICMP errors).
  */
-void router_input(void *node, uint16_t ifidx, struct pkt **pkts,
-		  unsigned int n, uint64_t now_ns)
+void router_input(void *node, uint16_t ifidx, struct pkt **pkts, unsigned int n,
+		  uint64_t now_ns)
 {
 	struct router *r = node;
 	unsigned int i;
@@ -605,9 +602,9 @@ void router_arp_unreach(void *ctx, const struct arp_entry *e, struct pkt *p)
 		r->counters[ROUTER_C_DROP_NOMEM]++;
 		goto out;
 	}
-	if (icmp_build_unreach(&r->icmp, q, p, &m, ICMP_CODE_HOST_UNREACH,
-			       addr_toward(r, pkt_addr_v4(&m.src),
-					   e->ifindex))) {
+	if (icmp_build_unreach(
+		    &r->icmp, q, p, &m, ICMP_CODE_HOST_UNREACH,
+		    addr_toward(r, pkt_addr_v4(&m.src), e->ifindex))) {
 		pkt_free(r->pool, q);
 		goto out;
 	}

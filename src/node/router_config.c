@@ -54,7 +54,7 @@ static void set_err(char *err, size_t errsize, const char *fmt, ...)
 
 static union pkt_addr v4map(uint32_t a)
 {
-	union pkt_addr x = { .b = { [10] = 0xff, [11] = 0xff } };
+	union pkt_addr x = {.b = {[10] = 0xff, [11] = 0xff}};
 
 	x.w[3] = a;
 	return x;
@@ -190,15 +190,16 @@ static int if_check(const struct router *r, const struct router_if_cfg *cfg,
 	    memchr(cfg->name, 0, sizeof(cfg->name)) == NULL) {
 		set_err(err, errsize,
 			"router %s: interface %.*s: bad address, prefix, MTU, "
-			"VLAN, MAC or name", r->name, ROUTER_NAME_MAX,
-			cfg->name);
+			"VLAN, MAC or name",
+			r->name, ROUTER_NAME_MAX, cfg->name);
 		return -EINVAL;
 	}
 	for (i = 0; i < r->nifs; i++)
 		if (r->ifs[i].addr == cfg->addr.s_addr) {
 			set_err(err, errsize,
 				"router %s: interface %s: address already on "
-				"%s", r->name, cfg->name, r->ifs[i].cfg.name);
+				"%s",
+				r->name, cfg->name, r->ifs[i].cfg.name);
 			return -EEXIST;
 		}
 	return 0;
@@ -277,8 +278,8 @@ static int if_route(struct router *r, unsigned int idx, char *err,
  * interfaces), -ENOMEM, or the DHCP server's error; nothing is left
  * half-added.
  */
-int router_if_add(struct router *r, const struct router_if_cfg *cfg,
-		  char *err, size_t errsize)
+int router_if_add(struct router *r, const struct router_if_cfg *cfg, char *err,
+		  size_t errsize)
 {
 	unsigned int idx = r->nifs;
 	struct router_if *ifc = &r->ifs[idx];
@@ -333,7 +334,7 @@ int router_route_add(struct router *r, struct in_addr to, uint8_t prefix,
 		     struct in_addr via)
 {
 	const struct route_entry *c;
-	struct route_entry e = { 0 };
+	struct route_entry e = {0};
 	unsigned int i;
 
 	if (prefix > 32 || !via.s_addr)
@@ -399,9 +400,8 @@ int router_fwd_add(struct router *r, const struct router_fwd_cfg *fwd)
 	int ret;
 
 	if ((fwd->proto != PROTO_TCP_ && fwd->proto != PROTO_UDP_) ||
-	    !fwd->port || end < fwd->port || !fwd->to_port ||
-	    !fwd->to.s_addr || fwd->on_if >= r->nifs ||
-	    fwd->to_port + (end - fwd->port) > 65535)
+	    !fwd->port || end < fwd->port || !fwd->to_port || !fwd->to.s_addr ||
+	    fwd->on_if >= r->nifs || fwd->to_port + (end - fwd->port) > 65535)
 		return -EINVAL;
 	count = end - fwd->port + 1;
 	if (r->nfwd + count > NAT_RULES_MAX)

@@ -64,19 +64,19 @@ struct router {
 	sw_tx_fn *tx;
 	void *tx_ctx;
 	unsigned int nifs;
-	uint64_t now_ns;            /* clock of the call in progress */
+	uint64_t now_ns; /* clock of the call in progress */
 	uint64_t counters[ROUTER_C_MAX];
 	struct route_table routes;
 	struct arp_cache arp;
 	struct icmp_ctx icmp;
 	struct ct_table ct;
 	struct nat nat;
-	uint32_t nfwd;              /* port-forward rules in @fwd */
+	uint32_t nfwd; /* port-forward rules in @fwd */
 	struct nat_rule fwd[NAT_RULES_MAX];
 	struct dhcp_reply dhcp_reply; /* scratch for one DHCP answer */
-	unsigned int ndefer;        /* packets in @defer */
+	unsigned int ndefer; /* packets in @defer */
 	struct pkt *defer[ROUTER_DEFER_MAX];
-	uint16_t nactive;           /* output batches touched this call */
+	uint16_t nactive; /* output batches touched this call */
 	uint16_t active[ROUTER_MAX_IFS];
 	uint8_t queued[ROUTER_MAX_IFS]; /* interface is on @active */
 	struct pkt_batch out[ROUTER_MAX_IFS];

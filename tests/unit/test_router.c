@@ -87,28 +87,30 @@ enum {
 #define S 1000000000ull
 
 /* Host-order addresses */
-#define R_IN 0x0a010001u   /* 10.1.0.1 */
-#define R_OUT 0xc0000201u  /* 192.0.2.1 */
-#define R_DMZ 0x0a020001u  /* 10.2.0.1 */
-#define R_V42 0xc6336401u  /* 198.51.100.1 */
-#define H1 0x0a01000au     /* 10.1.0.10 */
-#define H2 0x0a010014u     /* 10.1.0.20 */
-#define H3 0x0a01001eu     /* 10.1.0.30 */
-#define D5 0x0a020005u     /* 10.2.0.5 */
-#define GW 0xc00002feu     /* 192.0.2.254 */
+#define R_IN 0x0a010001u /* 10.1.0.1 */
+#define R_OUT 0xc0000201u /* 192.0.2.1 */
+#define R_DMZ 0x0a020001u /* 10.2.0.1 */
+#define R_V42 0xc6336401u /* 198.51.100.1 */
+#define H1 0x0a01000au /* 10.1.0.10 */
+#define H2 0x0a010014u /* 10.1.0.20 */
+#define H3 0x0a01001eu /* 10.1.0.30 */
+#define D5 0x0a020005u /* 10.2.0.5 */
+#define GW 0xc00002feu /* 192.0.2.254 */
 #define REMOTE 0xcb007109u /* 203.0.113.9 */
 #define CLIENT 0xc6120007u /* 198.18.0.7 (reached via GW) */
 
 static const uint8_t RMAC[NIFS][6] = {
-	{ 0x02, 0, 0, 0, 0x01, 0x01 }, { 0x02, 0, 0, 0, 0x02, 0x01 },
-	{ 0x02, 0, 0, 0, 0x03, 0x01 }, { 0x02, 0, 0, 0, 0x04, 0x01 },
+	{0x02, 0, 0, 0, 0x01, 0x01},
+	{0x02, 0, 0, 0, 0x02, 0x01},
+	{0x02, 0, 0, 0, 0x03, 0x01},
+	{0x02, 0, 0, 0, 0x04, 0x01},
 };
-static const uint8_t MAC_H1[6] = { 0x02, 0, 0, 0, 0x01, 0x0a };
-static const uint8_t MAC_H2[6] = { 0x02, 0, 0, 0, 0x01, 0x14 };
-static const uint8_t MAC_H3[6] = { 0x02, 0, 0, 0, 0x01, 0x1e };
-static const uint8_t MAC_D5[6] = { 0x02, 0, 0, 0, 0x03, 0x05 };
-static const uint8_t MAC_GW[6] = { 0x02, 0, 0, 0, 0x02, 0xfe };
-static const uint8_t BCAST[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t MAC_H1[6] = {0x02, 0, 0, 0, 0x01, 0x0a};
+static const uint8_t MAC_H2[6] = {0x02, 0, 0, 0, 0x01, 0x14};
+static const uint8_t MAC_H3[6] = {0x02, 0, 0, 0, 0x01, 0x1e};
+static const uint8_t MAC_D5[6] = {0x02, 0, 0, 0, 0x03, 0x05};
+static const uint8_t MAC_GW[6] = {0x02, 0, 0, 0, 0x02, 0xfe};
+static const uint8_t BCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 struct rec {
 	uint16_t ifidx;
@@ -150,17 +152,20 @@ static void rec_tx(void *ctx, uint16_t port_id, struct pkt **pkts,
 
 static struct in_addr ina(uint32_t host)
 {
-	return (struct in_addr){ .s_addr = htonl(host) };
+	return (struct in_addr){.s_addr = htonl(host)};
 }
 
 static void add_if(struct fixture *f, unsigned int idx, const char *name,
 		   uint32_t addr, uint32_t mtu, uint16_t vlan, bool masq,
 		   const struct dhcp_config *dhcp)
 {
-	struct router_if_cfg c = { .port_id = (uint16_t)(PORT_BASE + idx),
-				   .addr = ina(addr), .prefix = 24,
-				   .mtu = mtu, .vlan = vlan,
-				   .masquerade = masq, .dhcp = dhcp };
+	struct router_if_cfg c = {.port_id = (uint16_t)(PORT_BASE + idx),
+				  .addr = ina(addr),
+				  .prefix = 24,
+				  .mtu = mtu,
+				  .vlan = vlan,
+				  .masquerade = masq,
+				  .dhcp = dhcp};
 	char err[256] = "";
 
 	strcpy(c.name, name);
@@ -176,8 +181,7 @@ static int setup(void **state)
 
 	if (!f || !dc || pkt_pool_init(&f->pool, POOL_SIZE))
 		return -1;
-	f->r = router_create("r1", &f->pool, 1024, rec_tx, f, err,
-			     sizeof(err));
+	f->r = router_create("r1", &f->pool, 1024, rec_tx, f, err, sizeof(err));
 	if (!f->r)
 		return -1;
 	strcpy(dc->name, "r1:inside");
@@ -218,8 +222,8 @@ static const uint64_t *ctr(const struct fixture *f)
 }
 
 /* Hand frames to the router as one batch on @ifidx (tagged if VLAN). */
-static void input_pkts(struct fixture *f, unsigned int ifidx,
-		       struct pkt **pkts, unsigned int n)
+static void input_pkts(struct fixture *f, unsigned int ifidx, struct pkt **pkts,
+		       unsigned int n)
 {
 	memset(f->tx_calls, 0, sizeof(f->tx_calls));
 	f->tx_twice = false;
@@ -279,7 +283,7 @@ static void expect_macs(const struct rec *r, const uint8_t *dst,
 static void build_arp(uint8_t *out, bool request, const uint8_t *sha,
 		      uint32_t sip, const uint8_t *tha, uint32_t tip)
 {
-	struct pkt p = { .buf = out - PKT_HEADROOM };
+	struct pkt p = {.buf = out - PKT_HEADROOM};
 
 	/* the ARP builders write at the default headroom of a reset pkt */
 	if (request)
@@ -651,9 +655,11 @@ static void test_traceroute_through_nat(void **state)
 
 static void add_fwd(struct fixture *f)
 {
-	struct router_fwd_cfg fw = { .proto = TF_TCP, .port = 8080,
-				     .to = ina(H1), .to_port = 80,
-				     .on_if = IF_OUT };
+	struct router_fwd_cfg fw = {.proto = TF_TCP,
+				    .port = 8080,
+				    .to = ina(H1),
+				    .to_port = 80,
+				    .on_if = IF_OUT};
 
 	assert_int_equal(router_fwd_add(f->r, &fw), 0);
 	assert_int_equal(router_fwd_add(f->r, &fw), -EEXIST);
@@ -728,7 +734,7 @@ static void test_hairpin(void **state)
 /* A DHCPDISCOVER, broadcast, gets an OFFER from the inside server. */
 static void test_dhcp_discover(void **state)
 {
-	static const uint8_t cmac[6] = { 0x02, 0xaa, 0, 0, 0, 0x42 };
+	static const uint8_t cmac[6] = {0x02, 0xaa, 0, 0, 0, 0x42};
 	struct fixture *f = *state;
 	uint8_t *b, *o;
 	uint32_t yi;
@@ -785,15 +791,16 @@ static void test_dhcp_discover(void **state)
 /* Static routes: via a connected gateway, validation, deletion. */
 static void test_static_route(void **state)
 {
-	static const uint8_t mac_gw2[6] = { 0x02, 0, 0, 0, 0x03, 0xfe };
+	static const uint8_t mac_gw2[6] = {0x02, 0, 0, 0, 0x03, 0xfe};
 	struct fixture *f = *state;
 	const struct route_entry *e;
 	struct tf t;
 
 	learn_all(f);
 	learn(f, IF_DMZ, 0x0a0200fe, mac_gw2, R_DMZ);
-	assert_int_equal(router_route_add(f->r, ina(0x0a090000), 16,
-					  ina(0x0a0200fe)), 0);
+	assert_int_equal(
+		router_route_add(f->r, ina(0x0a090000), 16, ina(0x0a0200fe)),
+		0);
 	e = route_table_find(router_routes(f->r), htonl(0x0a090000), 16);
 	assert_non_null(e);
 	assert_int_equal(e->ifindex, IF_DMZ);
@@ -803,20 +810,23 @@ static void test_static_route(void **state)
 	assert_int_equal(f->nrec, 1);
 	assert_int_equal(f->recs[0].ifidx, IF_DMZ);
 	expect_macs(&f->recs[0], mac_gw2, RMAC[IF_DMZ]);
-	assert_int_equal(router_route_add(f->r, ina(0x0a090000), 16,
-					  ina(0x0a0200fe)), -EEXIST);
-	assert_int_equal(router_route_add(f->r, ina(0x0a0a0000), 16,
-					  ina(0x08080808)), -ENETUNREACH);
-	assert_int_equal(router_route_add(f->r, ina(0x0a0a0000), 16,
-					  ina(0)), -EINVAL);
-	assert_int_equal(router_route_add(f->r, ina(0x0a0a0000), 16,
-					  ina(R_DMZ)), -EINVAL);
-	assert_int_equal(router_route_add(f->r, ina(0x0a0a0000), 33,
-					  ina(0x0a0200fe)), -EINVAL);
+	assert_int_equal(
+		router_route_add(f->r, ina(0x0a090000), 16, ina(0x0a0200fe)),
+		-EEXIST);
+	assert_int_equal(
+		router_route_add(f->r, ina(0x0a0a0000), 16, ina(0x08080808)),
+		-ENETUNREACH);
+	assert_int_equal(router_route_add(f->r, ina(0x0a0a0000), 16, ina(0)),
+			 -EINVAL);
+	assert_int_equal(
+		router_route_add(f->r, ina(0x0a0a0000), 16, ina(R_DMZ)),
+		-EINVAL);
+	assert_int_equal(
+		router_route_add(f->r, ina(0x0a0a0000), 33, ina(0x0a0200fe)),
+		-EINVAL);
 	assert_int_equal(router_route_del(f->r, ina(0x0a010000), 24), -EPERM);
 	assert_int_equal(router_route_del(f->r, ina(0x0a090000), 16), 0);
-	assert_int_equal(router_route_del(f->r, ina(0x0a090000), 16),
-			 -ENOENT);
+	assert_int_equal(router_route_del(f->r, ina(0x0a090000), 16), -ENOENT);
 }
 
 /* ARP never answered: requests repeat, then host unreachable. */
@@ -883,7 +893,7 @@ static void test_vlan_uplink(void **state)
 /* Not for our MAC, not IPv4/ARP, bad header checksum, short frames. */
 static void test_drops(void **state)
 {
-	static const uint8_t other[6] = { 0x02, 9, 9, 9, 9, 9 };
+	static const uint8_t other[6] = {0x02, 9, 9, 9, 9, 9};
 	struct fixture *f = *state;
 	struct pkt *p;
 	struct tf t;
@@ -937,8 +947,8 @@ static void test_start(void **state)
 static void test_if_errors(void **state)
 {
 	struct fixture *f = *state;
-	struct router_if_cfg c = { .port_id = 200, .addr = ina(R_IN),
-				   .prefix = 24 };
+	struct router_if_cfg c = {
+		.port_id = 200, .addr = ina(R_IN), .prefix = 24};
 	char err[256] = "";
 
 	strcpy(c.name, "dup");
@@ -958,7 +968,7 @@ static void test_if_errors(void **state)
  */
 static void test_bursts(void **state)
 {
-	static const unsigned int sizes[] = { 1, 2, 63, 64, 65, 257 };
+	static const unsigned int sizes[] = {1, 2, 63, 64, 65, 257};
 	struct fixture *f = *state;
 	struct pkt *pkts[257];
 	unsigned int i, k;
