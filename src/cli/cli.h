@@ -30,5 +30,7 @@ int cli_status(struct cli *c);
 int cli_show(struct cli *c);
 int cli_exec(struct cli *c);
 int cli_capture(struct cli *c);
+int cli_route(struct cli *c);
+bool cli_router_print(const char *what, json_t *r);
 
 #endif

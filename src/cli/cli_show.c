@@ -108,6 +108,16 @@ static void print_topology(json_t *r)
 		       json_string_value(json_array_get(json_object_get(l, "between"), 1)),
 		       *vl ? "trunk " : "access", vl);
 	}
+	json_array_foreach(json_object_get(r, "routers"), i, sw) {
+		printf("  router %s\n", s(sw, "name"));
+		json_array_foreach(json_object_get(sw, "interfaces"), j, p)
+			printf("    %-12s %-18s%s%s\n", *s(p, "switch") ?
+			       s(p, "switch") : s(p, "uplink"), s(p, "ip"),
+			       json_is_true(json_object_get(p, "dhcp")) ?
+			       " dhcp" : "",
+			       json_is_true(json_object_get(p, "masquerade")) ?
+			       " masquerade" : "");
+	}
 }
 
 /**
@@ -123,7 +133,8 @@ int cli_show(struct cli *c)
 
 	if (!what)
 		return cli_err("usage: dcbox show ports|mac|switches|topology "
-			       "[SWITCH] [--json]");
+			       "[SWITCH] | routes|arp|conntrack|nat|leases "
+			       "[ROUTER] [--json]");
 	req = json_pack("{s:s,s:s}", "cmd", "show", "what", what);
 	if (c->argc > 2)
 		json_object_set_new(req, "arg", json_string(c->argv[2]));
@@ -138,7 +149,7 @@ int cli_show(struct cli *c)
 		print_mac(r);
 	else if (!strcmp(what, "switches"))
 		print_switches(r);
-	else
+	else if (!cli_router_print(what, r))
 		print_topology(r);
 	json_decref(r);
 	return 0;
@@ -146,10 +157,11 @@ int cli_show(struct cli *c)
 
 static void print_status(json_t *r)
 {
-	printf("%-10s pid %-7lld up %llds  %lld switches, %lld hosts, "
-	       "%lld VMs, %lld ports  (%s)\n", s(r, "name"), n(r, "pid"),
-	       n(r, "uptime_s"), n(r, "switches"), n(r, "hosts"), n(r, "vms"),
-	       n(r, "ports"), s(r, "file"));
+	printf("%-10s pid %-7lld up %llds  %lld switches, %lld routers, "
+	       "%lld hosts, %lld VMs, %lld ports  (%s)\n", s(r, "name"),
+	       n(r, "pid"), n(r, "uptime_s"), n(r, "switches"),
+	       n(r, "routers"), n(r, "hosts"), n(r, "vms"), n(r, "ports"),
+	       s(r, "file"));
 }
 
 /**

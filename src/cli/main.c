@@ -12,8 +12,8 @@
 static const char usage[] =
 "usage: dcbox [-t NAME] [--json] COMMAND [ARGS]\n"
 "\n"
-"A whole data-center network in one Linux host: switches, VLANs,\n"
-"namespace hosts and VM TAPs from one YAML file.\n"
+"A whole data-center network in one Linux host: switches, VLANs, routers\n"
+"with DHCP and NAT, namespace hosts and VM TAPs from one YAML file.\n"
 "\n"
 "commands:\n"
 "  up [--foreground] FILE    create the topology in FILE and start its daemon\n"
@@ -23,7 +23,12 @@ static const char usage[] =
 "  show ports [SWITCH]       ports with their switch, VLANs and counters\n"
 "  show mac [SWITCH]         MAC address tables\n"
 "  show switches             switches with settings and counters\n"
-"  show topology             switches, their ports and the links\n"
+"  show topology             switches, their ports, links and routers\n"
+"  show routes|arp|conntrack|nat|leases [ROUTER]\n"
+"                            a router's tables (all routers without ROUTER)\n"
+"  route add ROUTER A.B.C.D/LEN via A.B.C.D\n"
+"  route del ROUTER A.B.C.D/LEN\n"
+"                            change a router's static routes while it runs\n"
 "  exec HOST -- CMD [ARG..]  run CMD inside HOST's network namespace\n"
 "  capture PORT [-w FILE] [-c COUNT] [-Q in|out|both] [FILTER]\n"
 "                            capture frames of PORT (pcap with -w; FILTER\n"
@@ -45,7 +50,7 @@ static const struct command commands[] = {
 	{ "up", cli_up },         { "down", cli_down },
 	{ "check", cli_check },   { "status", cli_status },
 	{ "show", cli_show },     { "exec", cli_exec },
-	{ "capture", cli_capture },
+	{ "capture", cli_capture }, { "route", cli_route },
 };
 
 static int global_opts(struct cli *c, int argc, char **argv)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "ctl_proto.h"
+#include "ctl_router.h"
 #include "ctl_show.h"
 #include "daemon.h"
 
@@ -133,10 +134,29 @@ static json_t *cmd_show(struct daemon *d, json_t *req)
 		return ok(ctl_show_switches(&d->rt));
 	else if (!strcmp(what, "topology"))
 		return ok(ctl_show_topology(&d->rt));
+	else if (ctl_router_is_view(what))
+		return (r = ctl_router_show(&d->rt, what, arg)) ? ok(r) :
+			error("no router '%s'", arg ? arg : "");
 	else
-		return error("cannot show '%s' (ports, mac, switches, topology)",
-			     what);
+		return error("cannot show '%s' (ports, mac, switches, topology, "
+			     ROUTER_VIEWS ")", what);
 	return r ? ok(r) : error("no switch '%s'", arg);
+}
+
+static json_t *cmd_route(struct daemon *d, json_t *req)
+{
+	const char *op = json_string_value(json_object_get(req, "op"));
+	const char *router = json_string_value(json_object_get(req, "router"));
+	const char *prefix = json_string_value(json_object_get(req, "prefix"));
+	const char *via = json_string_value(json_object_get(req, "via"));
+	char err[256];
+
+	if (!op || !router || !prefix)
+		return error("route: need op, router and prefix%s", "");
+	if (ctl_router_route(&d->rt, !strcmp(op, "add"), router, prefix, via,
+			     err, sizeof(err)))
+		return error("%s", err);
+	return json_pack("{s:b}", "ok", 1);
 }
 
 /**
@@ -161,6 +181,8 @@ void *daemon_handle(struct daemon *d, int fd, void *req, bool *keep_fd)
 		return cmd_show(d, req);
 	if (!strcmp(cmd, "capture"))
 		return cmd_capture(d, fd, req, keep_fd);
+	if (!strcmp(cmd, "route"))
+		return cmd_route(d, req);
 	if (!strcmp(cmd, "down")) {
 		d->loop.stop = true;
 		return json_pack("{s:b,s:i}", "ok", 1, "pid", (int)getpid());

@@ -4,6 +4,7 @@
  * tables, switches and topology. The CLI prints these as tables, or as
  * they are with --json, so scripts see exactly what the daemon said.
  */
+#include <arpa/inet.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +32,8 @@ static json_t *port_json(const struct topo_rt *rt, const struct dp_port *dpp)
 {
 	const struct topo_port_info *in = &rt->info[dpp->port.id];
 	const struct port_stats *st = &dpp->port.stats;
-	const char *sw = rt->topo->switches[in->sw].name;
+	const char *sw = in->sw == TOPO_PORT_NO_SWITCH ? "" :
+			 rt->topo->switches[in->sw].name;
 
 	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:I,s:I,s:I,s:I,s:I,"
 			 "s:I,s:I,s:i}",
@@ -169,6 +171,34 @@ json_t *ctl_show_switches(const struct topo_rt *rt)
 	return json_pack("{s:o}", "switches", a);
 }
 
+static json_t *routers_json(const struct topo *t)
+{
+	json_t *a = json_array();
+	char ip[INET_ADDRSTRLEN], cidr[24];
+	unsigned int i, k;
+
+	for (i = 0; i < t->nrouters; i++) {
+		const struct topo_router *r = &t->routers[i];
+		json_t *ifs = json_array();
+
+		for (k = 0; k < r->nifs; k++) {
+			const struct topo_router_if *f = &r->ifs[k];
+
+			inet_ntop(AF_INET, &f->ip.addr, ip, sizeof(ip));
+			snprintf(cidr, sizeof(cidr), "%s/%u", ip, f->ip.prefix);
+			json_array_append_new(ifs, json_pack(
+				"{s:s,s:s,s:b,s:b}", f->is_uplink ? "uplink" :
+				"switch", f->is_uplink ? f->uplink :
+				t->switches[f->sw].name, "ip", cidr,
+				"masquerade", f->masquerade, "dhcp",
+				f->has_dhcp));
+		}
+		json_array_append_new(a, json_pack("{s:s,s:o}", "name",
+						   r->name, "interfaces", ifs));
+	}
+	return a;
+}
+
 /**
  * ctl_show_topology() - switches, their ports and the links between them
  * @rt: running topology
@@ -200,8 +230,8 @@ json_t *ctl_show_topology(const struct topo_rt *rt)
 			"between", t->switches[l->sw[0]].name,
 			t->switches[l->sw[1]].name, "trunk", vl));
 	}
-	return json_pack("{s:s,s:o,s:o}", "name", t->name, "switches", sws,
-			 "links", links);
+	return json_pack("{s:s,s:o,s:o,s:o}", "name", t->name, "switches", sws,
+			 "links", links, "routers", routers_json(t));
 }
 
 /**
@@ -215,10 +245,11 @@ json_t *ctl_show_status(const struct topo_rt *rt, time_t started)
 {
 	const struct topo *t = rt->topo;
 
-	return json_pack("{s:s,s:i,s:s,s:I,s:i,s:i,s:i,s:i,s:i,s:i}",
+	return json_pack("{s:s,s:i,s:s,s:I,s:i,s:i,s:i,s:i,s:i,s:i,s:i}",
 			 "name", t->name, "pid", (int)getpid(), "file", t->file,
 			 "uptime_s", (json_int_t)(time(NULL) - started),
-			 "switches", t->nswitches, "hosts", t->nhosts,
+			 "switches", t->nswitches, "routers", t->nrouters,
+			 "hosts", t->nhosts,
 			 "vms", t->nvms, "ports", rt->dp.nports,
 			 "pool_free", (int)rt->dp.pool.nfree,
 			 "pool_size", (int)rt->dp.pool.size);

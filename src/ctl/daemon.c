@@ -51,6 +51,8 @@ static void on_tick(void *ctx, uint32_t events)
 	d->rt.dp.now_ns = loop_now_ns();
 	for (i = 0; i < d->topo->nswitches; i++)
 		switch_age(d->rt.sws[i], d->rt.dp.now_ns);
+	for (i = 0; i < d->topo->nrouters; i++)
+		router_tick(d->rt.routers[i], d->rt.dp.now_ns);
 	if (dp_poll_links(&d->rt.dp))
 		loop_set_busy(&d->loop);
 }

@@ -81,12 +81,6 @@ int topo_preflight(const struct topo *t, char *err, size_t errsize)
 	char ifn[TOPO_IFNAME_MAX];
 	unsigned int i;
 
-	if (t->nrouters) {
-		snprintf(err, errsize, "router '%s' (line %d): routers are "
-			 "parsed but not built yet", t->routers[0].name,
-			 t->routers[0].line);
-		return -EOPNOTSUPP;
-	}
 	for (i = 0; i < t->nhosts; i++) {
 		const char *h = t->hosts[i].name;
 
@@ -103,6 +97,20 @@ int topo_preflight(const struct topo *t, char *err, size_t errsize)
 			return -EEXIST;
 		}
 	}
+	for (i = 0; i < t->nrouters; i++) {
+		const struct topo_router *r = &t->routers[i];
+		unsigned int k;
+
+		for (k = 0; k < r->nifs; k++) {
+			if (!r->ifs[k].is_uplink ||
+			    netlink_link_exists(-1, r->ifs[k].uplink))
+				continue;
+			snprintf(err, errsize, "router '%s': uplink interface "
+				 "'%s' (line %d) does not exist", r->name,
+				 r->ifs[k].uplink, r->ifs[k].line);
+			return -ENODEV;
+		}
+	}
 	for (i = 0; i < t->nvms; i++) {
 		if (netlink_link_exists(-1, t->vms[i].tap)) {
 			snprintf(err, errsize, "vm '%s': interface '%s' already "
@@ -114,8 +122,13 @@ int topo_preflight(const struct topo *t, char *err, size_t errsize)
 	return 0;
 }
 
-static void access_cfg(struct sw_port_cfg *cfg, uint16_t vlan,
-		       uint32_t limit)
+/**
+ * topo_access_cfg() - an access port of @vlan (0: VLAN 1) with a MAC limit
+ * @cfg: filled in
+ * @vlan: VLAN
+ * @limit: MAC limit, 0 for none
+ */
+void topo_access_cfg(struct sw_port_cfg *cfg, uint16_t vlan, uint32_t limit)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->mode = SW_PORT_ACCESS;
@@ -123,27 +136,58 @@ static void access_cfg(struct sw_port_cfg *cfg, uint16_t vlan,
 	cfg->mac_limit = limit;
 }
 
-/* Backends name a port after its interface; dcbox names it after the host
- * or VM (or "sw.peer" for links), which is what users type. */
-static int attach(struct topo_rt *rt, struct dp_port *dpp, uint16_t sw,
-		  const struct sw_port_cfg *cfg, const char *kind,
-		  const char *ifname, const char *owner)
+/**
+ * topo_port_info_set() - remember what dataplane port @dpp is, for show
+ * @rt: runtime
+ * @dpp: the port
+ * @sw: its switch, or TOPO_PORT_NO_SWITCH
+ * @cfg: its switch port configuration, or NULL
+ * @kind: "veth", "tap", "link", "router", "uplink"
+ * @ifname: kernel interface, "" if none
+ * @owner: the host, VM, peer switch or router it leads to
+ */
+void topo_port_info_set(struct topo_rt *rt, const struct dp_port *dpp,
+			uint16_t sw, const struct sw_port_cfg *cfg,
+			const char *kind, const char *ifname, const char *owner)
 {
 	struct topo_port_info *in = &rt->info[dpp->port.id];
-	int ret;
 
-	if (strcmp(kind, "link"))
-		snprintf(dpp->port.name, sizeof(dpp->port.name), "%s", owner);
-	ret = dp_port_attach(&rt->dp, dpp, rt->sws[sw], cfg);
-
-	if (ret)
-		return ret;
 	in->kind = kind;
 	snprintf(in->ifname, sizeof(in->ifname), "%s", ifname);
 	snprintf(in->owner, sizeof(in->owner), "%s", owner);
 	in->sw = sw;
-	in->cfg = *cfg;
-	return 0;
+	if (cfg)
+		in->cfg = *cfg;
+}
+
+/**
+ * topo_attach() - make @dpp a port of switch @sw and remember what it is
+ * @rt: runtime
+ * @dpp: the port, backend open
+ * @sw: switch index
+ * @cfg: access/trunk configuration
+ * @kind: see topo_port_info_set()
+ * @ifname: kernel interface, "" if none
+ * @owner: host or VM (also the port's name), or what the port leads to
+ *
+ * Backends name a port after its interface; dcbox names host and VM ports
+ * after the host or VM (links and router legs come named "a.b"), which is
+ * what users type.
+ *
+ * Return: 0 or -errno.
+ */
+int topo_attach(struct topo_rt *rt, struct dp_port *dpp, uint16_t sw,
+		const struct sw_port_cfg *cfg, const char *kind,
+		const char *ifname, const char *owner)
+{
+	int ret;
+
+	if (!strcmp(kind, "veth") || !strcmp(kind, "tap"))
+		snprintf(dpp->port.name, sizeof(dpp->port.name), "%s", owner);
+	ret = dp_port_attach(&rt->dp, dpp, rt->sws[sw], cfg);
+	if (!ret)
+		topo_port_info_set(rt, dpp, sw, cfg, kind, ifname, owner);
+	return ret;
 }
 
 static int host_netns(struct topo_rt *rt, const struct topo_host *h,
@@ -199,10 +243,10 @@ static int build_host(struct topo_rt *rt, const struct topo_host *h,
 	}
 	dpp = dp_port_new(&rt->dp, h->name);
 	ret = dpp ? afpacket_port_open(&dpp->port, ifn, -1, NULL) : -ENOMEM;
-	access_cfg(&cfg, h->vlan, h->mac_limit ? h->mac_limit :
+	topo_access_cfg(&cfg, h->vlan, h->mac_limit ? h->mac_limit :
 		   t->switches[h->sw].mac_limit);
 	if (!ret)
-		ret = attach(rt, dpp, h->sw, &cfg, "veth", ifn, h->name);
+		ret = topo_attach(rt, dpp, h->sw, &cfg, "veth", ifn, h->name);
 	if (ret)
 		snprintf(err, errsize, "host '%s': opening port on %s: %s",
 			 h->name, ifn, strerror(-ret));
@@ -226,9 +270,9 @@ static int build_vm(struct topo_rt *rt, const struct topo_vm *vm, char *err,
 		/* An fd-held TAP vanishes with the fd, wherever it was moved. */
 		if (vm->attach == TOPO_TAP_QEMU)
 			record(rt, TOPO_OBJ_TAP, vm->tap);
-		access_cfg(&cfg, vm->vlan, vm->mac_limit ? vm->mac_limit :
+		topo_access_cfg(&cfg, vm->vlan, vm->mac_limit ? vm->mac_limit :
 			   t->switches[vm->sw].mac_limit);
-		ret = attach(rt, dpp, vm->sw, &cfg, "tap", vm->tap, vm->name);
+		ret = topo_attach(rt, dpp, vm->sw, &cfg, "tap", vm->tap, vm->name);
 	}
 	if (ret)
 		snprintf(err, errsize, "vm '%s': TAP %s: %s", vm->name,
@@ -266,11 +310,11 @@ static int build_link(struct topo_rt *rt, const struct topo_link *l,
 	if (l->ntrunk)
 		trunk_cfg(&cfg, l);
 	else
-		access_cfg(&cfg, SWITCH_VLAN_DEFAULT, 0);
+		topo_access_cfg(&cfg, SWITCH_VLAN_DEFAULT, 0);
 	if (!ret)
-		ret = attach(rt, pa, l->sw[0], &cfg, "link", "", b);
+		ret = topo_attach(rt, pa, l->sw[0], &cfg, "link", "", b);
 	if (!ret)
-		ret = attach(rt, pb, l->sw[1], &cfg, "link", "", a);
+		ret = topo_attach(rt, pb, l->sw[1], &cfg, "link", "", a);
 	if (ret)
 		snprintf(err, errsize, "link %s-%s (line %d): %s", a, b,
 			 l->line, strerror(-ret));
@@ -322,6 +366,8 @@ static int build_all(struct topo_rt *rt, char *err, size_t errsize)
 		ret = build_vm(rt, &t->vms[i], err, errsize);
 	for (i = 0; !ret && i < t->nlinks; i++)
 		ret = build_link(rt, &t->links[i], err, errsize);
+	if (!ret)
+		ret = topo_build_routers(rt, err, errsize);
 	for (i = 0; !ret && i < t->nmirrors; i++)
 		ret = build_mirror(rt, &t->mirrors[i], err, errsize);
 	return ret;
@@ -374,7 +420,15 @@ void topo_teardown(struct topo_rt *rt)
 	char path[128];
 	unsigned int i;
 
+	for (i = 0; i < TOPO_MAX_ROUTERS; i++)
+		if (rt->routers[i])
+			router_stop(rt->routers[i]);
 	dp_fini(&rt->dp);
+	for (i = 0; i < TOPO_MAX_ROUTERS; i++) {
+		if (rt->routers[i])
+			router_destroy(rt->routers[i]);
+		rt->routers[i] = NULL;
+	}
 	for (i = 0; i < TOPO_MAX_SWITCHES; i++) {
 		if (rt->sws[i])
 			switch_destroy(rt->sws[i]);

@@ -14,12 +14,15 @@
 #define DCBOX_TOPO_RT_H
 
 #include "../node/dataplane.h"
+#include "../node/router.h"
 #include "../node/switch.h"
 #include "topo.h"
 
 enum {
 	TOPO_UNDO_MAX = 4 * (TOPO_MAX_HOSTS + TOPO_MAX_VMS) + 16,
 };
+
+enum { TOPO_PORT_NO_SWITCH = 0xffff };
 
 enum topo_obj { TOPO_OBJ_NETNS, TOPO_OBJ_LINK, TOPO_OBJ_TAP };
 
@@ -34,7 +37,8 @@ struct topo_port_info {
 	const char *kind;          /* "veth", "tap", "link" */
 	char ifname[TOPO_IFNAME_MAX]; /* kernel side, "" for links */
 	char owner[TOPO_NAME_MAX]; /* host, VM, or peer switch for links */
-	uint16_t sw;               /* switch index in the topology */
+	uint16_t sw;               /* switch index in the topology, or
+				    * TOPO_PORT_NO_SWITCH (router side) */
 	struct sw_port_cfg cfg;
 };
 
@@ -43,12 +47,21 @@ struct topo_rt {
 	const struct topo *topo;
 	struct dataplane dp;
 	struct switch_node *sws[TOPO_MAX_SWITCHES];
+	struct router *routers[TOPO_MAX_ROUTERS];
 	struct topo_port_info info[DP_MAX_PORTS];
 	struct topo_undo undo[TOPO_UNDO_MAX];
 	unsigned int nundo;
 	int state_fd;              /* the state file, -1 if none */
 };
 
+void topo_port_info_set(struct topo_rt *rt, const struct dp_port *dpp,
+			uint16_t sw, const struct sw_port_cfg *cfg,
+			const char *kind, const char *ifname, const char *owner);
+int topo_attach(struct topo_rt *rt, struct dp_port *dpp, uint16_t sw,
+		const struct sw_port_cfg *cfg, const char *kind,
+		const char *ifname, const char *owner);
+void topo_access_cfg(struct sw_port_cfg *cfg, uint16_t vlan, uint32_t limit);
+int topo_build_routers(struct topo_rt *rt, char *err, size_t errsize);
 int topo_preflight(const struct topo *t, char *err, size_t errsize);
 int topo_build(struct topo_rt *rt, const struct topo *t, char *err,
 	       size_t errsize);
