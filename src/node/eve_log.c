@@ -206,6 +206,27 @@ void eve_put_ip(struct eve_buf *b, const char *key, const union pkt_addr *a,
 	eve_put_str(b, key, txt);
 }
 
+/*
+ * Civil date of a day count since 1970-01-01 (Howard Hinnant's
+ * days_from_civil inverse): no libc time zone code, which may malloc.
+ */
+static void civil(int64_t z, int *y, unsigned int *m, unsigned int *d)
+{
+	int64_t era, yy;
+	unsigned int doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned int)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	yy = (int64_t)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (int)(yy + (*m <= 2));
+}
+
 /**
  * eve_put_time() - a timestamp member: "YYYY-MM-DDThh:mm:ss.uuuuuu+0000"
  * @b: builder
@@ -214,16 +235,15 @@ void eve_put_ip(struct eve_buf *b, const char *key, const union pkt_addr *a,
  */
 void eve_put_time(struct eve_buf *b, const char *key, uint64_t wall_ns)
 {
-	time_t sec = (time_t)(wall_ns / EVE_NS_PER_S);
+	uint64_t sec = wall_ns / EVE_NS_PER_S;
 	unsigned int usec = (unsigned int)(wall_ns % EVE_NS_PER_S / 1000);
+	unsigned int sod = (unsigned int)(sec % 86400), mon, day;
 	char txt[48];
-	struct tm tm;
+	int year;
 
-	if (!gmtime_r(&sec, &tm))
-		memset(&tm, 0, sizeof(tm));
-	snprintf(txt, sizeof(txt), "%04d-%02d-%02dT%02d:%02d:%02d.%06u+0000",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, usec);
+	civil((int64_t)(sec / 86400), &year, &mon, &day);
+	snprintf(txt, sizeof(txt), "%04d-%02u-%02uT%02u:%02u:%02u.%06u+0000",
+		 year, mon, day, sod / 3600, sod / 60 % 60, sod % 60, usec);
 	eve_put_str(b, key, txt);
 }
 
