@@ -125,8 +125,7 @@ static void udp_frame(uint8_t *f, uint32_t s, uint32_t d, uint16_t sp,
 
 static int add_rule(struct fw_policy *p, const char *text)
 {
-	struct fw_where w = { .file = "bench", .line = p->n_rules + 1,
-			      .col = 1 };
+	struct fw_where w = {.file = "bench", .line = p->n_rules + 1, .col = 1};
 	char err[256];
 	int ret;
 
@@ -194,8 +193,7 @@ static int prime(struct bench *b, struct pkt **flows)
 	return 0;
 }
 
-static double time_established(struct bench *b, struct pkt **flows,
-			       double secs)
+static double time_established(struct bench *b, struct pkt **flows, double secs)
 {
 	uint64_t pkts = 0;
 	double t0 = cpu_now(), t;
@@ -229,8 +227,8 @@ static double time_new(struct bench *b, struct pkt **batch, double secs)
 				uint8_t *d = pkt_data(batch[j]);
 
 				/* new 5-tuple: 10.2.x.y:port (no csum check) */
-				put32(d + 26, 0x0a020000 |
-						      (uint32_t)(flow >> 16));
+				put32(d + 26,
+				      0x0a020000 | (uint32_t)(flow >> 16));
 				put16(d + 34, (uint16_t)flow);
 			}
 			b->nback = 0;
@@ -252,7 +250,7 @@ static int run_size(uint32_t n, double secs, struct result *r)
 	struct pkt *flows[FLOWS + PKT_BURST], *batch[PKT_BURST];
 	struct firewall_cfg cfg;
 	struct fw_policy pol;
-	struct bench b = { .now = 1000000000ull };
+	struct bench b = {.now = 1000000000ull};
 	char err[256];
 	double t0;
 	int ret, i;
@@ -325,7 +323,7 @@ static void print_json(const struct result *r, int n)
 
 int main(int argc, char **argv)
 {
-	uint32_t sizes[MAX_SIZES] = { 10, 1000, 10000 };
+	uint32_t sizes[MAX_SIZES] = {10, 1000, 10000};
 	struct result res[MAX_SIZES];
 	int n_sizes = 0, i;
 	double secs = 0.5;

@@ -72,7 +72,7 @@ static void put_quoted(struct eve_buf *b, const char *s)
 	put_ch(b, '"');
 	for (i = 0; s[i] && i < EVE_STR_MAX && !b->overflow; i++) {
 		unsigned char c = (unsigned char)s[i];
-		char esc[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
+		char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
 
 		if (c == '"' || c == '\\') {
 			esc[1] = (char)c;
@@ -199,9 +199,9 @@ void eve_put_ip(struct eve_buf *b, const char *key, const union pkt_addr *a,
 {
 	char txt[INET6_ADDRSTRLEN];
 
-	if (!inet_ntop(v6 ? AF_INET6 : AF_INET, v6 ? (const void *)a->b
-						   : (const void *)&a->w[3],
-		       txt, sizeof(txt)))
+	if (!inet_ntop(v6 ? AF_INET6 : AF_INET,
+		       v6 ? (const void *)a->b : (const void *)&a->w[3], txt,
+		       sizeof(txt)))
 		txt[0] = 0;
 	eve_put_str(b, key, txt);
 }

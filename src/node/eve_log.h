@@ -55,11 +55,11 @@
 #include "../core/parse.h"
 
 enum {
-	EVE_LINE_MAX = 2048,      /* bytes of one line, newline included */
-	EVE_RING_DEFAULT = 256,   /* lines buffered between flushes */
-	EVE_RATE_DEFAULT = 100,   /* lines per second */
-	EVE_BURST_DEFAULT = 200,  /* lines back to back */
-	EVE_STR_MAX = 512,        /* longest string value; longer is cut */
+	EVE_LINE_MAX = 2048, /* bytes of one line, newline included */
+	EVE_RING_DEFAULT = 256, /* lines buffered between flushes */
+	EVE_RATE_DEFAULT = 100, /* lines per second */
+	EVE_BURST_DEFAULT = 200, /* lines back to back */
+	EVE_STR_MAX = 512, /* longest string value; longer is cut */
 };
 
 /*

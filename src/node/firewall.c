@@ -113,9 +113,8 @@ static enum firewall_counter deny_new(struct firewall *fw,
 }
 
 /* The first packet of a flow (@e created by it), or an untracked one. */
-static enum firewall_counter judge_new(struct firewall *fw,
-				       const struct fw_pctx *c,
-				       struct ct_entry *e)
+static enum firewall_counter
+judge_new(struct firewall *fw, const struct fw_pctx *c, struct ct_entry *e)
 {
 	struct fw_classifier *cls = fw->cls;
 	enum fw_action act;
@@ -144,9 +143,8 @@ static enum firewall_counter judge_new(struct firewall *fw,
  * is cut (RSTs both ways for TCP); one-arm, it is tracked as denied and
  * alerted if it was allowed before.
  */
-static enum firewall_counter recheck(struct firewall *fw,
-				     const struct fw_pctx *c,
-				     struct ct_entry *e)
+static enum firewall_counter
+recheck(struct firewall *fw, const struct fw_pctx *c, struct ct_entry *e)
 {
 	struct fw_classifier *cls = fw->cls;
 	bool was_denied = e->mark & FW_MARK_DENIED;
@@ -179,9 +177,8 @@ static enum firewall_counter recheck(struct firewall *fw,
 }
 
 /* A packet of a known flow (either direction) or an ICMP error about it. */
-static inline enum firewall_counter judge_known(struct firewall *fw,
-						const struct fw_pctx *c,
-						struct ct_entry *e)
+static inline enum firewall_counter
+judge_known(struct firewall *fw, const struct fw_pctx *c, struct ct_entry *e)
 {
 	uint32_t mark = e->mark;
 
@@ -189,8 +186,8 @@ static inline enum firewall_counter judge_known(struct firewall *fw,
 		return recheck(fw, c, e);
 	fw_classifier_count(fw->cls, mark & FW_MARK_IDX, ip_bytes(c->m));
 	if (unlikely(mark & FW_MARK_DENIED))
-		return deny_counter(fw_classifier_action(fw->cls,
-							 mark & FW_MARK_IDX));
+		return deny_counter(
+			fw_classifier_action(fw->cls, mark & FW_MARK_IDX));
 	return FIREWALL_C_PASSED;
 }
 
@@ -214,8 +211,8 @@ static enum firewall_counter judge_ip(struct firewall *fw,
 }
 
 /* What happens to one parsed frame; @parsed is pkt_parse()'s return. */
-static enum firewall_counter judge(struct firewall *fw,
-				   const struct fw_pctx *c, int parsed)
+static enum firewall_counter judge(struct firewall *fw, const struct fw_pctx *c,
+				   int parsed)
 {
 	const struct pkt_meta *m = c->m;
 
@@ -233,15 +230,14 @@ static void input_burst(struct firewall *fw, uint16_t leg, struct pkt **pkts,
 	struct pkt_meta metas[PKT_BURST];
 	int parsed[PKT_BURST];
 	struct fw_pctx c = {
-		.leg = leg, .now_ns = now_ns, .now_ms = now_ns / NS_PER_MS
-	};
+		.leg = leg, .now_ns = now_ns, .now_ms = now_ns / NS_PER_MS};
 	bool forward = fw->mode == FIREWALL_INLINE;
 	uint16_t out = leg ^ 1;
 	unsigned int i;
 
 	for (i = 0; i < n; i++)
-		parsed[i] = pkt_parse(pkt_data(pkts[i]), pkts[i]->len,
-				      &metas[i]);
+		parsed[i] =
+			pkt_parse(pkt_data(pkts[i]), pkts[i]->len, &metas[i]);
 	for (i = 0; i < n; i++) {
 		enum firewall_counter v;
 
@@ -249,8 +245,8 @@ static void input_burst(struct firewall *fw, uint16_t leg, struct pkt **pkts,
 		c.m = &metas[i];
 		v = judge(fw, &c, parsed[i]);
 		fw->counters[v]++;
-		if (forward && (v == FIREWALL_C_PASSED ||
-				v == FIREWALL_C_NON_IP_PASSED))
+		if (forward &&
+		    (v == FIREWALL_C_PASSED || v == FIREWALL_C_NON_IP_PASSED))
 			firewall_emit(fw, out, pkts[i]);
 		else
 			pkt_free(fw->pool, pkts[i]);
@@ -271,8 +267,8 @@ static void input_burst(struct firewall *fw, uint16_t leg, struct pkt **pkts,
  * if more than PKT_BURST frames go one way) and must not re-enter
  * firewall_input() on the same firewall. Allocates nothing.
  */
-void firewall_input(void *node, uint16_t leg, struct pkt **pkts,
-		    unsigned int n, uint64_t now_ns)
+void firewall_input(void *node, uint16_t leg, struct pkt **pkts, unsigned int n,
+		    uint64_t now_ns)
 {
 	struct firewall *fw = node;
 	unsigned int i;

@@ -88,22 +88,22 @@ enum {
 	FIREWALL_LEGS = 2,
 	FIREWALL_NAME_MAX = 64,
 	FIREWALL_IFACE_MAX = 64,
-	FIREWALL_DEDUP_SLOTS = 4096,    /* flows remembered for log dedup */
-	FIREWALL_DEDUP_S_DEFAULT = 60,  /* a denied flow logged once per */
-	FIREWALL_SID_BASE = 9000000,    /* one-arm alert signature_id base */
+	FIREWALL_DEDUP_SLOTS = 4096, /* flows remembered for log dedup */
+	FIREWALL_DEDUP_S_DEFAULT = 60, /* a denied flow logged once per */
+	FIREWALL_SID_BASE = 9000000, /* one-arm alert signature_id base */
 };
 
 /** enum firewall_mode - how the firewall is attached */
 enum firewall_mode {
 	FIREWALL_INLINE = 0, /* two legs, transparent L2 forwarding */
-	FIREWALL_ONE_ARM,    /* one leg fed by a mirror, alerts only */
+	FIREWALL_ONE_ARM, /* one leg fed by a mirror, alerts only */
 };
 
 /** enum firewall_log - which flows are logged (`log:` in the YAML) */
 enum firewall_log {
 	FIREWALL_LOG_NONE = 0,
 	FIREWALL_LOG_DENIED, /* dropped and rejected flows (default) */
-	FIREWALL_LOG_ALL,    /* also allowed flows, at their first packet */
+	FIREWALL_LOG_ALL, /* also allowed flows, at their first packet */
 };
 
 /*
@@ -134,7 +134,8 @@ enum firewall_log {
 	X(LOGGED, "logged", "EVE lines queued")                                \
 	X(LOG_SUPPRESSED, "log_suppressed", "EVE lines refused: rate limit")   \
 	X(LOG_DUP, "log_dup", "EVE lines skipped: flow logged recently")       \
-	X(RECHECK_KEPT, "recheck_kept", "flows re-judged after a reload, kept")\
+	X(RECHECK_KEPT, "recheck_kept",                                        \
+	  "flows re-judged after a reload, kept")                              \
 	X(RECHECK_CUT, "recheck_cut", "flows cut after a reload")              \
 	X(ALERTS, "alerts", "one-arm: flows the policy would deny")            \
 	X(RELOADS, "reloads", "policies swapped in")
@@ -209,8 +210,8 @@ void firewall_set_opts(struct firewall *fw, const struct firewall_opts *o);
 int firewall_set_log_fd(struct firewall *fw, int fd);
 void firewall_set_log_sink(struct firewall *fw, eve_sink_fn *fn, void *ctx);
 
-void firewall_input(void *node, uint16_t leg, struct pkt **pkts,
-		    unsigned int n, uint64_t now_ns);
+void firewall_input(void *node, uint16_t leg, struct pkt **pkts, unsigned int n,
+		    uint64_t now_ns);
 void firewall_tick(struct firewall *fw, uint64_t now_ns);
 
 const char *firewall_name(const struct firewall *fw);

@@ -67,9 +67,9 @@ static int start_policy(struct firewall *fw)
 static int create_tables(struct firewall *fw, const struct firewall_cfg *cfg,
 			 char *err, size_t errsize)
 {
-	struct eve_log_cfg ec = { .fd = cfg->log_fd,
-				  .rate = cfg->opts.log_rate,
-				  .burst = cfg->opts.log_burst };
+	struct eve_log_cfg ec = {.fd = cfg->log_fd,
+				 .rate = cfg->opts.log_rate,
+				 .burst = cfg->opts.log_burst};
 	struct ct_config cc;
 	int ret;
 

@@ -86,8 +86,7 @@ static bool wanted(const struct firewall *fw, enum fw_event ev)
 }
 
 /* Was this flow logged less than log_dedup_s ago? Remembers it if not. */
-static bool logged_recently(struct firewall *fw, uint64_t key,
-			    uint64_t now_ns)
+static bool logged_recently(struct firewall *fw, uint64_t key, uint64_t now_ns)
 {
 	struct fw_dedup *d = &fw->dedup[key & (FIREWALL_DEDUP_SLOTS - 1)];
 

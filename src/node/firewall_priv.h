@@ -22,11 +22,12 @@ enum {
 	FW_MARK_DENIED = 1u << 15,
 	FW_MARK_IDX = (1u << 15) - 1,
 };
-_Static_assert((int)FW_RULES_MAX < (int)FW_MARK_IDX, "rule index fits in the mark");
+_Static_assert((int)FW_RULES_MAX < (int)FW_MARK_IDX,
+	       "rule index fits in the mark");
 
 /* struct fw_dedup - one slot of the "logged recently" cache */
 struct fw_dedup {
-	uint64_t key;      /* hash of the flow's 5-tuple, 0 = empty */
+	uint64_t key; /* hash of the flow's 5-tuple, 0 = empty */
 	uint64_t until_ns; /* don't log it again before this */
 };
 
@@ -83,9 +84,9 @@ unsigned int firewall_recheck_walk(struct firewall *fw, uint64_t now_ns,
 
 /** enum fw_event - the kinds of EVE event the firewall writes */
 enum fw_event {
-	FW_EV_DROP,  /* inline: flow denied or cut */
+	FW_EV_DROP, /* inline: flow denied or cut */
 	FW_EV_ALERT, /* one-arm: flow the policy would deny */
-	FW_EV_FLOW,  /* log: all - flow allowed */
+	FW_EV_FLOW, /* log: all - flow allowed */
 };
 
 void firewall_log(struct firewall *fw, const struct fw_pctx *c,

@@ -66,8 +66,7 @@ static uint32_t get32(const uint8_t *p)
 }
 
 /* The L2 header of @orig (MACs, VLAN tags, ethertype), MACs swapped. */
-static void put_l2(uint8_t *o, const uint8_t *orig, uint16_t l3_off,
-		   bool swap)
+static void put_l2(uint8_t *o, const uint8_t *orig, uint16_t l3_off, bool swap)
 {
 	memcpy(o, orig + (swap ? 6 : 0), 6);
 	memcpy(o + 6, orig + (swap ? 0 : 6), 6);
@@ -102,8 +101,8 @@ static void put_ip(uint8_t *ip, const uint8_t *oip, bool v6, uint8_t proto,
 	memcpy(ip + 10, &c, 2);
 }
 
-static void put_tcp_rst(uint8_t *t, const uint8_t *th,
-			const struct pkt_meta *m, bool to_sender)
+static void put_tcp_rst(uint8_t *t, const uint8_t *th, const struct pkt_meta *m,
+			bool to_sender)
 {
 	uint32_t seq = get32(th + 4), ack = get32(th + 8);
 	uint16_t f = m->tcp_flags;
@@ -120,8 +119,8 @@ static void put_tcp_rst(uint8_t *t, const uint8_t *th,
 		put32(t + 4, ack);
 		t[13] = TH_RST;
 	} else {
-		put32(t + 8, seq + m->payload_len + !!(f & TH_SYN) +
-				     !!(f & TH_FIN));
+		put32(t + 8,
+		      seq + m->payload_len + !!(f & TH_SYN) + !!(f & TH_FIN));
 		t[13] = TH_RST | TH_ACK;
 	}
 }
@@ -258,8 +257,8 @@ static bool v6_error_allowed(struct firewall *fw, const struct fw_pctx *c)
 {
 	const struct pkt_meta *m = c->m;
 
-	if ((m->l4_proto == 58 && (m->icmp_type < 128 ||
-				   (m->flags & PKT_F_ICMP_ERR))) ||
+	if ((m->l4_proto == 58 &&
+	     (m->icmp_type < 128 || (m->flags & PKT_F_ICMP_ERR))) ||
 	    m->frag_off || (m->dst_mac[0] & 1) || m->dst.b[0] == 0xff ||
 	    m->src.b[0] == 0xff || addr_zero(&m->src))
 		return false;
@@ -322,12 +321,13 @@ static void send_unreach(struct firewall *fw, const struct fw_pctx *c)
 		return;
 	}
 	if (v6)
-		ret = firewall_build_icmp6_unreach(q, c->p, m,
-						   udp ? ICMP6_PORT_UNREACH
-						       : ICMP6_ADMIN_PROHIBITED);
+		ret = firewall_build_icmp6_unreach(
+			q, c->p, m,
+			udp ? ICMP6_PORT_UNREACH : ICMP6_ADMIN_PROHIBITED);
 	else
-		ret = icmp4_build(fw, q, c, udp ? ICMP_CODE_PORT_UNREACH
-						: ICMP_CODE_ADMIN_PROHIBITED);
+		ret = icmp4_build(fw, q, c,
+				  udp ? ICMP_CODE_PORT_UNREACH
+				      : ICMP_CODE_ADMIN_PROHIBITED);
 	if (ret) {
 		pkt_free(fw->pool, q);
 		fw->counters[FIREWALL_C_REJECT_QUIET]++;

@@ -61,11 +61,11 @@ static void test_builder_escapes_and_nests(void **state)
 	j = parse_line(s, b.len);
 	assert_string_equal(json_string_value(json_object_get(j, "q")),
 			    "a\"b\\c\n\x01\x7f");
-	assert_true(json_is_true(json_object_get(json_object_get(j, "o"),
-						 "t")));
-	assert_int_equal(json_array_size(json_object_get(
-				 json_object_get(j, "o"), "a")),
-			 2);
+	assert_true(
+		json_is_true(json_object_get(json_object_get(j, "o"), "t")));
+	assert_int_equal(
+		json_array_size(json_object_get(json_object_get(j, "o"), "a")),
+		2);
 	assert_true(json_is_null(json_object_get(j, "nul")));
 	json_decref(j);
 }
@@ -128,9 +128,12 @@ static void test_timestamps(void **state)
 static void test_header_fields(void **state)
 {
 	struct eve_log log;
-	struct eve_log_cfg cfg = { .fd = -1 };
-	struct eve_flow f = { .sport = 40000, .dport = 5432, .proto = 6,
-			      .n_vlans = 1, .vlan = { 10 } };
+	struct eve_log_cfg cfg = {.fd = -1};
+	struct eve_flow f = {.sport = 40000,
+			     .dport = 5432,
+			     .proto = 6,
+			     .n_vlans = 1,
+			     .vlan = {10}};
 	struct eve_buf b;
 	json_t *j;
 
@@ -157,8 +160,8 @@ static void test_header_fields(void **state)
 			 5432);
 	assert_string_equal(json_string_value(json_object_get(j, "proto")),
 			    "TCP");
-	assert_int_equal(json_integer_value(json_array_get(
-				 json_object_get(j, "vlan"), 0)),
+	assert_int_equal(json_integer_value(
+				 json_array_get(json_object_get(j, "vlan"), 0)),
 			 10);
 	json_decref(j);
 	eve_log_fini(&log);
@@ -167,7 +170,7 @@ static void test_header_fields(void **state)
 static void test_rate_limit(void **state)
 {
 	struct eve_log log;
-	struct eve_log_cfg cfg = { .fd = -1, .rate = 10, .burst = 5 };
+	struct eve_log_cfg cfg = {.fd = -1, .rate = 10, .burst = 5};
 	struct eve_buf b;
 	uint64_t now = 100ull * NS;
 	int i, ok = 0;
@@ -215,8 +218,8 @@ static void sink_fn(void *ctx, const char *line, size_t len)
 /* Ring of 4: the 5th line forces a flush; the tick writes the rest. */
 static void test_ring_and_writes(void **state)
 {
-	struct eve_log_cfg cfg = { .rate = 0, .ring = 4 };
-	struct sink sk = { 0 };
+	struct eve_log_cfg cfg = {.rate = 0, .ring = 4};
+	struct sink sk = {0};
 	struct eve_log log;
 	struct eve_buf b;
 	char buf[8192];
@@ -251,7 +254,7 @@ static void test_ring_and_writes(void **state)
 
 static void test_too_long(void **state)
 {
-	struct eve_log_cfg cfg = { .fd = -1 };
+	struct eve_log_cfg cfg = {.fd = -1};
 	char val[EVE_STR_MAX + 1];
 	struct eve_log log;
 	struct eve_buf b;

@@ -74,12 +74,12 @@ static const char POLICY[] = "define web 10.0.0.1\n"
 			     "define db 10.0.1.1\n"
 			     "define client 10.0.2.1\n"
 			     "default drop\n"
-			     "allow tcp from web to db port 5432\n"  /* 0 */
-			     "allow icmp from any to any\n"          /* 1 */
-			     "reject tcp from client to db\n"        /* 2 */
-			     "reject udp from client to db\n"        /* 3 */
-			     "allow udp from web to db port 53\n"    /* 4 */
-			     "allow tcp from web to db port 80\n"    /* 5 */
+			     "allow tcp from web to db port 5432\n" /* 0 */
+			     "allow icmp from any to any\n" /* 1 */
+			     "reject tcp from client to db\n" /* 2 */
+			     "reject udp from client to db\n" /* 3 */
+			     "allow udp from web to db port 53\n" /* 4 */
+			     "allow tcp from web to db port 80\n" /* 5 */
 			     "reject udp from any to any port 9999\n"; /* 6 */
 
 /* Policy 2: rule 5 (port 80) is gone; port 5432 stays allowed. */
@@ -134,8 +134,8 @@ static void load(struct env *e, const char *text)
 	char err[256];
 
 	fw_policy_init(&p);
-	assert_int_equal(fw_policy_parse_buf(&p, text, strlen(text), "t",
-					     NULL, NULL, err, sizeof(err)),
+	assert_int_equal(fw_policy_parse_buf(&p, text, strlen(text), "t", NULL,
+					     NULL, err, sizeof(err)),
 			 0);
 	assert_int_equal(firewall_set_policy(e->fw, &p, err, sizeof(err)), 0);
 	assert_int_equal(p.n_rules, 0);
@@ -152,8 +152,8 @@ static int setup_mode(void **state, enum firewall_mode mode)
 	assert_int_equal(pkt_pool_init(&e->pool, POOL), 0);
 	snprintf(e->logpath, sizeof(e->logpath), "/tmp/test_fw_eve.%d",
 		 (int)getpid());
-	e->logfd = open(e->logpath, O_RDWR | O_CREAT | O_TRUNC | O_APPEND,
-			0600);
+	e->logfd =
+		open(e->logpath, O_RDWR | O_CREAT | O_TRUNC | O_APPEND, 0600);
 	assert_true(e->logfd >= 0);
 	firewall_cfg_default(&cfg);
 	cfg.mode = mode;
@@ -222,9 +222,8 @@ static const uint64_t *cnt(struct env *e)
 	return firewall_counters(e->fw);
 }
 
-static void tcp(struct tf *t, uint32_t s, uint32_t d, uint16_t sp,
-		uint16_t dp, uint32_t seq, uint32_t ack, uint8_t fl,
-		uint32_t paylen)
+static void tcp(struct tf *t, uint32_t s, uint32_t d, uint16_t sp, uint16_t dp,
+		uint32_t seq, uint32_t ack, uint8_t fl, uint32_t paylen)
 {
 	tf_tcp4(t, s, d, sp, dp, seq, ack, fl, 65535, NULL, 0, paylen);
 }
@@ -289,9 +288,8 @@ static void test_stateful_replies(void **state)
 }
 
 /* Check a RST frame: addresses, ports, flags, seq/ack and checksums. */
-static void check_rst(const struct pkt *p, uint32_t s, uint32_t d,
-		      uint16_t sp, uint16_t dp, uint32_t seq, uint32_t ack,
-		      uint8_t flags)
+static void check_rst(const struct pkt *p, uint32_t s, uint32_t d, uint16_t sp,
+		      uint16_t dp, uint32_t seq, uint32_t ack, uint8_t flags)
 {
 	struct tf r;
 	const uint8_t *th;
@@ -387,9 +385,9 @@ static void test_reject_udp6_icmp6(void **state)
 	assert_int_equal(ih[1], 4);
 	assert_memory_equal(ip + 8, t.buf + TF_ETH + 24, 16);
 	assert_memory_equal(ip + 24, t.buf + TF_ETH + 8, 16);
-	assert_int_equal(csum_l4_ipv6(ih, tf_get16(ip + 4), ip + 8, ip + 24,
-				      TF_ICMP6),
-			 0);
+	assert_int_equal(
+		csum_l4_ipv6(ih, tf_get16(ip + 4), ip + 8, ip + 24, TF_ICMP6),
+		0);
 	assert_memory_equal(ih + 8, t.buf + TF_ETH, t.len - TF_ETH);
 }
 
@@ -573,17 +571,17 @@ static void test_one_arm_never_forwards(void **state)
 		buf[n] = 0;
 		j = json_loads(buf, JSON_DISABLE_EOF_CHECK, NULL);
 		assert_non_null(j);
-		assert_string_equal(json_string_value(json_object_get(
-					    j, "event_type")),
-				    "alert");
+		assert_string_equal(
+			json_string_value(json_object_get(j, "event_type")),
+			"alert");
 		assert_string_equal(
 			json_string_value(json_object_get(
 				json_object_get(j, "alert"), "action")),
 			"allowed");
-		assert_int_equal(json_integer_value(json_object_get(
-					 json_object_get(j, "alert"),
-					 "signature_id")),
-				 FIREWALL_SID_BASE + 2);
+		assert_int_equal(
+			json_integer_value(json_object_get(
+				json_object_get(j, "alert"), "signature_id")),
+			FIREWALL_SID_BASE + 2);
 		json_decref(j);
 	}
 }
@@ -747,7 +745,7 @@ static void test_log_all_and_none(void **state)
  */
 static void test_bursts_no_malloc(void **state)
 {
-	static const unsigned int sizes[] = { 1, 2, 63, 64, 65, 257 };
+	static const unsigned int sizes[] = {1, 2, 63, 64, 65, 257};
 	struct env *e = *state;
 	struct firewall_opts o = *firewall_opts(e->fw);
 	struct pkt *pkts[257];
@@ -778,7 +776,8 @@ static void test_bursts_no_malloc(void **state)
 			fwd += e->outs[k].port == PORT1;
 		assert_int_equal(fwd, n - rej);
 		assert_int_equal(e->nout - fwd, rej);
-		assert_true(e->tx_calls <= 2 * ((n + PKT_BURST - 1) / PKT_BURST));
+		assert_true(e->tx_calls <=
+			    2 * ((n + PKT_BURST - 1) / PKT_BURST));
 		clear(e);
 		assert_int_equal(e->pool.nfree, POOL);
 	}
