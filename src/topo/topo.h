@@ -2,10 +2,10 @@
 /*
  * topo.h - the topology model: what one YAML file describes.
  *
- * topo_parse.c (with topo_yaml.c and topo_parse_router.c) fills a struct
- * topo from YAML and validates it (names unique, references resolved,
- * addresses well formed) so that the builder (topo_build.c) never sees an
- * inconsistent model. Every element remembers
+ * topo_parse.c (with topo_yaml.c, topo_parse_router.c and topo_parse_fw.c)
+ * fills a struct topo from YAML and validates it (names unique, references
+ * resolved, addresses well formed) so that the builder (topo_build.c) never
+ * sees an inconsistent model. Every element remembers
  * the line it came from so later errors can still point into the file.
  * Limits are fixed so the model is one allocation and easy to fuzz.
  */
@@ -36,6 +36,7 @@ enum {
 	TOPO_MAC_TABLE_MAX = 1 << 24, /* mac-table and mac-limit upper bound */
 	TOPO_AGING_MAX_S = 1000000,
 	TOPO_PORT_NAME_MAX = 32,   /* PORT_NAME_MAX of core/port.h, incl. NUL */
+	TOPO_CT_TIMEOUTS = 11,     /* keys of `conntrack-timeouts:` */
 };
 
 /* Routers: limits and defaults */
@@ -55,6 +56,17 @@ enum {
 	TOPO_MTU_MAX = 9000,
 	TOPO_CT_DEFAULT = 65536,   /* conntrack-max */
 	TOPO_CT_MAX = 1 << 24,
+};
+
+/* Groups and firewalls: limits */
+enum {
+	TOPO_MAX_GROUPS = 64,
+	TOPO_GROUP_MAX_MEMBERS = 256,
+	TOPO_MAX_FIREWALLS = 16,
+	TOPO_FW_MAX_RULES = 16384,      /* all firewalls together (FW_RULES_MAX) */
+	TOPO_FW_RULE_TEXT_MAX = 4096,   /* bytes of one rule, incl. NUL */
+	TOPO_FW_TEXT_MAX = 2 << 20,     /* bytes of all rule texts */
+	TOPO_PATH_MAX = 256,            /* rules-file, ips: as written */
 };
 
 /** struct topo_switch - `switches: NAME: {...}` */
@@ -205,6 +217,8 @@ struct topo_forward {
 };
 
 /** struct topo_router - `routers: NAME: {...}` */
+extern const char *const topo_ct_timeout_keys[TOPO_CT_TIMEOUTS + 1];
+
 struct topo_router {
 	char name[TOPO_NAME_MAX];
 	struct topo_router_if ifs[TOPO_ROUTER_MAX_IFS];
@@ -213,7 +227,104 @@ struct topo_router {
 	uint8_t nroutes;
 	struct topo_forward fwd[TOPO_ROUTER_MAX_FWDS];
 	uint8_t nfwd;
-	uint32_t ct_max;           /* `conntrack-max`, default 65536 */
+	uint32_t ct_max;
+	/* `conntrack-timeouts:` seconds, 0 = the default; order of
+	 * topo_ct_timeout_keys[] (tcp-syn-sent ... tcp-close, udp,
+	 * udp-assured, icmp) */
+	uint32_t ct_timeouts[TOPO_CT_TIMEOUTS];           /* `conntrack-max`, default 65536 */
+	int line;
+	int col;                   /* 1-based position of the YAML key */
+};
+
+/**
+ * enum topo_group_kind - what one member of a group is
+ * @TOPO_GROUP_HOST: a host with a static address: its /32
+ * @TOPO_GROUP_NET: an address or network written in the group
+ */
+enum topo_group_kind { TOPO_GROUP_HOST, TOPO_GROUP_NET };
+
+/** struct topo_group_member - one item of `groups: NAME: [...]` */
+struct topo_group_member {
+	enum topo_group_kind kind;
+	uint16_t host;             /* TOPO_GROUP_HOST: index into topo.hosts */
+	struct topo_ip net;        /* TOPO_GROUP_NET: host bits zero */
+	int line;
+	int col;
+};
+
+/**
+ * struct topo_group - `groups: NAME: [MEMBER, ...]`, a name for addresses
+ * that firewall rules use. Members are host names (hosts with a static
+ * `ip`) and A.B.C.D or A.B.C.D/LEN networks, each once; may be empty.
+ */
+struct topo_group {
+	char name[TOPO_NAME_MAX];
+	struct topo_group_member members[TOPO_GROUP_MAX_MEMBERS];
+	uint16_t nmembers;
+	int line;
+	int col;                   /* 1-based position of the YAML key */
+};
+
+/**
+ * enum topo_fw_mode - how a firewall sits in the network
+ * @TOPO_FW_INLINE: a transparent L2 bridge between two switches (`inline:
+ *                  [A, B]`), every VLAN, tags kept; it filters what it
+ *                  forwards and joins the two switches' broadcast domains
+ * @TOPO_FW_ONE_ARM: fed a copy of traffic (`one-arm: SWITCH-or-PORT`); it
+ *                   forwards nothing and only logs (alerts)
+ */
+enum topo_fw_mode { TOPO_FW_INLINE, TOPO_FW_ONE_ARM };
+
+/**
+ * enum topo_fw_arm - what a one-arm firewall is fed a mirror of
+ * @TOPO_FW_ARM_SWITCH: every port of switch legs[0] (`one-arm: SWITCH`)
+ * @TOPO_FW_ARM_HOST: the port of host @arm (`one-arm: HOST`)
+ * @TOPO_FW_ARM_VM: the port of VM @arm (`one-arm: VM`)
+ */
+enum topo_fw_arm { TOPO_FW_ARM_SWITCH, TOPO_FW_ARM_HOST, TOPO_FW_ARM_VM };
+
+/* Same values as enum fw_action (fw/fw_rule.h); checked at build time. */
+enum topo_fw_action { TOPO_FW_ALLOW, TOPO_FW_DROP, TOPO_FW_REJECT };
+
+/** enum topo_fw_log - `log:` which flows a firewall logs (rate-limited) */
+enum topo_fw_log { TOPO_FW_LOG_NONE, TOPO_FW_LOG_DENIED, TOPO_FW_LOG_ALL };
+
+/** enum topo_fw_non_ip - `non-ip:` frames that are neither IPv4 nor IPv6 */
+enum topo_fw_non_ip { TOPO_FW_NON_IP_PASS, TOPO_FW_NON_IP_DROP };
+
+/**
+ * struct topo_fw_rule - one rule of a firewall, as written
+ *
+ * The text (without YAML quoting, NUL-terminated) is at topo.fw_text +
+ * @text; topo_fw_rule_text() returns it. @line and @col are where the text
+ * starts: in the topology file, or in the firewall's rules file when it
+ * has one. The rule language is src/fw's (fw/fw_rule.h).
+ */
+struct topo_fw_rule {
+	uint32_t text;             /* offset into topo.fw_text */
+	uint32_t line;
+	uint32_t col;
+};
+
+/** struct topo_firewall - `firewalls: NAME: {...}` */
+struct topo_firewall {
+	char name[TOPO_NAME_MAX];
+	enum topo_fw_mode mode;
+	uint16_t legs[2];          /* switch indices; one-arm: legs[0] only,
+				    * the switch its mirror port is on */
+	enum topo_fw_arm arm_kind; /* one-arm: what is mirrored */
+	uint16_t arm;              /* one-arm, HOST/VM: index into hosts/vms */
+	enum topo_fw_action default_action; /* `default:`, default drop */
+	enum topo_fw_log log;      /* `log:`, default denied */
+	enum topo_fw_non_ip non_ip; /* `non-ip:`, default pass */
+	uint32_t first_rule;       /* rules: topo.fw_rules[first_rule...] */
+	uint32_t nrules;
+	bool has_rules_file;       /* rules came from `rules-file:` */
+	char rules_file[TOPO_PATH_MAX]; /* as written */
+	char rules_path[PATH_MAX]; /* as opened (relative to the topology
+				    * file's directory); names it in messages */
+	bool has_ips;
+	char ips[TOPO_PATH_MAX];   /* `ips: FILE`, reserved, not checked */
 	int line;
 	int col;                   /* 1-based position of the YAML key */
 };
@@ -224,12 +335,19 @@ struct topo {
 	char file[PATH_MAX];
 	uint16_t nswitches, nlinks, nhosts, nvms, nmirrors;
 	uint16_t nrouters;
+	uint16_t ngroups, nfirewalls;
+	uint32_t nfw_rules;        /* used of fw_rules */
+	uint32_t fw_text_len;      /* bytes used of fw_text */
 	struct topo_switch switches[TOPO_MAX_SWITCHES];
 	struct topo_link links[TOPO_MAX_LINKS];
 	struct topo_host hosts[TOPO_MAX_HOSTS];
 	struct topo_vm vms[TOPO_MAX_VMS];
 	struct topo_mirror mirrors[TOPO_MAX_MIRRORS];
 	struct topo_router routers[TOPO_MAX_ROUTERS];
+	struct topo_group groups[TOPO_MAX_GROUPS];
+	struct topo_firewall firewalls[TOPO_MAX_FIREWALLS];
+	struct topo_fw_rule fw_rules[TOPO_FW_MAX_RULES];
+	char fw_text[TOPO_FW_TEXT_MAX];
 };
 
 /*
@@ -266,6 +384,20 @@ int topo_router_port_names(const struct topo *t, const struct topo_router *r,
 			   const struct topo_router_if *rif,
 			   char rport[TOPO_PORT_NAME_MAX],
 			   char sport[TOPO_PORT_NAME_MAX]);
+
+/* Groups and firewalls (topo_parse_fw.c) */
+struct fw_policy;
+int topo_group_find(const struct topo *t, const char *name);
+int topo_firewall_find(const struct topo *t, const char *name);
+const char *topo_fw_rule_text(const struct topo *t,
+			      const struct topo_fw_rule *r);
+int topo_firewall_port_names(const struct topo *t,
+			     const struct topo_firewall *fw, unsigned int leg,
+			     char fport[TOPO_PORT_NAME_MAX],
+			     char sport[TOPO_PORT_NAME_MAX]);
+int topo_fw_policy(const struct topo *t, const struct topo_firewall *fw,
+		   struct fw_policy *p, char *err, size_t errsize);
+int topo_fw_validate(const struct topo *t, char *err, size_t errsize);
 
 /* "<topo>-<host>": the switch-side veth of host @h; 0 or -ENAMETOOLONG. */
 int topo_host_ifname(const struct topo *t, const struct topo_host *h,

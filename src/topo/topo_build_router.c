@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "../core/loop.h"
+#include "../ct/ct.h"
 #include "../l3/dhcp.h"
 #include "../port/afpacket.h"
 #include "../port/link.h"
@@ -170,6 +171,29 @@ static int build_if(struct topo_rt *rt, unsigned int ri, unsigned int i,
 	return 0;
 }
 
+/* `conntrack-timeouts:` over conntrack's defaults; key i < 8 is TCP state
+ * i + 1 (SYN_SENT..CLOSE; SYN_SENT2 follows SYN_SENT), then UDP, ICMP. */
+static void ct_timeouts(const struct topo_router *r, struct ct_table *ct)
+{
+	const uint32_t *o = r->ct_timeouts;
+	struct ct_config c;
+	unsigned int i;
+
+	ct_config_default(&c);
+	for (i = 0; i < 8; i++)
+		if (o[i])
+			c.tcp_timeout[i + 1] = o[i];
+	if (o[0])
+		c.tcp_timeout[CT_TCP_SYN_SENT2] = o[0];
+	if (o[8])
+		c.udp_timeout = o[8];
+	if (o[9])
+		c.udp_timeout_assured = o[9];
+	if (o[10])
+		c.icmp_timeout = o[10];
+	ct_set_timeouts(ct, &c);
+}
+
 static int build_router(struct topo_rt *rt, unsigned int ri, char *err,
 			size_t errsize)
 {
@@ -181,6 +205,7 @@ static int build_router(struct topo_rt *rt, unsigned int ri, char *err,
 					dp_tx, &rt->dp, err, errsize);
 	if (!rt->routers[ri])
 		return -EINVAL;
+	ct_timeouts(r, router_ct(rt->routers[ri]));
 	for (i = 0; !ret && i < r->nifs; i++)
 		ret = build_if(rt, ri, i, err, errsize);
 	for (i = 0; !ret && i < r->nroutes; i++) {

@@ -9,11 +9,16 @@
  * moving an element within a file does not change its dump. Trunk VLAN
  * lists are printed as sorted, merged ranges ("10,20-29"). A router is
  * one "router NAME" line followed by one line per interface, DHCP
- * reservation, route and forward, each starting "router NAME".
+ * reservation, route and forward, each starting "router NAME". A group is
+ * one line with its members in file order. A firewall is one line with
+ * every option and its ports, then one "firewall NAME rule N" line per
+ * rule in src/fw's canonical form (so spacing and keyword case do not
+ * matter), whether the rule came from `rules:` or a `rules-file:`.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
 
+#include "fw/fw_policy.h"
 #include "topo/topo.h"
 
 static const char *const mirror_dirs[] = {
@@ -150,6 +155,11 @@ static void dump_router(const struct topo *t, const struct topo_router *r,
 	int i;
 
 	fprintf(f, "router %s conntrack-max %u\n", r->name, r->ct_max);
+	for (i = 0; i < TOPO_CT_TIMEOUTS; i++)
+		if (r->ct_timeouts[i])
+			fprintf(f, "router %s conntrack-timeout %s %u\n",
+				r->name, topo_ct_timeout_keys[i],
+				r->ct_timeouts[i]);
 	for (i = 0; i < r->nifs; i++)
 		dump_rif(t, r, i, f);
 	for (i = 0; i < r->nroutes; i++) {
@@ -160,6 +170,96 @@ static void dump_router(const struct topo *t, const struct topo_router *r,
 	}
 	for (i = 0; i < r->nfwd; i++)
 		dump_fwd(t, r, &r->fwd[i], f);
+}
+
+static void dump_group(const struct topo *t, const struct topo_group *g,
+		       FILE *f)
+{
+	const struct topo_group_member *m;
+	char ip[INET_ADDRSTRLEN];
+	int i;
+
+	fprintf(f, "group %s", g->name);
+	for (i = 0; i < g->nmembers; i++) {
+		m = &g->members[i];
+		fputs(i ? "," : " ", f);
+		if (m->kind == TOPO_GROUP_HOST)
+			fputs(t->hosts[m->host].name, f);
+		else
+			fprintf(f, "%s/%u", dump_ip(m->net.addr, ip),
+				m->net.prefix);
+	}
+	fputs(g->nmembers ? "\n" : " -\n", f);
+}
+
+static const char *const fw_actions[] = {
+	[TOPO_FW_ALLOW] = "allow",
+	[TOPO_FW_DROP] = "drop",
+	[TOPO_FW_REJECT] = "reject",
+};
+static const char *const fw_logs[] = {
+	[TOPO_FW_LOG_NONE] = "none",
+	[TOPO_FW_LOG_DENIED] = "denied",
+	[TOPO_FW_LOG_ALL] = "all",
+};
+
+/* "inline A B" or "one-arm switch S" / "one-arm host H (switch S)" */
+static void dump_fw_place(const struct topo *t, const struct topo_firewall *fw,
+			  FILE *f)
+{
+	const char *sw = t->switches[fw->legs[0]].name;
+
+	if (fw->mode == TOPO_FW_INLINE)
+		fprintf(f, " inline %s %s", sw, t->switches[fw->legs[1]].name);
+	else if (fw->arm_kind == TOPO_FW_ARM_HOST)
+		fprintf(f, " one-arm host %s switch %s", t->hosts[fw->arm].name,
+			sw);
+	else if (fw->arm_kind == TOPO_FW_ARM_VM)
+		fprintf(f, " one-arm vm %s switch %s", t->vms[fw->arm].name,
+			sw);
+	else
+		fprintf(f, " one-arm switch %s", sw);
+}
+
+/* The rules in canonical form; as written if they do not parse. */
+static void dump_fw_rules(const struct topo *t, const struct topo_firewall *fw,
+			  FILE *f)
+{
+	struct fw_policy pol;
+	char err[8];
+	uint32_t i;
+	bool ok = !topo_fw_policy(t, fw, &pol, err, sizeof(err));
+
+	for (i = 0; i < fw->nrules; i++)
+		fprintf(f, "firewall %s rule %u %s\n", fw->name, i + 1,
+			ok ? pol.rules[i].text
+			   : topo_fw_rule_text(
+				     t, &t->fw_rules[fw->first_rule + i]));
+	if (ok)
+		fw_policy_free(&pol);
+}
+
+static void dump_firewall(const struct topo *t, const struct topo_firewall *fw,
+			  FILE *f)
+{
+	char fport[TOPO_PORT_NAME_MAX], sport[TOPO_PORT_NAME_MAX];
+	unsigned int i;
+
+	fprintf(f, "firewall %s", fw->name);
+	dump_fw_place(t, fw, f);
+	fprintf(f, " default %s log %s non-ip %s rules %u rules-file %s ips %s",
+		fw_actions[fw->default_action], fw_logs[fw->log],
+		fw->non_ip == TOPO_FW_NON_IP_DROP ? "drop" : "pass", fw->nrules,
+		fw->has_rules_file ? fw->rules_file : "-",
+		fw->has_ips ? fw->ips : "-");
+	fputs(" ports", f);
+	for (i = 0; i < (fw->mode == TOPO_FW_INLINE ? 2u : 1u); i++) {
+		if (topo_firewall_port_names(t, fw, i, fport, sport))
+			fport[0] = sport[0] = '\0';
+		fprintf(f, " %s/%s", fport, sport);
+	}
+	fputc('\n', f);
+	dump_fw_rules(t, fw, f);
 }
 
 /**
@@ -204,6 +304,10 @@ void topo_dump(const struct topo *t, FILE *f)
 	}
 	for (i = 0; i < t->nrouters; i++)
 		dump_router(t, &t->routers[i], f);
+	for (i = 0; i < t->ngroups; i++)
+		dump_group(t, &t->groups[i], f);
+	for (i = 0; i < t->nfirewalls; i++)
+		dump_firewall(t, &t->firewalls[i], f);
 	for (i = 0; i < t->nmirrors; i++) {
 		m = &t->mirrors[i];
 		fprintf(f, "mirror %s to %s direction %s\n", m->port, m->to,

@@ -6,9 +6,10 @@
  * tree along the fixed schema (top level -> section -> element -> field),
  * checks every value as it copies it into struct topo, and resolves names
  * to indices. It owns the top level, switches, hosts, VMs, links and
- * mirrors; routers are walked by topo_parse_router.c. The cross-element
- * rules that need the whole model (L2 loops, address and interface name
- * clashes) live in topo_validate.c, which runs last.
+ * mirrors; routers are walked by topo_parse_router.c, groups and firewalls
+ * by topo_parse_fw.c. The cross-element rules that need the whole model
+ * (L2 loops, address and interface name clashes, firewall rules) live in
+ * topo_validate.c, which runs last.
  *
  * Theory of operation:
  *  - The walk is driven by the schema, never by the input's shape, so its
@@ -25,7 +26,8 @@
  *  - Every message is "FILE:LINE:COL: ..." and quotes user text through
  *    tp_show(), which truncates it and hides control bytes.
  *  - Sections are processed in dependency order (switches, hosts, vms,
- *    routers, links, mirrors) whatever their order in the file.
+ *    routers, groups, firewalls, links, mirrors) whatever their order in
+ *    the file.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -46,12 +48,14 @@ enum {
 	TOP_VMS,
 	TOP_MIRRORS,
 	TOP_ROUTERS,
+	TOP_GROUPS,
+	TOP_FIREWALLS,
 	TOP_N
 };
-static const char *const top_keys[] = {"name", "switches", "links",   "hosts",
-				       "vms",  "mirrors",  "routers", NULL};
-static const char *const top_future[] = {"firewalls", "groups", "tunnels",
-					 NULL};
+static const char *const top_keys[] = {
+	"name",	   "switches", "links",	 "hosts",     "vms",
+	"mirrors", "routers",  "groups", "firewalls", NULL};
+static const char *const top_future[] = {"tunnels", NULL};
 
 enum { SW_AGING, SW_LIMIT, SW_TABLE, SW_N };
 static const char *const sw_keys[] = {"mac-aging", "mac-limit", "mac-table",
@@ -574,6 +578,8 @@ static int tp_sections(struct tp *p, yaml_node_t *v[])
 		[TOP_LINKS] = TOPO_MAX_LINKS,
 		[TOP_MIRRORS] = TOPO_MAX_MIRRORS,
 		[TOP_ROUTERS] = TOPO_MAX_ROUTERS,
+		[TOP_GROUPS] = TOPO_MAX_GROUPS,
+		[TOP_FIREWALLS] = TOPO_MAX_FIREWALLS,
 	};
 	int i, ret;
 
@@ -594,6 +600,10 @@ static int tp_sections(struct tp *p, yaml_node_t *v[])
 		ret = tp_each_pair(p, v[TOP_VMS], tp_vm);
 	if (!ret)
 		ret = tp_each_pair(p, v[TOP_ROUTERS], tp_router);
+	if (!ret)
+		ret = tp_each_pair(p, v[TOP_GROUPS], tp_group);
+	if (!ret)
+		ret = tp_each_pair(p, v[TOP_FIREWALLS], tp_firewall);
 	if (!ret)
 		ret = tp_each_item(p, v[TOP_LINKS], tp_link);
 	if (!ret)

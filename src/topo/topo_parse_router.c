@@ -29,9 +29,33 @@
 _Static_assert((int)TOPO_PORT_NAME_MAX == (int)PORT_NAME_MAX,
 	       "topo.h must follow core/port.h's port name limit");
 
-enum { RT_IFS, RT_ROUTES, RT_FWD, RT_CT, RT_N };
+enum { RT_IFS, RT_ROUTES, RT_FWD, RT_CT, RT_CTT, RT_N };
 static const char *const rt_keys[] = {"interfaces", "routes", "forward",
-				      "conntrack-max", NULL};
+				      "conntrack-max", "conntrack-timeouts",
+				      NULL};
+
+/* The TCP states in conntrack's order (src/ct/ct.h), then UDP and ICMP. */
+const char *const topo_ct_timeout_keys[TOPO_CT_TIMEOUTS + 1] = {
+	"tcp-syn-sent", "tcp-syn-recv", "tcp-established", "tcp-fin-wait",
+	"tcp-close-wait", "tcp-last-ack", "tcp-time-wait", "tcp-close",
+	"udp", "udp-assured", "icmp", NULL};
+
+static int tp_ct_timeouts(struct tp *p, yaml_node_t *map,
+			  struct topo_router *r)
+{
+	yaml_node_t *v[TOPO_CT_TIMEOUTS];
+	char where[TP_WHAT_MAX + 32];
+	unsigned int i;
+	int ret;
+
+	snprintf(where, sizeof(where), "in %s conntrack-timeouts", p->what);
+	ret = tp_fields(p, map, topo_ct_timeout_keys, where, v);
+	for (i = 0; !ret && i < TOPO_CT_TIMEOUTS; i++)
+		if (v[i])
+			ret = tp_uint(p, v[i], topo_ct_timeout_keys[i], 1,
+				      TOPO_AGING_MAX_S, &r->ct_timeouts[i]);
+	return ret;
+}
 
 enum {
 	RIF_SWITCH,
@@ -889,6 +913,8 @@ int tp_router(struct tp *p, yaml_node_pair_t *pair)
 	if (!ret && v[RT_CT])
 		ret = tp_uint(p, v[RT_CT], "conntrack-max", 1, TOPO_CT_MAX,
 			      &r->ct_max);
+	if (!ret && v[RT_CTT])
+		ret = tp_ct_timeouts(p, v[RT_CTT], r);
 	if (!ret)
 		ret = tp_router_lists(p, v);
 	if (!ret)

@@ -5,9 +5,11 @@
  * topo_parse.c checks each value where it reads it; what is left for here
  * are the rules between elements, which the builder relies on:
  *  - no L2 loop: dcbox switches run no spanning tree, so in every VLAN the
- *    links carrying it must form a forest (union-find per VLAN in use);
+ *    links carrying it, and the inline firewalls (transparent bridges that
+ *    carry every VLAN), must form a forest (union-find per VLAN in use);
  *  - no two endpoints with one IPv4 address in the same broadcast domain
- *    (same VLAN, switches joined by links that carry that VLAN); an
+ *    (same VLAN, switches joined by links that carry that VLAN or by an
+ *    inline firewall); an
  *    endpoint is a host or a router interface on a switch, which to the
  *    switch is just another port (routers do not bridge, so they join no
  *    domains and close no loops);
@@ -16,7 +18,10 @@
  *  - MAC addresses of hosts and router interfaces unique;
  *  - interface names in the root namespace (host veths "<topo>-<host>" and
  *    VM TAPs) unique, and router uplinks naming none of them and used by
- *    one router interface only.
+ *    one router interface only;
+ *  - a switch the inline leg of one firewall at most, and every firewall
+ *    rule parses with its names resolved (topo_fw_validate() in
+ *    topo_parse_fw.c, which calls src/fw).
  * It also re-checks counts, indices and trunk order so that a struct topo
  * built by hand (tests, a future reload path) cannot index out of bounds.
  * The rules within one router (subnets, DHCP ranges, routes, forwards) are
@@ -81,28 +86,59 @@ static bool link_carries(const struct topo_link *l, unsigned int vlan)
 	return false;
 }
 
-/*
- * Join the switches linked in @vlan. Returns the index of the first link
- * that closes a loop, or -1.
- */
-static int uf_build(const struct topo *t, unsigned int vlan, struct uf *u)
+/* Join switches @x and @y; false if they were joined already (a loop). */
+static bool uf_join(struct uf *u, unsigned int x, unsigned int y)
 {
+	unsigned int a = uf_find(u, x), b = uf_find(u, y);
+
+	if (a == b)
+		return false;
+	u->parent[a] = (uint16_t)b;
+	return true;
+}
+
+/*
+ * Join the switches linked in @vlan, by links and then, with @fws, by
+ * inline firewalls (which bridge every VLAN). Returns the index of the first link that
+ * closes a loop, t->nlinks + i if inline firewall i does, or -1.
+ */
+static int uf_build_fw(const struct topo *t, unsigned int vlan, struct uf *u,
+		       bool fws)
+{
+	const struct topo_firewall *fw;
 	const struct topo_link *l;
-	unsigned int a, b, i;
+	unsigned int i;
 
 	for (i = 0; i < TOPO_MAX_SWITCHES; i++)
 		u->parent[i] = (uint16_t)i;
 	for (i = 0; i < t->nlinks; i++) {
 		l = &t->links[i];
-		if (!link_carries(l, vlan))
-			continue;
-		a = uf_find(u, l->sw[0]);
-		b = uf_find(u, l->sw[1]);
-		if (a == b)
+		if (link_carries(l, vlan) && !uf_join(u, l->sw[0], l->sw[1]))
 			return (int)i;
-		u->parent[a] = (uint16_t)b;
+	}
+	for (i = 0; fws && i < t->nfirewalls; i++) {
+		fw = &t->firewalls[i];
+		if (fw->mode == TOPO_FW_INLINE &&
+		    !uf_join(u, fw->legs[0], fw->legs[1]))
+			return (int)(t->nlinks + i);
 	}
 	return -1;
+}
+
+/* uf_build_fw() with the inline firewalls: the broadcast domains. */
+static int uf_build(const struct topo *t, unsigned int vlan, struct uf *u)
+{
+	return uf_build_fw(t, vlan, u, true);
+}
+
+/* Whether switches @a and @b share VLAN @vlan only through a firewall. */
+static bool joined_by_fw(const struct topo *t, unsigned int vlan,
+			 unsigned int a, unsigned int b)
+{
+	struct uf u;
+
+	uf_build_fw(t, vlan, &u, false);
+	return uf_find(&u, a) != uf_find(&u, b);
 }
 
 static bool bit_test(const uint64_t *bits, unsigned int v)
@@ -110,6 +146,21 @@ static bool bit_test(const uint64_t *bits, unsigned int v)
 	return bits[v / 64] & 1ull << (v % 64);
 }
 
+static int loop_fw(const struct topo *t, const struct topo_firewall *fw,
+		   unsigned int vlan, char *err, size_t errsize)
+{
+	return tv_err(t, fw->line, fw->col, err, errsize,
+		      "firewall '%s': inline between %s and %s closes a loop "
+		      "in VLAN %u: the switches are already joined by links "
+		      "(dcbox switches run no spanning tree)",
+		      fw->name, t->switches[fw->legs[0]].name,
+		      t->switches[fw->legs[1]].name, vlan);
+}
+
+/*
+ * A loop needs a link: firewalls alone cannot make one (a switch is the
+ * inline leg of one firewall at most), so only VLANs links carry are tried.
+ */
 static int check_loops(const struct topo *t, char *err, size_t errsize)
 {
 	uint64_t used[(TOPO_VLAN_MAX + 64) / 64] = {0};
@@ -131,6 +182,9 @@ static int check_loops(const struct topo *t, char *err, size_t errsize)
 		bad = uf_build(t, v, &u);
 		if (bad < 0)
 			continue;
+		if (bad >= t->nlinks)
+			return loop_fw(t, &t->firewalls[bad - t->nlinks], v,
+				       err, errsize);
 		l = &t->links[bad];
 		return tv_err(t, l->line, l->col, err, errsize,
 			      "link %d: %s - %s closes a loop in VLAN %u "
@@ -153,6 +207,7 @@ static unsigned int host_vlan(const struct topo_host *h)
 struct l2ep {
 	int16_t host;
 	uint8_t router, rif;
+	uint16_t sw; /* the switch it is on */
 	uint16_t vlan, dom; /* VLAN and broadcast domain (uf root) */
 	uint32_t addr; /* network order; 0 = none */
 	const uint8_t *mac; /* NULL = none */
@@ -196,6 +251,7 @@ static void ep_domain(const struct topo *t, struct l2ep *e, uint16_t sw)
 {
 	struct uf u;
 
+	e->sw = sw;
 	uf_build(t, e->vlan, &u);
 	e->dom = (uint16_t)uf_find(&u, sw);
 }
@@ -264,7 +320,7 @@ static int ep_clash(const struct topo *t, const struct l2ep *a,
 static int check_addresses(const struct topo *t, const struct l2ep *eps, int n,
 			   char *err, size_t errsize)
 {
-	char what[32], tail[32], ip[INET_ADDRSTRLEN];
+	char what[32], tail[80], ip[INET_ADDRSTRLEN];
 	const struct l2ep *a, *b;
 	int i, j;
 
@@ -277,7 +333,11 @@ static int check_addresses(const struct topo *t, const struct l2ep *eps, int n,
 				continue;
 			inet_ntop(AF_INET, &b->addr, ip, sizeof(ip));
 			snprintf(what, sizeof(what), "address %s", ip);
-			snprintf(tail, sizeof(tail), " in VLAN %u", b->vlan);
+			snprintf(tail, sizeof(tail), " in VLAN %u%s", b->vlan,
+				 joined_by_fw(t, b->vlan, a->sw, b->sw)
+					 ? " (an inline firewall bridges "
+					   "their switches)"
+					 : "");
 			return ep_clash(t, a, b, what, tail, err, errsize);
 		}
 	}
@@ -500,6 +560,93 @@ static bool sane_link(const struct topo *t, const struct topo_link *l)
 	return true;
 }
 
+static bool sane_group(const struct topo *t, const struct topo_group *g)
+{
+	const struct topo_group_member *m;
+	int i;
+
+	if (g->nmembers > TOPO_GROUP_MAX_MEMBERS)
+		return false;
+	for (i = 0; i < g->nmembers; i++) {
+		m = &g->members[i];
+		if (m->kind == TOPO_GROUP_HOST
+			    ? m->host >= t->nhosts
+			    : m->kind != TOPO_GROUP_NET || m->net.prefix > 32)
+			return false;
+	}
+	return true;
+}
+
+static bool sane_arm(const struct topo *t, const struct topo_firewall *fw)
+{
+	switch (fw->arm_kind) {
+	case TOPO_FW_ARM_SWITCH:
+		return true;
+	case TOPO_FW_ARM_HOST:
+		return fw->arm < t->nhosts;
+	case TOPO_FW_ARM_VM:
+		return fw->arm < t->nvms;
+	}
+	return false;
+}
+
+/* Modes, options, switch and port indices, rule range, distinct legs. */
+static bool sane_firewall(const struct topo *t, const struct topo_firewall *fw)
+{
+	if ((unsigned int)fw->mode > TOPO_FW_ONE_ARM ||
+	    (unsigned int)fw->default_action > TOPO_FW_REJECT ||
+	    (unsigned int)fw->log > TOPO_FW_LOG_ALL ||
+	    (unsigned int)fw->non_ip > TOPO_FW_NON_IP_DROP ||
+	    fw->first_rule > t->nfw_rules ||
+	    fw->nrules > t->nfw_rules - fw->first_rule ||
+	    !memchr(fw->rules_path, '\0', sizeof(fw->rules_path)) ||
+	    fw->legs[0] >= t->nswitches)
+		return false;
+	if (fw->mode == TOPO_FW_ONE_ARM)
+		return sane_arm(t, fw);
+	return fw->legs[1] < t->nswitches && fw->legs[0] != fw->legs[1];
+}
+
+/* The rule texts: inside the pool, which ends in a NUL. */
+static bool sane_fw_rules(const struct topo *t)
+{
+	uint32_t i;
+
+	if (t->nfw_rules > TOPO_FW_MAX_RULES ||
+	    t->fw_text_len > TOPO_FW_TEXT_MAX ||
+	    (t->fw_text_len && t->fw_text[t->fw_text_len - 1]))
+		return false;
+	for (i = 0; i < t->nfw_rules; i++)
+		if (t->fw_rules[i].text >= t->fw_text_len)
+			return false;
+	return true;
+}
+
+static int check_fw_bounds(const struct topo *t, char *err, size_t errsize)
+{
+	int i;
+
+	if (!sane_fw_rules(t))
+		return tv_err(t, 1, 1, err, errsize,
+			      "firewall rules: bad count or text offset");
+	for (i = 0; i < t->ngroups; i++)
+		if (!sane_group(t, &t->groups[i]))
+			return tv_err(t, t->groups[i].line, t->groups[i].col,
+				      err, errsize,
+				      "group '%s': bad member count, kind or "
+				      "host index",
+				      t->groups[i].name);
+	for (i = 0; i < t->nfirewalls; i++)
+		if (!sane_firewall(t, &t->firewalls[i]))
+			return tv_err(
+				t, t->firewalls[i].line, t->firewalls[i].col,
+				err, errsize,
+				"firewall '%s': bad mode, option, switch, "
+				"port or rule index",
+				t->firewalls[i].name);
+	return 0;
+}
+
 /* Counts, indices and trunk order: what the checks above index with. */
 static int check_bounds(const struct topo *t, char *err, size_t errsize)
 {
@@ -507,7 +654,8 @@ static int check_bounds(const struct topo *t, char *err, size_t errsize)
 
 	if (t->nswitches > TOPO_MAX_SWITCHES || t->nlinks > TOPO_MAX_LINKS ||
 	    t->nhosts > TOPO_MAX_HOSTS || t->nvms > TOPO_MAX_VMS ||
-	    t->nmirrors > TOPO_MAX_MIRRORS || t->nrouters > TOPO_MAX_ROUTERS)
+	    t->nmirrors > TOPO_MAX_MIRRORS || t->nrouters > TOPO_MAX_ROUTERS ||
+	    t->ngroups > TOPO_MAX_GROUPS || t->nfirewalls > TOPO_MAX_FIREWALLS)
 		return tv_err(t, 1, 1, err, errsize, "too many elements");
 	for (i = 0; i < t->nlinks; i++)
 		if (!sane_link(t, &t->links[i]))
@@ -533,6 +681,43 @@ static int check_bounds(const struct topo *t, char *err, size_t errsize)
 				      "router '%s': bad count, switch index "
 				      "or interface index",
 				      t->routers[i].name);
+	return check_fw_bounds(t, err, errsize);
+}
+
+/* The inline leg firewall @a shares with @b, or -1. */
+static int shared_leg(const struct topo_firewall *a,
+		      const struct topo_firewall *b)
+{
+	int x, y;
+
+	if (a->mode != TOPO_FW_INLINE || b->mode != TOPO_FW_INLINE)
+		return -1;
+	for (x = 0; x < 2; x++)
+		for (y = 0; y < 2; y++)
+			if (a->legs[x] == b->legs[y])
+				return a->legs[x];
+	return -1;
+}
+
+/* A switch is the inline leg of one firewall at most (hand-built models). */
+static int check_inline_legs(const struct topo *t, char *err, size_t errsize)
+{
+	const struct topo_firewall *b;
+	int i, j, sw;
+
+	for (j = 0; j < t->nfirewalls; j++) {
+		b = &t->firewalls[j];
+		for (i = 0; i < j; i++) {
+			sw = shared_leg(&t->firewalls[i], b);
+			if (sw < 0)
+				continue;
+			return tv_err(t, b->line, b->col, err, errsize,
+				      "firewall '%s': switch '%s' is already "
+				      "an inline leg of firewall '%s'",
+				      b->name, t->switches[sw].name,
+				      t->firewalls[i].name);
+		}
+	}
 	return 0;
 }
 
@@ -559,6 +744,10 @@ int topo_validate(const struct topo *t, char *err, size_t errsize)
 		ret = check_ifnames(t, err, errsize);
 	if (!ret)
 		ret = check_uplinks(t, err, errsize);
+	if (!ret)
+		ret = check_inline_legs(t, err, errsize);
+	if (!ret)
+		ret = topo_fw_validate(t, err, errsize);
 	return ret;
 }
 

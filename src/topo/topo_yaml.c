@@ -298,7 +298,7 @@ static int tp_field(struct tp *p, yaml_node_pair_t *pair,
 		    yaml_node_t *vals[])
 {
 	yaml_node_t *k = tp_node(p, pair->key);
-	char list[128], what[TP_WHAT_MAX + 8];
+	char list[256], what[TP_WHAT_MAX + 8];
 	const char *s;
 	int i, ret;
 
@@ -488,7 +488,7 @@ int tp_each_item(struct tp *p, yaml_node_t *n,
 	return 0;
 }
 
-/* Where a name is already used by a switch, host, VM or router, else 0. */
+/* Where a name is already used by any element, else 0. */
 static int name_line(const struct topo *t, const char *name, int *col)
 {
 	int i;
@@ -505,6 +505,12 @@ static int name_line(const struct topo *t, const char *name, int *col)
 	for (i = 0; i < t->nrouters; i++)
 		if (!strcmp(t->routers[i].name, name))
 			return *col = t->routers[i].col, t->routers[i].line;
+	for (i = 0; i < t->ngroups; i++)
+		if (!strcmp(t->groups[i].name, name))
+			return *col = t->groups[i].col, t->groups[i].line;
+	for (i = 0; i < t->nfirewalls; i++)
+		if (!strcmp(t->firewalls[i].name, name))
+			return *col = t->firewalls[i].col, t->firewalls[i].line;
 	return 0;
 }
 
@@ -518,8 +524,9 @@ static int name_line(const struct topo *t, const char *name, int *col)
  * @line:	receives the key's line
  * @col:	receives the key's column
  *
- * Names are shared by switches, hosts, VMs and routers. On a clash the
- * error points at the later of the two in the file.
+ * Names are shared by switches, hosts, VMs, routers, groups and
+ * firewalls. On a clash the error points at the later of the two in the
+ * file.
  *
  * Return: 0, or -EINVAL for a bad or duplicate name.
  */

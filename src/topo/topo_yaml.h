@@ -7,7 +7,8 @@
  * and holds the schema-independent helpers: error messages with a
  * position, scalars, numbers, names, field maps, addresses and MACs.
  * topo_parse.c walks the top level, switches, hosts, VMs, links and
- * mirrors; topo_parse_router.c walks routers. Nothing here is part of
+ * mirrors; topo_parse_router.c walks routers, topo_parse_fw.c groups and
+ * firewalls. Nothing here is part of
  * dcbox's API (topo.h is): the tp_ prefix, the parser's since its first
  * version, marks these as internal to the three files.
  *
@@ -94,7 +95,9 @@ int tp_ip(struct tp *p, yaml_node_t *n, struct topo_ip *ip);
 bool tp_parse_mac(const char *s, uint8_t mac[6]);
 int tp_mac(struct tp *p, yaml_node_t *n, uint8_t mac[6]);
 
-/* Sections parsed outside topo_parse.c (topo_parse_router.c) */
+/* Sections parsed outside topo_parse.c (topo_parse_router.c, _fw.c) */
 int tp_router(struct tp *p, yaml_node_pair_t *pair);
+int tp_group(struct tp *p, yaml_node_pair_t *pair);
+int tp_firewall(struct tp *p, yaml_node_pair_t *pair);
 
 #endif

@@ -5,7 +5,8 @@
  * Golden files drive most of it: every tests/golden/topo/NAME.yaml must load
  * and topo_dump() to exactly NAME.ok; every tests/golden/topo/fail/NAME.yaml
  * must be rejected with -EINVAL and a "FILE:LINE:COL: " message containing
- * the text of its first line "# error: TEXT". Each golden file is its own
+ * the text of its first line "# error: TEXT" (FILE is the YAML file, or
+ * the firewall rules file that TEXT names when it starts "NAME.rules:"). Each golden file is its own
  * cmocka test (ok_NAME, fail_NAME). The golden directory is found from the
  * repo root (the working directory), $DCBOX_SRCDIR, or the test binary's
  * location. DCBOX_GOLDEN_UPDATE=1 rewrites the .ok files (review the diff!).
@@ -24,14 +25,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "fw/fw_policy.h"
 #include "topo/topo.h"
 
-enum { ERR_SIZE = 512, MAX_GOLDEN = 256 };
+enum { ERR_SIZE = 512, MAX_GOLDEN = 512 };
 
 static const char golden_rel[] = "tests/golden/topo";
 
@@ -173,7 +176,7 @@ static void golden_ok(void **state)
 static void golden_fail(void **state)
 {
 	const char *path = *state, *base = strrchr(path, '/') + 1;
-	char err[ERR_SIZE], want[ERR_SIZE], *buf, *nl;
+	char err[ERR_SIZE], want[ERR_SIZE], file[ERR_SIZE], *buf, *nl, *colon;
 	struct topo *t = topo_new();
 	size_t size;
 	int ret;
@@ -186,6 +189,12 @@ static void golden_fail(void **state)
 	}
 	snprintf(want, sizeof(want), "%.*s", (int)(nl - buf - 9), buf + 9);
 	free(buf);
+	/* an error inside a firewall's rules file names that file */
+	colon = strchr(want, ':');
+	if (colon && colon - want > 6 && !strncmp(colon - 6, ".rules", 6)) {
+		snprintf(file, sizeof(file), "%.*s", (int)(colon - want), want);
+		base = file;
+	}
 	ret = topo_load(path, t, err, sizeof(err));
 	assert_int_equal(ret, -EINVAL);
 	if (!strstr(err, want))
@@ -306,6 +315,30 @@ static const char edge[] =
 	"hosts:\n"
 	"  www: { switch: web, ip: 10.1.0.10/24, gw: 10.1.0.1 }\n"
 	"  dyn: { switch: web, ip: dhcp }\n";
+
+static const char shop[] = "name: shop\n"
+			   "switches: { front: {}, back: {} }\n"
+			   "groups:\n"
+			   "  web: [web1, web2, 10.9.0.0/16]\n"
+			   "hosts:\n"
+			   "  client: { switch: front, ip: 10.0.0.5/24 }\n"
+			   "  web1:   { switch: front, ip: 10.0.0.11/24 }\n"
+			   "  web2:   { switch: front, ip: 10.0.0.12/24 }\n"
+			   "  db:     { switch: back,  ip: 10.0.0.21/24 }\n"
+			   "vms:\n"
+			   "  vm1: { switch: back }\n"
+			   "firewalls:\n"
+			   "  fw:\n"
+			   "    inline: [front, back]\n"
+			   "    log: all\n"
+			   "    non-ip: drop\n"
+			   "    ips: sigs.rules\n"
+			   "    rules:\n"
+			   "      - allow tcp from web to db port 5432\n"
+			   "      - 'allow icmp from any to any'\n"
+			   "      - reject tcp from client to db\n"
+			   "  tap: { one-arm: web1, default: allow }\n"
+			   "  vtap: { one-arm: vm1 }\n";
 
 static void lookups(void **state)
 {
@@ -465,6 +498,16 @@ static void reuse(void **state)
 	assert_int_equal(t->nrouters, 0);
 	got = dump_str(t);
 	assert_null(strstr(got, "router"));
+	free(got);
+	assert_int_equal(
+		topo_parse_buf(shop, strlen(shop), "e", t, err, sizeof(err)),
+		0);
+	assert_int_equal(
+		topo_parse_buf(small, strlen(small), "f", t, err, sizeof(err)),
+		0);
+	assert_int_equal(t->ngroups + t->nfirewalls + t->nfw_rules, 0);
+	got = dump_str(t);
+	assert_null(strstr(got, "firewall"));
 	free(got);
 	free(t);
 }
@@ -647,8 +690,9 @@ static char *routers_yaml(int nr, int ni, int nroutes, size_t *size)
 				j % 64, i, j, i, j, i, j);
 		fprintf(f, "    routes:\n");
 		for (j = 0; j < nroutes; j++)
-			fprintf(f, "      - { to: 172.%d.%d.0/24, via: "
-				   "10.%d.0.9 }\n",
+			fprintf(f,
+				"      - { to: 172.%d.%d.0/24, via: "
+				"10.%d.0.9 }\n",
 				16 + j / 256, j % 256, i);
 	}
 	assert_int_equal(fclose(f), 0);
@@ -671,8 +715,7 @@ static void router_limits(void **state)
 			 -EINVAL);
 	assert_non_null(strstr(err, "a second DHCP server in VLAN 1"));
 	free(y);
-	y = routers_yaml(1, TOPO_ROUTER_MAX_IFS, TOPO_ROUTER_MAX_ROUTES,
-			 &size);
+	y = routers_yaml(1, TOPO_ROUTER_MAX_IFS, TOPO_ROUTER_MAX_ROUTES, &size);
 	assert_int_equal(topo_parse_buf(y, size, "max", t, err, sizeof(err)),
 			 0);
 	assert_int_equal(t->routers[0].nifs, TOPO_ROUTER_MAX_IFS);
@@ -697,6 +740,323 @@ static void router_limits(void **state)
 	free(t);
 }
 
+static struct fw_key key(uint32_t src, uint32_t dst, uint8_t proto,
+			 uint16_t dport)
+{
+	return (struct fw_key){.src = src,
+			       .dst = dst,
+			       .sport = 40000,
+			       .dport = dport,
+			       .proto = proto};
+}
+
+/* What the builder reads: every field of parsed groups and firewalls. */
+static void firewall_model(void **state)
+{
+	const struct topo_firewall *fw;
+	const struct topo_group *g;
+	struct topo *t = topo_new();
+	char err[ERR_SIZE];
+
+	(void)state;
+	assert_int_equal(
+		topo_parse_buf(shop, strlen(shop), "s", t, err, sizeof(err)),
+		0);
+	assert_int_equal(t->ngroups, 1);
+	g = &t->groups[0];
+	assert_string_equal(g->name, "web");
+	assert_int_equal(g->line, 4);
+	assert_int_equal(g->col, 3);
+	assert_int_equal(g->nmembers, 3);
+	assert_int_equal(g->members[0].kind, TOPO_GROUP_HOST);
+	assert_int_equal(g->members[0].host, 1);
+	assert_int_equal(g->members[1].host, 2);
+	assert_int_equal(g->members[2].kind, TOPO_GROUP_NET);
+	assert_ip(g->members[2].net.addr, "10.9.0.0");
+	assert_int_equal(g->members[2].net.prefix, 16);
+	assert_int_equal(t->nfirewalls, 3);
+	fw = &t->firewalls[0];
+	assert_string_equal(fw->name, "fw");
+	assert_int_equal(fw->line, 13);
+	assert_int_equal(fw->mode, TOPO_FW_INLINE);
+	assert_int_equal(fw->legs[0], 0);
+	assert_int_equal(fw->legs[1], 1);
+	assert_int_equal(fw->default_action, TOPO_FW_DROP);
+	assert_int_equal(fw->log, TOPO_FW_LOG_ALL);
+	assert_int_equal(fw->non_ip, TOPO_FW_NON_IP_DROP);
+	assert_true(fw->has_ips);
+	assert_string_equal(fw->ips, "sigs.rules");
+	assert_false(fw->has_rules_file);
+	assert_int_equal(fw->first_rule, 0);
+	assert_int_equal(fw->nrules, 3);
+	assert_string_equal(topo_fw_rule_text(t, &t->fw_rules[1]),
+			    "allow icmp from any to any");
+	assert_int_equal(t->fw_rules[1].line, 20);
+	assert_int_equal(t->fw_rules[1].col, 10); /* after the quote */
+	fw = &t->firewalls[1];
+	assert_int_equal(fw->mode, TOPO_FW_ONE_ARM);
+	assert_int_equal(fw->arm_kind, TOPO_FW_ARM_HOST);
+	assert_int_equal(fw->arm, 1);
+	assert_int_equal(fw->legs[0], 0);
+	assert_int_equal(fw->default_action, TOPO_FW_ALLOW);
+	assert_int_equal(fw->log, TOPO_FW_LOG_DENIED);
+	assert_int_equal(fw->non_ip, TOPO_FW_NON_IP_PASS);
+	assert_int_equal(fw->nrules, 0);
+	assert_int_equal(fw->first_rule, 3);
+	assert_false(fw->has_ips);
+	fw = &t->firewalls[2];
+	assert_int_equal(fw->arm_kind, TOPO_FW_ARM_VM);
+	assert_int_equal(fw->arm, 0);
+	assert_int_equal(fw->legs[0], 1);
+	free(t);
+}
+
+/* topo_fw_policy() resolves names and keeps order and default. */
+static void firewall_policy(void **state)
+{
+	const uint32_t client = 0x0a000005, web1 = 0x0a00000b, db = 0x0a000015,
+		       other = 0x0a090101;
+	struct topo *t = topo_new();
+	struct fw_policy pol;
+	struct fw_key k;
+	char err[ERR_SIZE];
+
+	(void)state;
+	assert_int_equal(
+		topo_parse_buf(shop, strlen(shop), "s", t, err, sizeof(err)),
+		0);
+	assert_int_equal(
+		topo_fw_policy(t, &t->firewalls[0], &pol, err, sizeof(err)), 0);
+	assert_int_equal(pol.n_rules, 3);
+	assert_int_equal(pol.default_action, FW_DROP);
+	k = key(web1, db, 6, 5432);
+	assert_int_equal(fw_policy_match(&pol, &k), 0);
+	k = key(other, db, 6, 5432); /* 10.9/16 is in the group */
+	assert_int_equal(fw_policy_match(&pol, &k), 0);
+	k = key(web1, db, 6, 22);
+	assert_int_equal(fw_policy_match(&pol, &k), 3); /* default */
+	k = key(client, db, 1, 0);
+	assert_int_equal(fw_policy_match(&pol, &k), 1);
+	k = key(client, db, 6, 5432);
+	assert_int_equal(fw_policy_match(&pol, &k), 2);
+	assert_int_equal(pol.rules[2].action, FW_REJECT);
+	fw_policy_free(&pol);
+	assert_int_equal(
+		topo_fw_policy(t, &t->firewalls[1], &pol, err, sizeof(err)), 0);
+	assert_int_equal(pol.n_rules, 0);
+	assert_int_equal(pol.default_action, FW_ALLOW);
+	fw_policy_free(&pol);
+	free(t);
+}
+
+static void firewall_lookups(void **state)
+{
+	char err[ERR_SIZE], fp[TOPO_PORT_NAME_MAX], sp[TOPO_PORT_NAME_MAX];
+	struct topo *t = topo_new();
+	struct topo_firewall *fw;
+
+	(void)state;
+	assert_int_equal(
+		topo_parse_buf(shop, strlen(shop), "s", t, err, sizeof(err)),
+		0);
+	assert_int_equal(topo_group_find(t, "web"), 0);
+	assert_int_equal(topo_group_find(t, "web1"), -ENOENT);
+	assert_int_equal(topo_firewall_find(t, "tap"), 1);
+	assert_int_equal(topo_firewall_find(t, "front"), -ENOENT);
+	fw = &t->firewalls[0];
+	assert_int_equal(topo_firewall_port_names(t, fw, 0, fp, sp), 0);
+	assert_string_equal(fp, "fw.front");
+	assert_string_equal(sp, "front.fw");
+	assert_int_equal(topo_firewall_port_names(t, fw, 1, fp, sp), 0);
+	assert_string_equal(fp, "fw.back");
+	assert_string_equal(sp, "back.fw");
+	assert_int_equal(topo_firewall_port_names(t, fw, 2, fp, sp), -EINVAL);
+	fw = &t->firewalls[1];
+	assert_int_equal(topo_firewall_port_names(t, fw, 0, fp, sp), 0);
+	assert_string_equal(sp, "front.tap");
+	assert_int_equal(topo_firewall_port_names(t, fw, 1, fp, sp), -EINVAL);
+	memset(fw->name, 'f', 28);
+	fw->name[28] = '\0';
+	assert_int_equal(topo_firewall_port_names(t, fw, 0, fp, sp),
+			 -ENAMETOOLONG);
+	free(t);
+}
+
+/* topo_validate() on groups and firewalls built or edited by hand. */
+static void validate_hand_built_fw(void **state)
+{
+	struct topo *t = topo_new();
+	struct topo_firewall *fw;
+	char err[ERR_SIZE];
+
+	(void)state;
+	assert_int_equal(
+		topo_parse_buf(shop, strlen(shop), "v", t, err, sizeof(err)),
+		0);
+	fw = &t->firewalls[0];
+	fw->legs[1] = 0;
+	assert_int_equal(topo_validate(t, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "v:13:3: firewall 'fw': bad mode"));
+	fw->legs[1] = 9;
+	assert_int_equal(topo_validate(t, err, sizeof(err)), -EINVAL);
+	fw->legs[1] = 1;
+	fw->nrules = 4; /* past t->nfw_rules */
+	assert_int_equal(topo_validate(t, err, sizeof(err)), -EINVAL);
+	fw->nrules = 3;
+	fw->log = 7;
+	assert_int_equal(topo_validate(t, err, sizeof(err)), -EINVAL);
+	fw->log = TOPO_FW_LOG_NONE;
+	t->firewalls[2].arm = 1; /* no vm 1 */
+	assert_int_equal(topo_validate(t, err, sizeof(err)), -EINVAL);
+	t->firewalls[2].arm = 0;
+	t->groups[0].members[0].host = 99;
+	assert_int_equal(topo_validate(t, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "group 'web': bad member"));
+	t->groups[0].members[0].host = 0;
+	t->fw_rules[2].text = t->fw_text_len;
+	assert_int_equal(topo_validate(t, err, sizeof(err)), -EINVAL);
+	t->fw_rules[2].text = 0;
+	assert_int_equal(topo_validate(t, err, sizeof(err)), 0);
+	/* a second inline firewall on switch back */
+	t->firewalls[1].mode = TOPO_FW_INLINE;
+	t->firewalls[1].legs[1] = 1;
+	assert_int_equal(topo_validate(t, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "already an inline leg of firewall 'fw'"));
+	t->firewalls[1].mode = TOPO_FW_ONE_ARM;
+	/* a rule edited into nonsense is reported at its line and column */
+	t->fw_text[t->fw_rules[0].text] = 'x';
+	assert_int_equal(topo_validate(t, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "v:19:9: firewall 'fw' rule 1: "));
+	free(t);
+}
+
+/* A directory of this run's own, made on first use. */
+static const char *tmp_dir(void)
+{
+	static char dir[64];
+
+	if (!dir[0]) {
+		strcpy(dir, "/tmp/test_topo.XXXXXX");
+		assert_non_null(mkdtemp(dir));
+	}
+	return dir;
+}
+
+/* The path of tmp_dir()/@name; writes @text there unless it is NULL. */
+static const char *tmp_file(const char *name, const char *text)
+{
+	static char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmp_dir(), name);
+	if (text) {
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fputs(text, f);
+		assert_int_equal(fclose(f), 0);
+	}
+	return path;
+}
+
+/* rules-file: relative to the topology's directory, absolute, FIFO. */
+static void rules_file_paths(void **state)
+{
+	static const char head[] =
+		"name: rf\nswitches: { a: {}, b: {} }\n"
+		"hosts: { h: { switch: a, ip: 10.0.0.1/24 } }\n"
+		"firewalls:\n  fw: { inline: [a, b], rules-file: ";
+	char yaml[PATH_MAX + 256], err[ERR_SIZE], topo[PATH_MAX], abs[PATH_MAX];
+	struct topo *t = topo_new();
+	size_t n;
+
+	(void)state;
+	tmp_file("x.rules", "allow tcp from h to any\n\n# end\n");
+	snprintf(topo, sizeof(topo), "%s", tmp_file("rf.yaml", NULL));
+	snprintf(abs, sizeof(abs), "%s", tmp_file("x.rules", NULL));
+	n = (size_t)snprintf(yaml, sizeof(yaml), "%sx.rules }\n", head);
+	assert_int_equal(topo_parse_buf(yaml, n, topo, t, err, sizeof(err)), 0);
+	assert_string_equal(t->firewalls[0].rules_file, "x.rules");
+	assert_string_equal(t->firewalls[0].rules_path, abs);
+	assert_int_equal(t->firewalls[0].nrules, 1);
+	assert_int_equal(t->fw_rules[0].line, 1);
+	/* no directory in the file name: relative to the working directory */
+	assert_int_equal(
+		topo_parse_buf(yaml, n, "rf.yaml", t, err, sizeof(err)),
+		-EINVAL);
+	assert_non_null(strstr(err, "rf.yaml:5:37: firewall 'fw': "
+				    "rules-file 'x.rules': No such file"));
+	n = (size_t)snprintf(yaml, sizeof(yaml), "%s%s }\n", head, abs);
+	assert_int_equal(
+		topo_parse_buf(yaml, n, "rf.yaml", t, err, sizeof(err)), 0);
+	assert_string_equal(t->firewalls[0].rules_path, abs);
+	/* a FIFO is refused without blocking */
+	snprintf(abs, sizeof(abs), "%s", tmp_file("fifo.rules", NULL));
+	assert_int_equal(mkfifo(abs, 0600), 0);
+	n = (size_t)snprintf(yaml, sizeof(yaml), "%s%s }\n", head, abs);
+	assert_int_equal(
+		topo_parse_buf(yaml, n, "rf.yaml", t, err, sizeof(err)),
+		-EINVAL);
+	assert_non_null(strstr(err, "not a regular file"));
+	unlink(abs);
+	unlink(tmp_file("x.rules", NULL));
+	assert_int_equal(rmdir(tmp_dir()), 0);
+	free(t);
+}
+
+/* A topology with @nfw inline firewalls of @nrules rules each. */
+static char *fw_yaml(int nfw, int nrules, size_t *size)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, size);
+	int i, j;
+
+	assert_non_null(f);
+	fprintf(f, "name: big\nswitches: {");
+	for (i = 0; i < 2 * nfw; i++)
+		fprintf(f, "%ss%d: {}", i ? ", " : "", i);
+	fprintf(f, "}\nfirewalls:\n");
+	for (i = 0; i < nfw; i++) {
+		fprintf(f, "  f%d:\n    inline: [s%d, s%d]\n    rules:\n", i,
+			2 * i, 2 * i + 1);
+		for (j = 0; j < nrules; j++)
+			fprintf(f, "      - drop tcp from any to any port %d\n",
+				j);
+	}
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
+/* The firewall limits filled, then one more of each. */
+static void firewall_limits(void **state)
+{
+	struct topo *t = topo_new();
+	clock_t start = clock();
+	char err[ERR_SIZE], *y;
+	size_t size;
+
+	(void)state;
+	y = fw_yaml(TOPO_MAX_FIREWALLS, TOPO_FW_MAX_RULES / TOPO_MAX_FIREWALLS,
+		    &size);
+	assert_int_equal(topo_parse_buf(y, size, "max", t, err, sizeof(err)),
+			 0);
+	assert_int_equal(t->nfw_rules, TOPO_FW_MAX_RULES);
+	assert_int_equal(t->firewalls[15].first_rule, 15 * 1024);
+	free(y);
+	y = fw_yaml(1, TOPO_FW_MAX_RULES + 1, &size);
+	assert_int_equal(topo_parse_buf(y, size, "r", t, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "more than 16384 firewall rules"));
+	free(y);
+	y = fw_yaml(TOPO_MAX_FIREWALLS + 1, 0, &size);
+	assert_int_equal(topo_parse_buf(y, size, "f", t, err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(
+		strstr(err, "'firewalls': too many entries (limit 16)"));
+	free(y);
+	assert_true(clock() - start < 20 * CLOCKS_PER_SEC);
+	free(t);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
@@ -713,6 +1073,12 @@ int main(void)
 		cmocka_unit_test(router_lookups),
 		cmocka_unit_test(validate_hand_built_router),
 		cmocka_unit_test(router_limits),
+		cmocka_unit_test(firewall_model),
+		cmocka_unit_test(firewall_policy),
+		cmocka_unit_test(firewall_lookups),
+		cmocka_unit_test(validate_hand_built_fw),
+		cmocka_unit_test(rules_file_paths),
+		cmocka_unit_test(firewall_limits),
 	};
 	struct CMUnitTest tests[MAX_GOLDEN + 16] = {0};
 	char fail_dir[PATH_MAX];
