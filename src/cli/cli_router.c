@@ -91,7 +91,8 @@ static void print_nat(json_t *a)
 	size_t i;
 
 	json_array_foreach(a, i, e) {
-		printf("%s\n", s(e, "router"));
+		printf("%s: %lld of %lld conntrack entries in use\n",
+		       s(e, "router"), n(e, "entries"), n(e, "max_entries"));
 		print_counters(json_object_get(e, "router_counters"), "router");
 		print_counters(json_object_get(e, "conntrack"), "conntrack");
 		print_counters(json_object_get(e, "nat"), "nat");

@@ -168,9 +168,12 @@ static void counters_of(struct router *r, json_t *a)
 	for (i = 0; i < ROUTER_C_MAX; i++)
 		json_object_set_new(rt, router_counter_names[i],
 				    json_integer((json_int_t)rc[i]));
-	json_array_append_new(a, json_pack("{s:s,s:o,s:o,s:o}", "router",
-					   router_name(r), "router_counters",
-					   rt, "conntrack", ct, "nat", nat));
+	json_array_append_new(a, json_pack("{s:s,s:I,s:I,s:o,s:o,s:o}",
+					   "router", router_name(r), "entries",
+					   (json_int_t)t->count, "max_entries",
+					   (json_int_t)t->cfg.max_entries,
+					   "router_counters", rt, "conntrack",
+					   ct, "nat", nat));
 }
 
 struct lease_ctx {

@@ -88,6 +88,7 @@ static bool peer_is_root(int fd)
 static void on_client(struct daemon *d, int fd)
 {
 	struct timeval tv = { .tv_sec = 2 };
+	int sndbuf = CTL_SNDBUF;
 	char err[256];
 	json_t *req, *rep;
 	bool keep = false;
@@ -98,6 +99,8 @@ static void on_client(struct daemon *d, int fd)
 		return;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	/* A reply is one message: big tables need a big send buffer. */
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf));
 	if (ctl_recv_json(fd, (void **)&req, err, sizeof(err))) {
 		reply_error(fd, err);
 		close(fd);
