@@ -4,17 +4,25 @@
  *
  * Feeds each input to topo_parse_buf() and, when it is accepted, through
  * topo_dump() and topo_validate() again, so the whole of src/topo's parse
- * path runs under ASan/UBSan. The .c files are included (house rule 17) so
- * nothing else is linked; libyaml comes from the system. struct topo is
- * over 1 MB, so it is allocated once. Seeds: fuzz/corpus/fuzz_topo/ (the
- * examples and the golden files).
+ * path runs under ASan/UBSan, firewall rules included (parsed by src/fw's
+ * rule parser with the topology's name resolver). The .c files are
+ * included (house rule 17) so nothing else is linked; libyaml comes from
+ * the system. struct topo is about 4 MB, so it is allocated once. Seeds:
+ * fuzz/corpus/fuzz_topo/ (the examples and the golden files). A
+ * `rules-file:` is read relative to the working directory ("fuzz.yaml" has
+ * no directory); only regular files are opened, so the fuzzer cannot block
+ * on a FIFO or a terminal.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../src/fw/fw_policy.c"
+#include "../src/fw/fw_rule.c"
+#include "../src/fw/fw_set.c"
 #include "../src/topo/topo_dump.c"
 #include "../src/topo/topo_parse.c"
+#include "../src/topo/topo_parse_fw.c"
 #include "../src/topo/topo_parse_router.c"
 #include "../src/topo/topo_validate.c"
 #include "../src/topo/topo_yaml.c"

@@ -67,7 +67,7 @@ static const char *const fw_keys[] = {"inline",	    "one-arm", "default",
 _Static_assert((int)FWK_N <= (int)TP_FIELDS_MAX,
 	       "tp_fields() sorts too few keys");
 
-static const char *const action_words[] = {
+static const char *const default_words[] = {
 	[TOPO_FW_ALLOW] = "allow",
 	[TOPO_FW_DROP] = "drop",
 	[TOPO_FW_REJECT] = "reject",
@@ -414,7 +414,7 @@ static int tp_fw_options(struct tp *p, yaml_node_t *v[])
 	fw->log = TOPO_FW_LOG_DENIED;
 	fw->non_ip = TOPO_FW_NON_IP_PASS;
 	if (v[FWK_DEFAULT]) {
-		ret = tp_word(p, v[FWK_DEFAULT], "default", action_words, 3,
+		ret = tp_word(p, v[FWK_DEFAULT], "default", default_words, 3,
 			      &w);
 		fw->default_action = (enum topo_fw_action)w;
 		if (!ret && w == TOPO_FW_REJECT && fw->mode == TOPO_FW_ONE_ARM)
