@@ -603,7 +603,7 @@ static bool sane_firewall(const struct topo *t, const struct topo_firewall *fw)
 	    fw->legs[0] >= t->nswitches)
 		return false;
 	if (fw->mode == TOPO_FW_ONE_ARM)
-		return sane_arm(t, fw);
+		return fw->default_action != TOPO_FW_REJECT && sane_arm(t, fw);
 	return fw->legs[1] < t->nswitches && fw->legs[0] != fw->legs[1];
 }
 

@@ -909,6 +909,9 @@ static void validate_hand_built_fw(void **state)
 	t->firewalls[2].arm = 1; /* no vm 1 */
 	assert_int_equal(topo_validate(t, err, sizeof(err)), -EINVAL);
 	t->firewalls[2].arm = 0;
+	t->firewalls[2].default_action = TOPO_FW_REJECT; /* one-arm */
+	assert_int_equal(topo_validate(t, err, sizeof(err)), -EINVAL);
+	t->firewalls[2].default_action = TOPO_FW_DROP;
 	t->groups[0].members[0].host = 99;
 	assert_int_equal(topo_validate(t, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "group 'web': bad member"));
