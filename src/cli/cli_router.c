@@ -59,13 +59,14 @@ static void print_conntrack(json_t *a)
 	json_t *e;
 	size_t i;
 
-	printf("%-8s %-5s %-12s %-44s %-44s %s\n", "ROUTER", "PROTO", "STATE",
+	printf("%-8s %-5s %-12s %-44s %-44s %s\n", "NODE", "PROTO", "STATE",
 	       "ORIGINAL", "REPLY", "TTL");
 	json_array_foreach(a, i, e) {
 		tuple(json_object_get(e, "orig"), o, sizeof(o));
 		tuple(json_object_get(e, "reply"), r, sizeof(r));
 		printf("%-8s %-5s %-12s %-44s %-44s %llds%s%s\n",
-		       s(e, "router"), s(e, "proto"),
+		       *s(e, "router") ? s(e, "router") : s(e, "firewall"),
+		       s(e, "proto"),
 		       *s(e, "state") ? s(e, "state") : "-", o, r,
 		       n(e, "ttl_s"),
 		       json_is_true(json_object_get(e, "snat")) ? " snat" : "",

@@ -26,6 +26,10 @@ static void vlans_str(json_t *a, char *buf, size_t size)
 	json_t *v;
 
 	buf[0] = 0;
+	if (json_is_string(a)) {
+		snprintf(buf, size, "%s", json_string_value(a));
+		return;
+	}
 	json_array_foreach(a, i, v) {
 		int w = snprintf(buf + off, size - off, "%s%lld", i ? "," : "",
 				 (long long)json_integer_value(v));
@@ -136,7 +140,9 @@ int cli_show(struct cli *c)
 			       "[SWITCH] | routes|arp|conntrack|nat|leases "
 			       "[ROUTER] [--json]");
 	req = json_pack("{s:s,s:s}", "cmd", "show", "what", what);
-	if (c->argc > 2)
+	if (c->argc > 3 && !strcmp(c->argv[2], "--firewall"))
+		json_object_set_new(req, "firewall", json_string(c->argv[3]));
+	else if (c->argc > 2)
 		json_object_set_new(req, "arg", json_string(c->argv[2]));
 	r = cli_request_name(c, req);
 	if (!r)
@@ -149,6 +155,8 @@ int cli_show(struct cli *c)
 		print_mac(r);
 	else if (!strcmp(what, "switches"))
 		print_switches(r);
+	else if (!strcmp(what, "firewall"))
+		cli_fw_print(r);
 	else if (!cli_router_print(what, r))
 		print_topology(r);
 	json_decref(r);

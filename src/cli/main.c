@@ -13,7 +13,8 @@ static const char usage[] =
 "usage: dcbox [-t NAME] [--json] COMMAND [ARGS]\n"
 "\n"
 "A whole data-center network in one Linux host: switches, VLANs, routers\n"
-"with DHCP and NAT, namespace hosts and VM TAPs from one YAML file.\n"
+"with DHCP and NAT, firewall appliances, namespace hosts and VM TAPs,\n"
+"from one YAML file.\n"
 "\n"
 "commands:\n"
 "  up [--foreground] FILE    create the topology in FILE and start its daemon\n"
@@ -29,6 +30,12 @@ static const char usage[] =
 "  route add ROUTER A.B.C.D/LEN via A.B.C.D\n"
 "  route del ROUTER A.B.C.D/LEN\n"
 "                            change a router's static routes while it runs\n"
+"  show firewall [NAME]      firewall rules with hit and byte counters\n"
+"  show conntrack --firewall NAME\n"
+"                            the flows a firewall tracks\n"
+"  reload [FILE]             apply changed firewall policies without a\n"
+"                            restart (default FILE: the one it runs)\n"
+"  log [-f] [-n N]           firewall EVE events (-f: follow)\n"
 "  exec HOST -- CMD [ARG..]  run CMD inside HOST's network namespace\n"
 "  capture PORT [-w FILE] [-c COUNT] [-Q in|out|both] [FILTER]\n"
 "                            capture frames of PORT (pcap with -w; FILTER\n"
@@ -37,7 +44,8 @@ static const char usage[] =
 "options:\n"
 "  -t, --topology NAME       the topology to address (its `name:`); may be\n"
 "                            left out when only one is up\n"
-"  --json                    machine-readable output (status, show, check)\n"
+"  --json                    machine-readable output (status, show, check,\n"
+"                            reload, log)\n"
 "  -h, --help                this text\n"
 "  --version                 print the version\n";
 
@@ -51,6 +59,7 @@ static const struct command commands[] = {
 	{ "check", cli_check },   { "status", cli_status },
 	{ "show", cli_show },     { "exec", cli_exec },
 	{ "capture", cli_capture }, { "route", cli_route },
+	{ "reload", cli_reload }, { "log", cli_log },
 };
 
 static int global_opts(struct cli *c, int argc, char **argv)

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ctl_firewall.h"
 #include "ctl_proto.h"
 #include "ctl_router.h"
 #include "ctl_show.h"
@@ -33,9 +34,10 @@ struct ctl_capture {
 
 static json_t *error(const char *fmt, const char *arg)
 {
-	char msg[256];
+	char msg[1024];
 
-	snprintf(msg, sizeof(msg), fmt, arg);
+	if (snprintf(msg, sizeof(msg), fmt, arg) >= (int)sizeof(msg))
+		msg[sizeof(msg) - 1] = 0;
 	return json_pack("{s:b,s:s}", "ok", 0, "error", msg);
 }
 
@@ -134,12 +136,21 @@ static json_t *cmd_show(struct daemon *d, json_t *req)
 		return ok(ctl_show_switches(&d->rt));
 	else if (!strcmp(what, "topology"))
 		return ok(ctl_show_topology(&d->rt));
+	else if (!strcmp(what, "firewall"))
+		return (r = ctl_fw_show(&d->rt, arg)) ? ok(r) :
+			error("no firewall '%s'", arg ? arg : "");
+	else if (!strcmp(what, "conntrack") &&
+		 json_string_value(json_object_get(req, "firewall")))
+		return (r = ctl_fw_conntrack(&d->rt, json_string_value(
+				json_object_get(req, "firewall")))) ? ok(r) :
+			error("no firewall '%s'", json_string_value(
+				json_object_get(req, "firewall")));
 	else if (ctl_router_is_view(what))
 		return (r = ctl_router_show(&d->rt, what, arg)) ? ok(r) :
 			error("no router '%s'", arg ? arg : "");
 	else
 		return error("cannot show '%s' (ports, mac, switches, topology, "
-			     ROUTER_VIEWS ")", what);
+			     ROUTER_VIEWS ", firewall)", what);
 	return r ? ok(r) : error("no switch '%s'", arg);
 }
 
@@ -157,6 +168,29 @@ static json_t *cmd_route(struct daemon *d, json_t *req)
 			     err, sizeof(err)))
 		return error("%s", err);
 	return json_pack("{s:b}", "ok", 1);
+}
+
+static json_t *cmd_reload(struct daemon *d, json_t *req)
+{
+	const char *file = json_string_value(json_object_get(req, "file"));
+	struct topo *nt = calloc(1, sizeof(*nt));
+	char err[512];
+	unsigned int i, rules = 0;
+
+	if (!nt)
+		return error("%s", strerror(ENOMEM));
+	if (topo_load(file ? file : d->topo->file, nt, err, sizeof(err)) ||
+	    ctl_fw_reload(&d->rt, nt, err, sizeof(err))) {
+		free(nt);
+		return error("%s", err);
+	}
+	for (i = 0; i < nt->nfirewalls; i++)
+		rules += nt->firewalls[i].nrules;
+	free(d->topo);
+	d->topo = nt;
+	d->rt.topo = nt;
+	return json_pack("{s:b,s:i,s:i}", "ok", 1, "firewalls",
+			 nt->nfirewalls, "rules", rules);
 }
 
 /**
@@ -183,6 +217,8 @@ void *daemon_handle(struct daemon *d, int fd, void *req, bool *keep_fd)
 		return cmd_capture(d, fd, req, keep_fd);
 	if (!strcmp(cmd, "route"))
 		return cmd_route(d, req);
+	if (!strcmp(cmd, "reload"))
+		return cmd_reload(d, req);
 	if (!strcmp(cmd, "down")) {
 		d->loop.stop = true;
 		return json_pack("{s:b,s:i}", "ok", 1, "pid", (int)getpid());

@@ -120,9 +120,16 @@ static json_t *tuple_json(const struct ct_tuple *t)
 			 t->sport, "dport", t->dport);
 }
 
-static void conntrack_of(struct router *r, json_t *a)
+/**
+ * ctl_conntrack_rows() - append one row per tracked flow of @t to @a
+ * @t: a router's or firewall's connection table
+ * @key: "router" or "firewall": what each row names
+ * @owner: the router's or firewall's name
+ * @a: JSON array to append to
+ */
+void ctl_conntrack_rows(struct ct_table *t, const char *key,
+			const char *owner, json_t *a)
 {
-	struct ct_table *t = router_ct(r);
 	const struct ct_entry *e;
 	uint64_t now = now_ms();
 	uint32_t pos = 0;
@@ -132,7 +139,7 @@ static void conntrack_of(struct router *r, json_t *a)
 
 		json_array_append_new(a, json_pack(
 			"{s:s,s:s,s:s,s:o,s:o,s:I,s:b,s:b,s:b,s:I,s:I}",
-			"router", router_name(r), "proto",
+			key, owner, "proto",
 			ct_proto_name(o->proto), "state",
 			o->proto == IPPROTO_TCP ?
 			ct_tcp_state_name(e->tcp.state) : "",
@@ -145,6 +152,11 @@ static void conntrack_of(struct router *r, json_t *a)
 			"packets", (json_int_t)(e->packets[0] + e->packets[1]),
 			"bytes", (json_int_t)(e->bytes[0] + e->bytes[1])));
 	}
+}
+
+static void conntrack_of(struct router *r, json_t *a)
+{
+	ctl_conntrack_rows(router_ct(r), "router", router_name(r), a);
 }
 
 static void counters_of(struct router *r, json_t *a)

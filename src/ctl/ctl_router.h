@@ -13,6 +13,9 @@
 /* what `show` hands to ctl_router_show(), as a comma list for messages */
 #define ROUTER_VIEWS "routes, arp, conntrack, nat, leases"
 
+struct ct_table;
+void ctl_conntrack_rows(struct ct_table *t, const char *key,
+			const char *owner, json_t *a);
 bool ctl_router_is_view(const char *what);
 json_t *ctl_router_show(const struct topo_rt *rt, const char *what,
 			const char *name);

@@ -13,19 +13,26 @@
 
 #include "ctl_show.h"
 
+/* A port's VLANs: a list, or "all" for a trunk that carries every one. */
 static json_t *vlan_list(const struct sw_port_cfg *cfg)
 {
 	json_t *a = json_array();
-	unsigned int v;
+	unsigned int v, n = 0;
 
 	if (cfg->mode == SW_PORT_ACCESS) {
 		json_array_append_new(a, json_integer(cfg->vlan ? cfg->vlan : 1));
 		return a;
 	}
-	for (v = 1; v < 4095; v++)
-		if (cfg->allowed[v / 64] & (1ull << (v % 64)))
-			json_array_append_new(a, json_integer(v));
-	return a;
+	for (v = 1; v < 4095; v++) {
+		if (!(cfg->allowed[v / 64] & (1ull << (v % 64))))
+			continue;
+		json_array_append_new(a, json_integer(v));
+		n++;
+	}
+	if (n < 4094)
+		return a;
+	json_decref(a);
+	return json_string("all");
 }
 
 static json_t *port_json(const struct topo_rt *rt, const struct dp_port *dpp)

@@ -53,6 +53,8 @@ static void on_tick(void *ctx, uint32_t events)
 		switch_age(d->rt.sws[i], d->rt.dp.now_ns);
 	for (i = 0; i < d->topo->nrouters; i++)
 		router_tick(d->rt.routers[i], d->rt.dp.now_ns);
+	for (i = 0; i < d->topo->nfirewalls; i++)
+		firewall_tick(d->rt.fws[i], d->rt.dp.now_ns);
 	if (dp_poll_links(&d->rt.dp))
 		loop_set_busy(&d->loop);
 }

@@ -370,6 +370,8 @@ static int build_all(struct topo_rt *rt, char *err, size_t errsize)
 		ret = topo_build_routers(rt, err, errsize);
 	for (i = 0; !ret && i < t->nmirrors; i++)
 		ret = build_mirror(rt, &t->mirrors[i], err, errsize);
+	if (!ret)
+		ret = topo_build_firewalls(rt, err, errsize);
 	return ret;
 }
 
@@ -397,6 +399,7 @@ int topo_build(struct topo_rt *rt, const struct topo *t, char *err,
 	int ret;
 
 	rt->topo = t;
+	rt->eve_fd = -1;
 	rt->state_fd = open_state(t->name);
 	ret = dp_init(&rt->dp, POOL_SIZE);
 	if (ret) {
@@ -424,6 +427,14 @@ void topo_teardown(struct topo_rt *rt)
 		if (rt->routers[i])
 			router_stop(rt->routers[i]);
 	dp_fini(&rt->dp);
+	for (i = 0; i < TOPO_MAX_FIREWALLS; i++) {
+		if (rt->fws[i])
+			firewall_destroy(rt->fws[i]);
+		rt->fws[i] = NULL;
+	}
+	if (rt->eve_fd >= 0)
+		close(rt->eve_fd);
+	rt->eve_fd = -1;
 	for (i = 0; i < TOPO_MAX_ROUTERS; i++) {
 		if (rt->routers[i])
 			router_destroy(rt->routers[i]);

@@ -14,6 +14,7 @@
 #define DCBOX_TOPO_RT_H
 
 #include "../node/dataplane.h"
+#include "../node/firewall.h"
 #include "../node/router.h"
 #include "../node/switch.h"
 #include "topo.h"
@@ -23,6 +24,10 @@ enum {
 };
 
 enum { TOPO_PORT_NO_SWITCH = 0xffff };
+
+/* Where firewall EVE logs go: DCBOX_LOG_DIR/NAME.eve.json */
+#define DCBOX_LOG_DIR "/var/log/dcbox"
+
 
 enum topo_obj { TOPO_OBJ_NETNS, TOPO_OBJ_LINK, TOPO_OBJ_TAP };
 
@@ -48,6 +53,8 @@ struct topo_rt {
 	struct dataplane dp;
 	struct switch_node *sws[TOPO_MAX_SWITCHES];
 	struct router *routers[TOPO_MAX_ROUTERS];
+	struct firewall *fws[TOPO_MAX_FIREWALLS];
+	int eve_fd;                /* DCBOX_LOG_DIR/NAME.eve.json, or -1 */
 	struct topo_port_info info[DP_MAX_PORTS];
 	struct topo_undo undo[TOPO_UNDO_MAX];
 	unsigned int nundo;
@@ -62,6 +69,9 @@ int topo_attach(struct topo_rt *rt, struct dp_port *dpp, uint16_t sw,
 		const char *ifname, const char *owner);
 void topo_access_cfg(struct sw_port_cfg *cfg, uint16_t vlan, uint32_t limit);
 int topo_build_routers(struct topo_rt *rt, char *err, size_t errsize);
+int topo_build_firewalls(struct topo_rt *rt, char *err, size_t errsize);
+int topo_fw_apply_policy(struct topo_rt *rt, const struct topo *t,
+			 unsigned int i, char *err, size_t errsize);
 int topo_preflight(const struct topo *t, char *err, size_t errsize);
 int topo_build(struct topo_rt *rt, const struct topo *t, char *err,
 	       size_t errsize);
