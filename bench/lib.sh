@@ -142,3 +142,12 @@ pb_ifstat() { # ns ifname counter
 	ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3" 2>/dev/null ||
 		echo NA
 }
+
+# Host-wide softirq time from /proc/stat (all CPUs): where a kernel switch
+# (bridge, nft, conntrack) does its work, together with the hosts' own
+# network stacks.
+pb_softirq_ticks() {
+	local cpu user nice sys idle iow irq sirq rest
+	read -r cpu user nice sys idle iow irq sirq rest </proc/stat
+	echo "$sirq"
+}

@@ -27,6 +27,13 @@ DCBOX_TOPO_NAME=${DCBOX_TOPO_NAME:-pb}
 DCBOX_HOSTS=${DCBOX_HOSTS:-h1 h2}
 DCBOX_IF=${DCBOX_IF:-eth0}
 DCBOX_RUNDIR=${DCBOX_RUNDIR:-/run/dcbox}
+# peers-fw.sh points these at its own topology; setup_dcbox* restores them
+DCBOX_DEFAULTS=("$DCBOX_TOPO" "$DCBOX_TOPO_NAME" "$DCBOX_HOSTS")
+
+dcbox_defaults() {
+	DCBOX_TOPO=${DCBOX_DEFAULTS[0]} DCBOX_TOPO_NAME=${DCBOX_DEFAULTS[1]}
+	DCBOX_HOSTS=${DCBOX_DEFAULTS[2]}
+}
 
 dcbox_available() { [[ -x $DCBOX ]]; }
 
@@ -100,11 +107,13 @@ dcbox_up() {
 }
 
 setup_dcbox() {
+	dcbox_defaults
 	dcbox_up || return 1
 	PEER_NOTE="dcbox ($(dcbox_version)) $(basename "$DCBOX_TOPO"), daemon pid ${SW_PIDS[0]}, default offloads"
 }
 
 setup_dcbox-notso() {
+	dcbox_defaults
 	dcbox_up && hosts_tx_csum_off || return 1
 	PEER_NOTE="dcbox ($(dcbox_version)) $(basename "$DCBOX_TOPO"), h1/h2 'ethtool -K tx off' (no csum offload/TSO)"
 }

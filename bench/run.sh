@@ -12,40 +12,59 @@
 # the shared peerbench harness (../shared/peerbench/peerbench.sh); see
 # bench/README.md.
 #
-# Usage: bench/run.sh [quick|full] [--json] [PEER...]      (root)
+# Usage: bench/run.sh [quick|full|fw] [--json] [PEER...]   (root)
 #   quick  dcbox + bridge, 1 repetition, 3-s tests (~1 min) + switch_bench
 #   full   dcbox veth bridge bridge-notso ovs-netdev ovs-netdev-tso vde,
 #          >= 3 clean repetitions of 10-s tests (~25 min)
+#   fw     the firewall: bridge-nft dcbox-fw dcbox-fw-1k dcbox-fw-10k, 5-s
+#          tests + a steady 100 Mbit/s TCP test, 3 repetitions (~10 min),
+#          ratios to bridge-nft (peers-fw.sh)
 #   --json print summary.json instead of summary.md on stdout
 # Env: DCBOX UDPGEN OUT REPS MIN_CLEAN MAX_REPS CLEAN_FOREIGN_CPU_S DUR IDLE
 #      SETTLE PING_COUNT PING_INTERVAL UDP_LEN UDPGEN_MODE UDPGEN_THREADS
-#      UDP_IPERF TCP_CC SWITCH_BENCH SWITCH_BENCH_ARGS (see README.md)
+#      UDP_IPERF TCP_CC SWITCH_BENCH SWITCH_BENCH_ARGS STEADY STEADY_RATE
+#      STEADY_DUR REF_PEER NS_PREFIX PB_STATE (see README.md)
 set -u -o pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 PY=${PY:-$(command -v /usr/bin/python3 || command -v python3)}
+# fw mode picks its own state file and namespace names unless these are set
+PB_STATE_SET=${PB_STATE+x} NS_PREFIX_SET=${NS_PREFIX+x}
+SWITCH_BENCH_SET=${SWITCH_BENCH+x}
 # shellcheck source=bench/lib.sh
 . "$HERE/lib.sh"
 # shellcheck source=bench/peers.sh
 . "$HERE/peers.sh"
 # shellcheck source=bench/peers-dcbox.sh
 . "$HERE/peers-dcbox.sh"
+# shellcheck source=bench/peers-fw.sh
+. "$HERE/peers-fw.sh"
 
 MODE=quick JSON=0 ARGS=()
 for a in "$@"; do
 	case $a in
-	quick | full) MODE=$a ;;
+	quick | full | fw) MODE=$a ;;
 	--json) JSON=1 ;;
-	-h | --help) sed -n '4,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h | --help) sed -n '4,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	-*) echo "unknown option $a" >&2; exit 2 ;;
 	*) ARGS+=("$a") ;;
 	esac
 done
 
+DEF_STEADY=0
 if [[ $MODE == quick ]]; then
 	DEF_PEERS="dcbox bridge" DEF_REPS=1 DEF_MAX=1 DEF_DUR=3 DEF_IDLE=3
 	DEF_SETTLE=1 DEF_PINGS=200 DEF_IUDP=0 DEF_SBARGS="2 --json"
+elif [[ $MODE == fw ]]; then
+	# Its own state file and namespaces (dcf-*), so that it can never
+	# clean up or collide with a quick/full run going on at the same time.
+	DEF_PEERS="bridge-nft dcbox-fw dcbox-fw-1k dcbox-fw-10k" DEF_REPS=3
+	DEF_MAX=4 DEF_DUR=5 DEF_IDLE=3 DEF_SETTLE=2 DEF_PINGS=300 DEF_IUDP=0
+	DEF_SBARGS="2 --json" DEF_STEADY=1
+	[[ -n $PB_STATE_SET ]] || PB_STATE=/run/dcbox-bench/state-fw
+	[[ -n $NS_PREFIX_SET ]] || NS_PREFIX=dcf
+	NS_SW=$NS_PREFIX-sw
 else
 	DEF_PEERS="dcbox veth bridge bridge-notso ovs-netdev ovs-netdev-tso vde"
 	DEF_REPS=3 DEF_MAX=5 DEF_DUR=10 DEF_IDLE=10 DEF_SETTLE=3
@@ -66,14 +85,28 @@ UDPGEN_THREADS=${UDPGEN_THREADS:-1}
 UDP_IPERF=${UDP_IPERF:-$DEF_IUDP}
 TCP_CC=${TCP_CC:-cubic}
 TCP_PORT=5201 UDP_PORT=5202
+STEADY=${STEADY:-$DEF_STEADY}
+STEADY_RATE=${STEADY_RATE:-100M}
+STEADY_DUR=${STEADY_DUR:-10}
 SWITCH_BENCH=${SWITCH_BENCH:-$ROOT/build/bench/switch_bench}
 SWITCH_BENCH_ARGS=${SWITCH_BENCH_ARGS:-$DEF_SBARGS}
+# fw mode: the switch micro-benchmark only if asked for (SWITCH_BENCH=PATH)
+[[ $MODE == fw && -z $SWITCH_BENCH_SET ]] && SWITCH_BENCH=0
 OUT=${OUT:-$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)}
 CLK=$(getconf CLK_TCK)
 CLEAN_TICKS=$(awk "BEGIN{printf \"%d\", $CLEAN_FOREIGN_CPU_S * $CLK}")
-ALL_PEERS="dcbox dcbox-notso veth bridge bridge-notso ovs-netdev ovs-netdev-tso vde"
+ALL_PEERS="dcbox dcbox-notso veth bridge bridge-notso ovs-netdev ovs-netdev-tso vde bridge-nft dcbox-fw dcbox-fw-1k dcbox-fw-10k"
 
 if [[ ${#ARGS[@]} -gt 0 ]]; then PEERS="${ARGS[*]}"; else PEERS=${PEERS:-$DEF_PEERS}; fi
+# Ratios are to the Linux bridge, or to bridge-nft when the bridge is not
+# measured (fw mode). The firewall peers allow only port $FW_PORT, so the
+# UDP tests use it too (servers never run at the same time).
+if [[ -z ${REF_PEER:-} ]]; then
+	REF_PEER=bridge
+	[[ $MODE == fw || " $PEERS " != *" bridge "* && " $PEERS " == *" bridge-nft "* ]] &&
+		REF_PEER=bridge-nft
+fi
+for p in $PEERS; do fw_peer "$p" && TCP_PORT=$FW_PORT UDP_PORT=$FW_PORT; done
 
 [[ $(id -u) == 0 ]] || { echo "must run as root" >&2; exit 1; }
 for p in $PEERS; do
@@ -93,6 +126,8 @@ for p in $PEERS; do
 		{ echo "peer $p needs openvswitch-switch" >&2; exit 1; }
 	[[ $p == vde ]] && ! command -v vde_switch >/dev/null &&
 		{ echo "peer vde needs vde2" >&2; exit 1; }
+	[[ $p == bridge-nft ]] && ! command -v nft >/dev/null &&
+		{ echo "peer bridge-nft needs nftables" >&2; exit 1; }
 done
 
 pb_state_init
@@ -129,6 +164,8 @@ sysinfo() {
 	echo "tcp_cc_used: $TCP_CC (host default: $(sysctl -n net.ipv4.tcp_congestion_control))"
 	echo "reps=$REPS max_reps=$MAX_REPS min_clean=$MIN_CLEAN clean_foreign_cpu_s=$CLEAN_FOREIGN_CPU_S"
 	echo "dur=$DUR idle=$IDLE settle=$SETTLE ping_count=$PING_COUNT ping_interval=$PING_INTERVAL udp_len=$UDP_LEN udp_iperf=$UDP_IPERF"
+	echo "steady=$STEADY steady_rate=$STEADY_RATE steady_dur=$STEADY_DUR tcp_port=$TCP_PORT udp_port=$UDP_PORT"
+	echo "reference=$REF_PEER pb_state=$PB_STATE ns_prefix=$NS_PREFIX"
 	echo "peers: $PEERS"
 	echo "clk_tck: $CLK"
 }
@@ -160,12 +197,14 @@ win_start() { # test
 	W[rx]=$(pb_ifstat "$NS_H2" "$IF_H2" rx_packets)
 	W[drop]=$(pb_ifstat "$NS_H2" "$IF_H2" rx_dropped)
 	W[sw]=$(sw_ticks) W[ax]=$(aux_ticks) W[h]=$(pb_host_ticks)
+	W[si]=$(pb_softirq_ticks)
 	W[t]=$(date +%s.%N)
 }
 
 win_end() { # test
-	local t1 sw1 ax1 h1
+	local t1 sw1 ax1 h1 si1
 	t1=$(date +%s.%N) h1=$(pb_host_ticks) sw1=$(sw_ticks) ax1=$(aux_ticks)
+	si1=$(pb_softirq_ticks)
 	"$PY" "$HERE/cpuattr.py" snap >"$RUN/.snap1"
 	# shellcheck disable=SC2046
 	"$PY" "$HERE/cpuattr.py" diff "$RUN/.snap0" "$RUN/.snap1" $$ \
@@ -175,6 +214,7 @@ win_end() { # test
 	kv "$1_sw_ticks" "$(pb_ticks_diff "${W[sw]}" "$sw1")"
 	kv "$1_aux_ticks" "$(pb_ticks_diff "${W[ax]}" "$ax1")"
 	kv "$1_host_busy_ticks" "$(pb_ticks_diff "${W[h]% *}" "${h1% *}")"
+	kv "$1_softirq_ticks" "$(pb_ticks_diff "${W[si]}" "$si1")"
 	# frames still queued in a userspace switch arrive a moment later
 	pb_sleep 0.3
 	kv "$1_h1_tx_packets" "$(pb_ticks_diff "${W[tx]}" "$(pb_ifstat "$NS_H1" "$IF_H1" tx_packets)")"
@@ -255,6 +295,22 @@ measure_iudp() { # iperf3's own UDP figure (one packet per system call)
 	kv iudp_rc "$rc"
 }
 
+# The steady-rate test: TCP paced to STEADY_RATE (web-like traffic at a
+# fixed load, not a flood), for the switch CPU per unit of work.
+measure_steady() {
+	local rc
+	start_server iperf3 -ltnH $TCP_PORT iperf3 -s -1 -p $TCP_PORT \
+		--rcv-timeout 5000 2>>"$RUN/iperf3-server.log" >>"$RUN/iperf3-server.log"
+	win_start steady
+	run_client $((STEADY_DUR + 30)) ip netns exec "$NS_H1" iperf3 -c "$IP_H2" \
+		-p $TCP_PORT -b "$STEADY_RATE" -t "$STEADY_DUR" -C "$TCP_CC" -J \
+		>"$RUN/steady.json" 2>"$RUN/steady.err"
+	rc=$?
+	win_end steady
+	stop_server "$SPID" iperf3
+	kv steady_rc "$rc"
+}
+
 measure_ping() {
 	local rc
 	win_start ping
@@ -287,9 +343,14 @@ peer_measure() {
 		pb_log "  NO CONNECTIVITY"
 		return 1
 	fi
+	if fw_peer "$PEER"; then
+		fw_check >>"$RUN/metrics.txt"
+		pb_log "  $(tail -1 "$RUN/metrics.txt")"
+	fi
 	pb_log "  tcp"; measure_tcp
 	pb_log "  udp (udpgen)"; measure_udp
 	if [[ $UDP_IPERF == 1 ]]; then pb_log "  udp (iperf3)"; measure_iudp; fi
+	if [[ $STEADY == 1 ]]; then pb_log "  steady $STEADY_RATE tcp"; measure_steady; fi
 	pb_log "  ping"; measure_ping
 }
 
@@ -297,6 +358,7 @@ peer_record() { # peer: what the switch did, for the record
 	local peer=$1
 	[[ $peer == ovs-* ]] && ovs_info "$RUN"
 	[[ $peer == dcbox* ]] && dcbox_info "$RUN"
+	fw_peer "$peer" && fw_info "$peer" "$RUN"
 	ip -n "$NS_H1" -s -d link show "$IF_H1" >"$RUN/ifstats-h1.txt" 2>&1
 	ip -n "$NS_H2" -s -d link show "$IF_H2" >"$RUN/ifstats-h2.txt" 2>&1
 }
@@ -306,6 +368,7 @@ run_peer_once() {
 	RUN="$OUT/raw/$peer/rep$rep"
 	mkdir -p "$RUN"
 	peer_reset
+	PEER=$peer
 	pb_log "== $peer rep $rep: setup"
 	{
 		echo "loadavg_before: $(cat /proc/loadavg)"
@@ -320,6 +383,7 @@ run_peer_once() {
 		return 1
 	fi
 	kv note "$PEER_NOTE"
+	fw_peer "$peer" && kv fw_rules "$FW_RULES"
 	kv sw_pids "${SW_PIDS[*]:-}"
 	kv netns "$NS_H1 $NS_H2"
 	pb_sleep "$SETTLE"

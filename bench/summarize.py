@@ -10,7 +10,11 @@ tables to stdout and writes OUTDIR/summary.json. Medians use, per test, only
 the repetitions in which other users of the machine ("foreign" processes,
 see cpuattr.py) burnt at most CLEAN_FOREIGN_CPU_S CPU-seconds during that
 test's window (default: the value in sysinfo.txt, else 0.5). Ratios are
-peer / Linux bridge ("bridge" row) of those medians.
+peer / reference of those medians: the Linux bridge ("bridge" row), or the
+peer named by "reference=" in sysinfo.txt (bridge-nft in run.sh's fw mode).
+With firewall peers (fw_rules= in metrics.txt) a firewall table follows:
+rules, the negative check, daemon CPU per delivered UDP packet (the cost of
+an established flow) and per TCP gigabyte, and the steady-rate test's CPU.
 
 Adapted from the shared peerbench harness (../shared/peerbench/summarize.py).
 """
@@ -21,8 +25,9 @@ import statistics
 import sys
 
 CLK = os.sysconf("SC_CLK_TCK")
-WINDOWS = ("idle", "tcp", "udp", "iudp", "ping")
+WINDOWS = ("idle", "tcp", "udp", "iudp", "steady", "ping")
 REF = "bridge"
+STEADY_TARGET_PCT = 5.0  # the firewall appliance's CPU at 100 Mbit/s
 
 # (key, column title, format, divisor, higher_is_better) of the headline.
 HEADLINE = [
@@ -122,6 +127,35 @@ def parse_iudp(rdir, r, m):
         r["errors"].append(f"iperf3 udp: {u['error']}")
 
 
+def parse_steady(rdir, r):
+    st = load_json(os.path.join(rdir, "steady.json"))
+    if st and "sum_received" in st.get("end", {}):
+        r["steady_mbps"] = st["end"]["sum_received"]["bits_per_second"] / 1e6
+    elif st and "error" in st:
+        r["errors"].append(f"steady: {st['error']}")
+
+
+def parse_fw(rdir, r, m):
+    """Firewall peers: rule count, negative check, CPU per unit of work."""
+    if m.get("fw_rules"):
+        r["fw_rules"] = int(m["fw_rules"])
+    if m.get("fw_check"):
+        r["fw_check"] = m["fw_check"]
+    rx = num(m, "udp_h2_rx_packets")
+    if rx:
+        if r.get("udp_sw_cpu_s") is not None:
+            r["udp_sw_us_per_pkt"] = 1e6 * r["udp_sw_cpu_s"] / rx
+        if r.get("udp_softirq_s") is not None:
+            r["udp_softirq_us_per_pkt"] = 1e6 * r["udp_softirq_s"] / rx
+    tcp = load_json(os.path.join(rdir, "tcp.json")) or {}
+    gb = tcp.get("end", {}).get("sum_received", {}).get("bytes", 0) / 1e9
+    if gb and r.get("tcp_sw_cpu_s") is not None:
+        r["tcp_sw_s_per_gb"] = r["tcp_sw_cpu_s"] / gb
+    wall = num(m, "steady_wall_s")
+    if wall and r.get("steady_softirq_s") is not None:
+        r["steady_softirq_pct"] = 100 * r["steady_softirq_s"] / wall
+
+
 def parse_ping(rdir, r):
     try:
         txt = open(os.path.join(rdir, "ping.txt")).read()
@@ -143,6 +177,7 @@ def parse_cpu(r, m):
         for key, name in (("sw_ticks", "sw_cpu_s"), ("aux_ticks", "aux_cpu_s"),
                           ("host_busy_ticks", "host_cpu_s"),
                           ("foreign_ticks", "foreign_s"),
+                          ("softirq_ticks", "softirq_s"),
                           ("kthread_ticks", "kthread_s")):
             v = num(m, f"{t}_{key}")
             if v is not None:
@@ -163,7 +198,9 @@ def parse_rep(rdir):
     parse_udp(rdir, r, m)
     parse_iudp(rdir, r, m)
     parse_ping(rdir, r)
+    parse_steady(rdir, r)
     parse_cpu(r, m)
+    parse_fw(rdir, r, m)
     return r
 
 
@@ -257,6 +294,49 @@ def headline_table(med):
         print(f"| {p} | " + " | ".join(cells) + " |")
 
 
+def fw_table(med, data):
+    """The firewall peers: per-packet cost against the rule count."""
+    fw = [p for p in med if any(r.get("fw_rules") for r in data[p])]
+    base = next((p for p in fw if p.startswith("dcbox")), None)
+    print("| peer | rules | negative check (TCP :5999) | TCP Gbit/s "
+          "| UDP64 delivered kpps | RTT p50/p99 us "
+          "| daemon CPU-s TCP/UDP/ping | daemon us per UDP packet "
+          f"| x {base or 'n/a'} | daemon CPU-s per TCP GB "
+          "| host softirq us per UDP packet |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for p in fw:
+        m = med[p]
+        checks = sorted({r.get("fw_check", "n/a") for r in data[p]})
+        rules = sorted({r["fw_rules"] for r in data[p] if r.get("fw_rules")})
+        b = med[base].get("udp_sw_us_per_pkt") if base else None
+        a = m.get("udp_sw_us_per_pkt")
+        grow = fmt(a / b) if a is not None and b else "n/a"
+        cpu = "/".join(fmt(m.get(f"{t}_sw_cpu_s")) for t in ("tcp", "udp", "ping"))
+        print(f"| {p} | {','.join(map(str, rules))} | {', '.join(checks)} "
+              f"| {fmt(m.get('tcp_gbps'))} | {fmt(m.get('udp_deliv_pps'), '{:.1f}', 1e3)} "
+              f"| {fmt(m.get('ping_p50_us'), '{:.0f}')}/{fmt(m.get('ping_p99_us'), '{:.0f}')} "
+              f"| {'kernel' if m.get('tcp_sw_cpu_s') is None else cpu} "
+              f"| {fmt(a, '{:.3f}')} | {grow} | {fmt(m.get('tcp_sw_s_per_gb'), '{:.3f}')} "
+              f"| {fmt(m.get('udp_softirq_us_per_pkt'), '{:.3f}')} |")
+
+
+def steady_table(med):
+    print("| peer | rate Mbit/s | switch CPU-s | switch % of 1 core "
+          f"| target < {STEADY_TARGET_PCT:.0f}% | host softirq % of 1 core "
+          "| host busy CPU-s |")
+    print("|---|---|---|---|---|---|---|")
+    for p, m in med.items():
+        if m.get("steady_mbps") is None:
+            continue
+        q = m.get("steady_sw_pct")
+        ok = "n/a (kernel)" if q is None else ("yes" if q < STEADY_TARGET_PCT else "NO")
+        sw = "kernel" if q is None else f"{q:.1f}"
+        print(f"| {p} | {fmt(m.get('steady_mbps'), '{:.1f}')} "
+              f"| {fmt(m.get('steady_sw_cpu_s'))} | {sw} | {ok} "
+              f"| {fmt(m.get('steady_softirq_pct'), '{:.1f}')} "
+              f"| {fmt(m.get('steady_host_cpu_s'))} |")
+
+
 def ratio_table(rat):
     print("| peer | TCP x | UDP64 delivered x | UDP64 sink x | iperf3 UDP64 x "
           f"| RTT p50 x | RTT p99 x |")
@@ -282,7 +362,7 @@ def cpu_table(med):
 def rep_table(data):
     print("| peer | rep | TCP Gbit/s | retr | UDP sent / delivered / sink kpps "
           "| sink rcvbuf drops | iperf3 UDP NIC kpps | RTT p50/p99 us "
-          "| sw CPU-s TCP/UDP | foreign CPU-s idle/tcp/udp/iudp/ping "
+          "| sw CPU-s TCP/UDP | foreign CPU-s idle/tcp/udp/iudp/steady/ping "
           "| top foreign (udp) |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for p, reps in data.items():
@@ -352,11 +432,13 @@ def switch_bench_table(sb):
 
 def write_json(out, sysinfo, limit, data, med, rat, sb):
     doc = {"sysinfo": sysinfo, "clean_foreign_cpu_s": limit,
+           "steady_target_pct": STEADY_TARGET_PCT,
            "reference": REF, "switch_bench": sb, "peers": {}}
     for p, reps in data.items():
         m = {k: v for k, v in med[p].items() if not k.startswith("_")}
         doc["peers"][p] = {
             "median": m, "n": med[p]["_n"], "ratio_to_bridge": rat[p],
+            "ratio_to_reference": rat[p],
             "median_from_unclean_reps": med[p]["_dirty"],
             "notes": sorted({r["note"] for r in reps if r.get("note")}),
             "errors": [f"{r['rep']}: {e}" for r in reps for e in r["errors"]],
@@ -367,8 +449,10 @@ def write_json(out, sysinfo, limit, data, med, rat, sb):
 
 
 def main():
+    global REF
     out = sys.argv[1]
     sysinfo, data = load_data(out)
+    REF = sysinfo.get("reference", REF)
     limit = float(sys.argv[2]) if len(sys.argv) > 2 else \
         float(sysinfo.get("clean_foreign_cpu_s", 0.5))
     med = medians(data, limit, True)
@@ -383,9 +467,23 @@ def main():
           f"repetition for that value: median of all (noisy) ones.\n")
     headline_table(med)
     if REF in med:
-        print(f"\n## Ratio to the Linux bridge (peer / {REF}; "
+        what = "the Linux bridge" if REF == "bridge" else REF
+        print(f"\n## Ratio to {what} (peer / {REF}; "
               f"above 1 is better for TCP/UDP, worse for RTT)\n")
         ratio_table(rat)
+    if any(r.get("fw_rules") for reps in data.values() for r in reps):
+        print("\n## Firewall: cost per packet against the rule count "
+              "(median, clean windows)\n")
+        print("Daemon us per UDP packet = daemon CPU-s during the UDP test / "
+              "packets delivered to h2: one established flow, so this is the "
+              "per-packet cost of an established flow through s1, the "
+              "firewall and s2. Host softirq includes h1's and h2's own "
+              "stacks (and, for bridge-nft, the bridge, nft and conntrack).\n")
+        fw_table(med, data)
+    if any(m.get("steady_mbps") is not None for m in med.values()):
+        print("\n## Steady rate (iperf3 TCP paced with -b; median, clean "
+              "windows)\n")
+        steady_table(med)
     print("\n## Switch CPU (median, clean windows)\n")
     cpu_table(med)
     print("\n## Same headline, median over ALL repetitions (no noise filter)\n")
