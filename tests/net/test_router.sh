@@ -14,11 +14,16 @@
 # forward; www reaches its own published port (hairpin); the router's
 # tables show up in --json; down leaves nothing.
 . "$(dirname "$0")/lib.sh"
-ex=$(cd "$(dirname "$0")/../.." && pwd)/examples/edge.yaml
-names='www|dyn|api|inet|edge-|web[.]|app[.]|wan[.]|gw[.]'
+# The example as written, renamed "edget" so its lease file
+# (/var/lib/dcbox/edget/) is the test's own and starts empty.
+sed 's/^name: edge$/name: edget/' "$(cd "$(dirname "$0")/../.." && pwd)/examples/edge.yaml" >"$T_DIR/edge.yaml"
+ex=$T_DIR/edge.yaml
+rm -rf /var/lib/dcbox/edget
+trap 'rm -rf /var/lib/dcbox/edget; t_cleanup' EXIT
+names='www|dyn|api|inet|edget-|web[.]|app[.]|wan[.]|gw[.]'
 before=$(machine_state "$names")
-check "up edge" up "$ex" edge || t_done
-E() { "$DCBOX" -t edge "$@"; }
+check "up edge" up "$ex" edget || t_done
+E() { "$DCBOX" -t edget "$@"; }
 
 check "www pings its gateway" dc exec www -- ping -c 2 -i 0.2 -W 2 10.1.0.1
 check "www pings api through gw" dc exec www -- ping -c 3 -i 0.2 -W 2 10.2.0.10
@@ -44,7 +49,7 @@ addr=$(dc exec dyn -- ip -4 -o addr show dev eth0 | awk '{print $4}')
 case "$addr" in 10.1.0.1[0-9][0-9]/24) ok "dhclient address $addr in the range";; *) fail "dhclient address '$addr'";; esac
 check "dyn has a default route via 10.1.0.1" sh -c "'$DCBOX' exec dyn -- ip route | grep -q 'default via 10.1.0.1'"
 check "dyn pings api through gw" dc exec dyn -- ping -c 1 -W 2 10.2.0.10
-check "lease listed" sh -c "'$DCBOX' -t edge show leases --json | grep -q '\"state\": \"bound\"'"
+check "lease listed" sh -c "'$DCBOX' -t edget show leases --json | grep -q '\"state\": \"bound\"'"
 [ -f "$T_DIR/dhc.pid" ] && kill "$(cat "$T_DIR/dhc.pid")" 2>/dev/null
 dc exec dyn -- ip addr flush dev eth0
 check "udhcpc gets a lease" dc exec dyn -- timeout 20 busybox udhcpc -f -q -n -i eth0 -s /bin/true
@@ -66,15 +71,21 @@ check "www saw inet's own address" grep -q '^203.0.113.1 ' "$T_DIR/www.log"
 check "hairpin: www reaches its own published port" sh -c "'$DCBOX' exec www -- curl -s -m 5 http://203.0.113.2:8080/ | grep -q 'hello from www'"
 check "api fetches from inet too" sh -c "'$DCBOX' exec api -- curl -s -m 5 http://203.0.113.1/ | grep -q 'hello from inet'"
 
-check "show routes --json: default via 203.0.113.1" sh -c "'$DCBOX' -t edge show routes --json | grep -q '\"via\": \"203.0.113.1\"'"
-check "show arp --json has www" sh -c "'$DCBOX' -t edge show arp --json | grep -q '\"ip\": \"10.1.0.10\"'"
-check "show conntrack --json has a NATed flow" sh -c "'$DCBOX' -t edge show conntrack --json | grep -q '\"snat\": true'"
+check "show routes --json: default via 203.0.113.1" sh -c "'$DCBOX' -t edget show routes --json | grep -q '\"via\": \"203.0.113.1\"'"
+check "show arp --json has www" sh -c "'$DCBOX' -t edget show arp --json | grep -q '\"ip\": \"10.1.0.10\"'"
+check "show conntrack --json has a NATed flow" sh -c "'$DCBOX' -t edget show conntrack --json | grep -q '\"snat\": true'"
 check "show nat" E show nat
 check "route add at run time" E route add gw 198.51.100.0/24 via 203.0.113.1
-check "route listed" sh -c "'$DCBOX' -t edge show routes gw | grep -q '198.51.100.0/24'"
+check "route listed" sh -c "'$DCBOX' -t edget show routes gw | grep -q '198.51.100.0/24'"
 check "route del at run time" E route del gw 198.51.100.0/24
 check_not "route via an unreachable gateway refused" E route add gw 198.51.100.0/24 via 192.0.2.1
-check "down" dc -t edge down
+lease_ip() { "$DCBOX" -t edget show leases --json | /usr/bin/python3 -c 'import json,sys; print(" ".join(sorted(l["ip"] for l in json.load(sys.stdin)["leases"] if l["state"] == "bound")))'; }
+leases=$(lease_ip)
+check "down" dc -t edget down
+check "up again" up "$ex" edget
+leases_same() { [ -n "$leases" ] && [ "$(lease_ip)" = "$leases" ]; }
+check "leases persisted across the restart ($leases)" leases_same
+check "down again" dc -t edget down
 after=$(machine_state "$names")
 if [ "$before" = "$after" ]; then ok "down leaves the machine as it was"; else fail "machine state differs after down"; diff <(echo "$before") <(echo "$after") | sed 's/^/    # /'; fi
 t_done
