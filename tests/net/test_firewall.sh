@@ -70,5 +70,25 @@ wait $cp; crc=$?
 el=$(( $(date +%s) - t0 ))
 [ "$crc" != 0 ] && [ "$el" -lt 6 ] && ok "the forbidden flow was cut (iperf3 exit $crc after ${el}s)" || fail "flow not cut (exit $crc after ${el}s)"
 check "show conntrack --firewall fw" S show conntrack --firewall fw --json
+
+# dcbox log -f shows a new denied flow as it happens.
+"$DCBOX" -t shop log -f -n 0 --json >"$T_DIR/follow.txt" 2>&1 &
+lfp=$!
+sleep 0.5
+dc exec web2 -- nc -z -w 1 10.0.0.21 2222 >/dev/null 2>&1
+sleep 1.5
+kill $lfp; wait $lfp 2>/dev/null
+check "log -f printed the denied web2 -> db:2222" grep -q '"dest_port": *2222' "$T_DIR/follow.txt"
 check "down" dc -t shop down
+
+# Without the one-arm tap the hosts' traffic is the same: it never forwarded.
+sed '/^  tap:/,$d' "$ex" >"$T_DIR/notap.yaml"
+check "up shop without the tap" up "$T_DIR/notap.yaml" shop
+bg_in db iperf3 -s -p 5432
+check "db server up (no tap)" wait_for 10 dc exec db -- sh -c 'ss -ltn | grep -q :5432'
+check "web1 connects to db:5432 (no tap)" dc exec web1 -- nc -z -w 3 10.0.0.21 5432
+check_not "client still refused (no tap)" dc exec client -- nc -z -w 3 10.0.0.21 5432
+check "ping passes (no tap)" dc exec web2 -- ping -c 1 -W 2 10.0.0.21
+check_not "no mirror port front.tap" sh -c "'$DCBOX' -t shop show ports | grep -q front.tap"
+check "down (no tap)" dc -t shop down
 t_done
