@@ -78,7 +78,7 @@ check "show nat" E show nat
 check "route add at run time" E route add gw 198.51.100.0/24 via 203.0.113.1
 check "route listed" sh -c "'$DCBOX' -t edget show routes gw | grep -q '198.51.100.0/24'"
 check "route del at run time" E route del gw 198.51.100.0/24
-check_not "route via an unreachable gateway refused" E route add gw 198.51.100.0/24 via 192.0.2.1
+check_not "route via an unreachable gateway refused" E route add gw 198.51.100.0/24 via 198.18.99.1
 lease_ip() { "$DCBOX" -t edget show leases --json | /usr/bin/python3 -c 'import json,sys; print(" ".join(sorted(l["ip"] for l in json.load(sys.stdin)["leases"] if l["state"] == "bound")))'; }
 leases=$(lease_ip)
 check "down" dc -t edget down
