@@ -1,0 +1,829 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vxlan.c - VXLAN tunnel port (RFC 7348): encapsulation with head-end
+ * replication, decapsulation with learning of inner MACs per remote.
+ *
+ * Theory of operation
+ *
+ * Sockets. Each tunnel owns two sockets, both made inside the underlay's
+ * network namespace (the thread enters it for the socket() calls only):
+ *  - rx: a UDP socket bound to local:port. recvmmsg() reads a batch of
+ *    datagrams straight into pool buffers, 8 bytes before the frame's
+ *    normal start, so after the header check the inner frame sits at the
+ *    default headroom and nothing is copied again. The sender's address
+ *    comes with each datagram (msg_name).
+ *  - tx: an IPPROTO_RAW socket (IP_HDRINCL): we write the outer IPv4, UDP
+ *    and VXLAN headers ourselves, because RFC 7348 section 5 wants the UDP
+ *    source port to carry the inner flow's hash (so that underlay ECMP and
+ *    the receiver's RSS spread flows), and a bound UDP socket can only send
+ *    from its own port. The kernel fills the IPv4 id and checksum; the UDP
+ *    checksum is 0, which IPv4 allows and Linux's vxlan accepts. DF is
+ *    clear, like Linux's default (`df unset`). An IPPROTO_RAW socket never
+ *    receives, so it costs nothing on the rx side.
+ *  One socket per tunnel means one tunnel per (namespace, local address,
+ *  port): two VNIs on one VTEP need two local addresses or two ports
+ *  (topo_parse_tunnel.c refuses the clash). Sharing a socket between VNIs
+ *  would need a demultiplexer that hands frames to other ports outside
+ *  their rx() call; not worth it until someone needs hundreds of VNIs.
+ *
+ * Transmit. Each message is three iovecs: the outer headers (per message,
+ * since the destination differs per remote), the segment's rebuilt headers
+ * (TSO only) and the payload, pointing into the pool buffer: replication to
+ * N remotes costs N messages, never a copy. Messages are staged in batches
+ * of PKT_BURST and sent with one sendmmsg(); the frames are freed only
+ * after the last flush of a tx() call, as staged iovecs point into them.
+ * A TSO super-frame (vnet gso_type != NONE, as veth AF_PACKET ports
+ * deliver 64 KiB TCP segments) is cut with qsock_seg_start()/_next(): full
+ * IP and TCP headers and checksums per segment. A frame with a partial
+ * checksum gets it completed in place first (the receiver's kernel sees
+ * CHECKSUM_NONE and checks it).
+ *
+ * MTU. The inner frame, after segmentation, may be at most underlay MTU -
+ * 36 bytes (so inner IP packets at most MTU - 50). Bigger frames are
+ * dropped (tx_too_big) with a rate-limited log that says what to change:
+ * the hosts' MTU or the underlay's.
+ *
+ * Learning. A fixed table of VXLAN_MAC_BUCKETS x VXLAN_MAC_WAYS entries
+ * maps an inner source MAC to the index of the remote it came from, with a
+ * last-seen time in seconds; an entry older than aging_s is a miss. A full
+ * bucket evicts its oldest entry. Datagrams from addresses that are not
+ * configured remotes are dropped (rx_unknown_remote): the remote list is
+ * the tunnel's whole membership, so nobody else on the underlay can inject
+ * frames into the VNI.
+ *
+ * Header check, as Linux does it without extensions: flags exactly 0x08
+ * (the I bit) and every reserved bit zero, else rx_bad_header (RFC 7348
+ * says to ignore reserved bits; the strict check matches the kernel
+ * device we interoperate with). Then the VNI must be ours (rx_other_vni).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/virtio_net.h>
+#include <sys/socket.h>
+
+#include "netns.h"
+#include "qsock_seg.h"
+#include "vxlan.h"
+
+enum {
+	VX_TX_MSGS = PKT_BURST,
+	VX_ETH_HLEN = 14,
+	VX_INNER_ROOM = VXLAN_OUTER_LEN - VXLAN_HLEN, /* 36 - 8: IP + UDP */
+	VX_SNDBUF = 4 * 1024 * 1024,
+	VX_RCVBUF = 8 * 1024 * 1024,
+	VX_FLAG_I = 0x08,
+};
+
+_Static_assert((int)VXLAN_HLEN <= (int)PKT_HEADROOM, "rx reads the header there");
+_Static_assert((int)VXLAN_MAX_REMOTES <= (int)VX_TX_MSGS, "one frame fits a batch");
+
+const char *const vxlan_counter_names[VXLAN_C_MAX] = {
+#define X(e, n, d) [VXLAN_C_##e] = n,
+	VXLAN_COUNTERS(X)
+#undef X
+};
+
+const char *const vxlan_counter_descs[VXLAN_C_MAX] = {
+#define X(e, n, d) [VXLAN_C_##e] = d,
+	VXLAN_COUNTERS(X)
+#undef X
+};
+
+/* one learned inner MAC */
+struct vx_mac {
+	uint8_t mac[6];
+	uint8_t used;
+	uint8_t remote;            /* index into cfg.remotes */
+	uint32_t seen_s;           /* monotonic seconds */
+};
+
+struct vx_rx {
+	struct mmsghdr msgs[PKT_BURST];
+	struct iovec iov[PKT_BURST];
+	struct sockaddr_in from[PKT_BURST];
+};
+
+struct vx_tx {
+	unsigned int n;            /* messages staged */
+	unsigned int nseg;         /* segment header slots used */
+	struct mmsghdr msgs[VX_TX_MSGS];
+	struct iovec iov[VX_TX_MSGS][3];
+	uint8_t outer[VX_TX_MSGS][VXLAN_OUTER_LEN];
+	uint8_t seg[VX_TX_MSGS][QSOCK_SEG_HDR_MAX];
+};
+
+struct vxlan {
+	int rx_fd, tx_fd;
+	struct vxlan_cfg cfg;
+	uint32_t inner_max;        /* largest inner frame: mtu - 36 */
+	uint32_t now_s;            /* time of the current rx()/tx() call */
+	uint64_t log_next_s;       /* next time a data-path log may appear */
+	uint64_t log_missed;       /* too-big drops since the last log */
+	struct sockaddr_in dst[VXLAN_MAX_REMOTES];
+	uint64_t counters[VXLAN_C_MAX];
+	struct vx_rx rx;
+	struct vx_tx tx;
+	struct vx_mac macs[VXLAN_MAC_BUCKETS][VXLAN_MAC_WAYS];
+};
+
+static const struct port_ops vxlan_ops;
+
+static uint32_t mix(uint32_t h, uint32_t v)
+{
+	h ^= v;
+	h *= 0x9e3779b1u;
+	return h ^ (h >> 15);
+}
+
+static uint32_t fmix(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	return h ^ (h >> 16);
+}
+
+static uint32_t rd32(const uint8_t *b)
+{
+	uint32_t v;
+
+	memcpy(&v, b, 4);
+	return v;
+}
+
+/* addresses, protocol and ports of an IPv4 or IPv6 packet at @ip */
+static uint32_t hash_l3(uint32_t h, uint16_t type, const uint8_t *ip,
+			uint32_t left)
+{
+	uint32_t l4, i;
+	uint8_t proto;
+
+	if (type == 0x0800 && left >= 20 && (ip[0] >> 4) == 4) {
+		l4 = (ip[0] & 15) * 4u;
+		proto = ip[9];
+		h = mix(mix(mix(h, rd32(ip + 12)), rd32(ip + 16)), proto);
+		if (ip[6] & 0x3f || ip[7])  /* fragment: no ports */
+			return h;
+	} else if (type == 0x86dd && left >= 40 && (ip[0] >> 4) == 6) {
+		l4 = 40;
+		proto = ip[6];
+		for (i = 8; i < 40; i += 4)
+			h = mix(h, rd32(ip + i));
+		h = mix(h, proto);
+	} else {
+		return h;
+	}
+	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
+	     proto == IPPROTO_SCTP) && left >= l4 + 4)
+		h = mix(h, rd32(ip + l4));
+	return h;
+}
+
+/**
+ * vxlan_src_port() - the outer UDP source port for an inner frame
+ * @frame: inner Ethernet frame (untrusted; only read within @len)
+ * @len: its length
+ *
+ * RFC 7348 section 5: a hash of the inner frame's addresses, so that one
+ * flow always takes one path and different flows spread. Hashed: both
+ * MACs, the EtherType, and for IPv4/IPv6 (after up to one 802.1Q tag) the
+ * addresses, the protocol and, for TCP/UDP/SCTP, the ports.
+ *
+ * Return: a port in VXLAN_SPORT_MIN..VXLAN_SPORT_MAX.
+ */
+uint16_t vxlan_src_port(const uint8_t *frame, uint32_t len)
+{
+	uint32_t h = 0x5678u, off = VX_ETH_HLEN, i;
+	uint16_t type;
+
+	if (len < VX_ETH_HLEN)
+		return VXLAN_SPORT_MIN;
+	for (i = 0; i < 12; i += 4)
+		h = mix(h, rd32(frame + i));
+	type = (uint16_t)(frame[12] << 8 | frame[13]);
+	if (type == 0x8100 && len >= off + 4) {
+		type = (uint16_t)(frame[16] << 8 | frame[17]);
+		off += 4;
+	}
+	h = hash_l3(mix(h, type), type, frame + off, len - off);
+	return (uint16_t)(VXLAN_SPORT_MIN +
+			  (((uint64_t)fmix(h) *
+			    (VXLAN_SPORT_MAX - VXLAN_SPORT_MIN + 1)) >> 32));
+}
+
+/**
+ * vxlan_hdr_ok() - is @hdr a plain VXLAN header of VNI @vni?
+ * @hdr: the 8 bytes after the UDP header
+ * @vni: the expected VNI
+ *
+ * Return: true if the flags are exactly the I bit, every reserved bit is
+ * zero and the VNI is @vni.
+ */
+bool vxlan_hdr_ok(const uint8_t hdr[VXLAN_HLEN], uint32_t vni)
+{
+	uint32_t v = (uint32_t)hdr[4] << 16 | (uint32_t)hdr[5] << 8 | hdr[6];
+
+	return hdr[0] == VX_FLAG_I && !hdr[1] && !hdr[2] && !hdr[3] &&
+	       !hdr[7] && v == vni;
+}
+
+static bool hdr_plain(const uint8_t *hdr)
+{
+	return hdr[0] == VX_FLAG_I && !hdr[1] && !hdr[2] && !hdr[3] && !hdr[7];
+}
+
+static uint32_t now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (uint32_t)ts.tv_sec;
+}
+
+static struct vx_mac *mac_bucket(struct vxlan *vx, const uint8_t *mac)
+{
+	uint32_t h = mix(mix(0x1234u, rd32(mac)), (uint32_t)mac[4] << 8 |
+			 mac[5]);
+
+	return vx->macs[fmix(h) % VXLAN_MAC_BUCKETS];
+}
+
+static bool mac_live(const struct vxlan *vx, const struct vx_mac *e)
+{
+	return e->used && vx->now_s - e->seen_s < vx->cfg.aging_s;
+}
+
+/* the remote that has @mac, or -1: flood */
+static int mac_lookup(struct vxlan *vx, const uint8_t *mac)
+{
+	struct vx_mac *b = mac_bucket(vx, mac);
+	unsigned int w;
+
+	if (mac[0] & 1)
+		return -1;
+	for (w = 0; w < VXLAN_MAC_WAYS; w++)
+		if (mac_live(vx, &b[w]) && !memcmp(b[w].mac, mac, 6))
+			return b[w].remote;
+	return -1;
+}
+
+static void mac_learn(struct vxlan *vx, const uint8_t *mac, uint8_t remote)
+{
+	struct vx_mac *b = mac_bucket(vx, mac), *e = NULL;
+	unsigned int w;
+
+	if (mac[0] & 1)
+		return;
+	for (w = 0; w < VXLAN_MAC_WAYS; w++) {
+		if (b[w].used && !memcmp(b[w].mac, mac, 6)) {
+			e = &b[w];
+			break;
+		}
+		if (!e || !mac_live(vx, &b[w]) ||
+		    (mac_live(vx, e) && b[w].seen_s < e->seen_s))
+			e = &b[w];
+	}
+	if (!e->used || memcmp(e->mac, mac, 6) || e->remote != remote)
+		vx->counters[VXLAN_C_LEARNED]++;
+	memcpy(e->mac, mac, 6);
+	e->used = 1;
+	e->remote = remote;
+	e->seen_s = vx->now_s;
+}
+
+static int remote_index(const struct vxlan *vx, const struct sockaddr_in *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < vx->cfg.nremotes; i++)
+		if (vx->cfg.remotes[i].s_addr == a->sin_addr.s_addr)
+			return (int)i;
+	return -1;
+}
+
+static void rx_drop(struct port *port, struct vxlan *vx, enum vxlan_counter c)
+{
+	vx->counters[c]++;
+	port->stats.rx_dropped++;
+}
+
+/* check and strip one datagram recvmmsg() wrote into @p; false: dropped */
+static bool rx_one(struct port *port, struct vxlan *vx, struct pkt *p,
+		   const struct mmsghdr *m, const struct sockaddr_in *from)
+{
+	const uint8_t *hdr = p->buf + PKT_HEADROOM - VXLAN_HLEN;
+	int r;
+
+	if (m->msg_len < VXLAN_HLEN + VX_ETH_HLEN ||
+	    (m->msg_hdr.msg_flags & MSG_TRUNC)) {
+		rx_drop(port, vx, VXLAN_C_RX_SHORT);
+		return false;
+	}
+	if (!hdr_plain(hdr)) {
+		rx_drop(port, vx, VXLAN_C_RX_BAD_HDR);
+		return false;
+	}
+	if (!vxlan_hdr_ok(hdr, vx->cfg.vni)) {
+		rx_drop(port, vx, VXLAN_C_RX_OTHER_VNI);
+		return false;
+	}
+	r = remote_index(vx, from);
+	if (r < 0) {
+		rx_drop(port, vx, VXLAN_C_RX_UNKNOWN_REMOTE);
+		return false;
+	}
+	pkt_reset(p);
+	p->len = m->msg_len - VXLAN_HLEN;
+	p->in_port = port->id;
+	mac_learn(vx, pkt_data(p) + 6, (uint8_t)r);
+	port->stats.rx_packets++;
+	port->stats.rx_bytes += p->len;
+	return true;
+}
+
+/* the pool is empty: take up to @max datagrams off the socket, counted */
+static void rx_discard(struct port *port, struct vxlan *vx, unsigned int max)
+{
+	uint8_t sink[VXLAN_HLEN];
+
+	while (max--) {
+		if (recv(vx->rx_fd, sink, sizeof(sink),
+			 MSG_DONTWAIT | MSG_TRUNC) < 0)
+			break;
+		rx_drop(port, vx, VXLAN_C_RX_NOMEM);
+	}
+}
+
+static int vxlan_rx(struct port *port, struct pkt_pool *pool,
+		    struct pkt **pkts, unsigned int max)
+{
+	struct vxlan *vx = port->priv;
+	struct vx_rx *rx = &vx->rx;
+	struct pkt *bufs[PKT_BURST];
+	unsigned int i, n, got, k = 0;
+	int r;
+
+	n = pkt_alloc_bulk(pool, bufs, max < PKT_BURST ? max : PKT_BURST);
+	if (!n) {
+		rx_discard(port, vx, max);
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		rx->iov[i].iov_base = bufs[i]->buf + PKT_HEADROOM - VXLAN_HLEN;
+		rx->msgs[i].msg_hdr.msg_namelen = sizeof(rx->from[i]);
+	}
+	do {
+		r = recvmmsg(vx->rx_fd, rx->msgs, n, MSG_DONTWAIT, NULL);
+	} while (r < 0 && errno == EINTR);
+	got = r > 0 ? (unsigned int)r : 0;
+	vx->now_s = now_s();
+	for (i = 0; i < got; i++) {
+		if (rx_one(port, vx, bufs[i], &rx->msgs[i], &rx->from[i]))
+			pkts[k++] = bufs[i];
+		else
+			pkt_free(pool, bufs[i]);
+	}
+	pkt_free_bulk(pool, bufs + got, n - got);
+	return (int)k;
+}
+
+/* send what is staged; every message counts as sent or dropped */
+static void tx_flush(struct port *port, struct vxlan *vx)
+{
+	struct vx_tx *tx = &vx->tx;
+	unsigned int i, done = 0;
+
+	while (done < tx->n) {
+		int r = sendmmsg(vx->tx_fd, tx->msgs + done, tx->n - done,
+				 MSG_DONTWAIT);
+
+		if (r > 0) {
+			for (i = done; i < done + (unsigned int)r; i++)
+				port->stats.tx_bytes += tx->msgs[i].msg_len -
+							VXLAN_OUTER_LEN;
+			port->stats.tx_packets += (unsigned int)r;
+			done += (unsigned int)r;
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && (errno == EAGAIN || errno == ENOBUFS)) {
+			vx->counters[VXLAN_C_TX_SEND] += tx->n - done;
+			port->stats.tx_dropped += tx->n - done;
+			break;
+		}
+		vx->counters[VXLAN_C_TX_SEND]++;  /* this one was refused */
+		port->stats.tx_dropped++;
+		done++;
+	}
+	tx->n = 0;
+	tx->nseg = 0;
+}
+
+/* outer IPv4 + UDP + VXLAN headers for @inner bytes to remote @r */
+static void outer_build(const struct vxlan *vx, uint8_t *o, unsigned int r,
+			uint16_t sport, uint32_t inner)
+{
+	uint32_t udp = 8 + VXLAN_HLEN + inner;
+	uint32_t vni = vx->cfg.vni;
+
+	memset(o, 0, VXLAN_OUTER_LEN);
+	o[0] = 0x45;
+	o[2] = (uint8_t)((20 + udp) >> 8);
+	o[3] = (uint8_t)(20 + udp);
+	o[8] = 64;                 /* TTL */
+	o[9] = IPPROTO_UDP;
+	memcpy(o + 12, &vx->cfg.local, 4);
+	memcpy(o + 16, &vx->cfg.remotes[r], 4);
+	o[20] = (uint8_t)(sport >> 8);
+	o[21] = (uint8_t)sport;
+	o[22] = (uint8_t)(vx->cfg.port >> 8);
+	o[23] = (uint8_t)vx->cfg.port;
+	o[24] = (uint8_t)(udp >> 8);
+	o[25] = (uint8_t)udp;
+	o[28] = VX_FLAG_I;         /* UDP checksum (26, 27) stays 0 */
+	o[32] = (uint8_t)(vni >> 16);
+	o[33] = (uint8_t)(vni >> 8);
+	o[34] = (uint8_t)vni;
+}
+
+/* stage one datagram: headers @h (may be NULL) then @d, to remote @r */
+static void tx_stage(struct vxlan *vx, unsigned int r, uint16_t sport,
+		     const uint8_t *h, uint32_t hlen, const uint8_t *d,
+		     uint32_t dlen)
+{
+	struct vx_tx *tx = &vx->tx;
+	unsigned int m = tx->n++, k = 0;
+
+	outer_build(vx, tx->outer[m], r, sport, hlen + dlen);
+	tx->iov[m][k++] = (struct iovec){ tx->outer[m], VXLAN_OUTER_LEN };
+	if (hlen)
+		tx->iov[m][k++] = (struct iovec){ (void *)h, hlen };
+	tx->iov[m][k++] = (struct iovec){ (void *)d, dlen };
+	tx->msgs[m] = (struct mmsghdr){ .msg_hdr = {
+		.msg_name = &vx->dst[r], .msg_namelen = sizeof(vx->dst[r]),
+		.msg_iov = tx->iov[m], .msg_iovlen = k } };
+}
+
+/* stage one inner frame (headers + data) to its remote(s) */
+static void tx_unit(struct port *port, struct vxlan *vx, int to,
+		    uint16_t sport, const uint8_t *h, uint32_t hlen,
+		    const uint8_t *d, uint32_t dlen)
+{
+	unsigned int r, want = to < 0 ? vx->cfg.nremotes : 1;
+
+	if (vx->tx.n + want > VX_TX_MSGS)
+		tx_flush(port, vx);
+	if (to >= 0) {
+		tx_stage(vx, (unsigned int)to, sport, h, hlen, d, dlen);
+		return;
+	}
+	for (r = 0; r < vx->cfg.nremotes; r++)
+		tx_stage(vx, r, sport, h, hlen, d, dlen);
+}
+
+static void too_big(struct port *port, struct vxlan *vx, uint32_t len)
+{
+	uint32_t mtu = vx->inner_max + VXLAN_OUTER_LEN - VXLAN_HLEN;
+
+	vx->counters[VXLAN_C_TX_TOO_BIG]++;
+	port->stats.tx_dropped++;
+	vx->log_missed++;
+	if (vx->now_s < vx->log_next_s)
+		return;
+	fprintf(stderr, "dcbox: %s: dropped %llu frame(s) too big for the "
+		"tunnel (this one %u bytes, at most %u fit): the underlay MTU "
+		"%u leaves %u for IP packets after VXLAN's 50 bytes. Set the "
+		"hosts' MTU to %u (ip link set eth0 mtu %u) or raise the "
+		"underlay MTU to %u\n", port->name,
+		(unsigned long long)vx->log_missed, len, vx->inner_max, mtu,
+		mtu - VXLAN_OVERHEAD, mtu - VXLAN_OVERHEAD,
+		mtu - VXLAN_OVERHEAD, len - VX_ETH_HLEN + VXLAN_OVERHEAD);
+	vx->log_missed = 0;
+	vx->log_next_s = (uint64_t)vx->now_s + VXLAN_LOG_INTERVAL_S;
+}
+
+/* a TSO super-frame: one datagram per segment (and remote) */
+static void tx_gso(struct port *port, struct vxlan *vx, struct pkt *p,
+		   int to, uint16_t sport)
+{
+	struct vx_tx *tx = &vx->tx;
+	struct qsock_unit u;
+	struct qsock_seg s;
+
+	if (qsock_seg_start(&s, p)) {
+		vx->counters[VXLAN_C_TX_BAD_OFFLOAD]++;
+		port->stats.tx_dropped++;
+		return;
+	}
+	if ((uint32_t)s.hdr_len + s.mss > vx->inner_max &&
+	    p->len > vx->inner_max) {
+		too_big(port, vx, s.hdr_len + s.mss);
+		return;
+	}
+	vx->counters[VXLAN_C_SEGMENTED]++;
+	for (;;) {
+		if (tx->nseg == VX_TX_MSGS)
+			tx_flush(port, vx);
+		if (!qsock_seg_next(&s, tx->seg[tx->nseg], &u))
+			break;
+		tx->nseg++;
+		tx_unit(port, vx, to, sport, u.hdr, u.hdr_len, u.data,
+			u.data_len);
+	}
+}
+
+static void tx_frame(struct port *port, struct vxlan *vx, struct pkt *p)
+{
+	const uint8_t *d = pkt_data(p);
+	uint16_t sport;
+	int to;
+
+	if (p->len < VX_ETH_HLEN) {
+		vx->counters[VXLAN_C_TX_BAD_OFFLOAD]++;
+		port->stats.tx_dropped++;
+		return;
+	}
+	to = mac_lookup(vx, d);
+	vx->counters[to < 0 ? VXLAN_C_FLOODED : VXLAN_C_UNICAST]++;
+	sport = vxlan_src_port(d, p->len);
+	if (qsock_seg_is_gso(p)) {
+		tx_gso(port, vx, p, to, sport);
+		return;
+	}
+	if (p->len > vx->inner_max) {
+		too_big(port, vx, p->len);
+		return;
+	}
+	if (qsock_seg_csum(p)) {
+		vx->counters[VXLAN_C_TX_BAD_OFFLOAD]++;
+		port->stats.tx_dropped++;
+		return;
+	}
+	tx_unit(port, vx, to, sport, NULL, 0, d, p->len);
+}
+
+static int vxlan_tx(struct port *port, struct pkt_pool *pool,
+		    struct pkt **pkts, unsigned int n)
+{
+	struct vxlan *vx = port->priv;
+	uint64_t before = port->stats.tx_packets;
+	unsigned int i;
+
+	vx->now_s = now_s();
+	for (i = 0; i < n; i++)
+		tx_frame(port, vx, pkts[i]);
+	tx_flush(port, vx);
+	pkt_free_bulk(pool, pkts, n);
+	return (int)(port->stats.tx_packets - before);
+}
+
+static int vxlan_fd(const struct port *port)
+{
+	const struct vxlan *vx = port->priv;
+
+	return vx->rx_fd;
+}
+
+static void vxlan_close(struct port *port)
+{
+	struct vxlan *vx = port->priv;
+
+	if (!vx)
+		return;
+	close(vx->rx_fd);
+	close(vx->tx_fd);
+	free(vx);
+	port->priv = NULL;
+}
+
+static const struct port_ops vxlan_ops = {
+	.kind = "vxlan",
+	.rx = vxlan_rx,
+	.tx = vxlan_tx,
+	.fd = vxlan_fd,
+	.close = vxlan_close,
+};
+
+/* SO_xxxBUFFORCE needs CAP_NET_ADMIN; the plain option is capped, fine */
+static void set_buf(int fd, int force, int plain, int size)
+{
+	if (setsockopt(fd, SOL_SOCKET, force, &size, sizeof(size)))
+		(void)setsockopt(fd, SOL_SOCKET, plain, &size, sizeof(size));
+}
+
+static int sockets_make(struct vxlan *vx, int netns_fd)
+{
+	int saved, ret;
+
+	ret = netns_enter(netns_fd, &saved);
+	if (ret)
+		return ret;
+	vx->rx_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ret = vx->rx_fd < 0 ? -errno : 0;
+	if (!ret) {
+		vx->tx_fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC,
+				   IPPROTO_RAW);
+		ret = vx->tx_fd < 0 ? -errno : 0;
+	}
+	if (netns_leave(saved) && !ret)
+		ret = -EIO;
+	return ret;
+}
+
+static int sockets_open(struct vxlan *vx, int netns_fd)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons(vx->cfg.port),
+				 .sin_addr = vx->cfg.local };
+	int ret = sockets_make(vx, netns_fd);
+
+	if (ret)
+		return ret;
+	set_buf(vx->rx_fd, SO_RCVBUFFORCE, SO_RCVBUF, VX_RCVBUF);
+	set_buf(vx->tx_fd, SO_SNDBUFFORCE, SO_SNDBUF, VX_SNDBUF);
+	if (bind(vx->rx_fd, (struct sockaddr *)&a, sizeof(a)))
+		return -errno;
+	return 0;
+}
+
+static void rx_msgs_init(struct vx_rx *rx)
+{
+	unsigned int i;
+
+	for (i = 0; i < PKT_BURST; i++) {
+		/* 8 bytes of header in the headroom, then the frame */
+		rx->iov[i].iov_len = PKT_DATA_MAX + VXLAN_HLEN;
+		rx->msgs[i].msg_hdr = (struct msghdr){
+			.msg_name = &rx->from[i],
+			.msg_namelen = sizeof(rx->from[i]),
+			.msg_iov = &rx->iov[i], .msg_iovlen = 1,
+		};
+	}
+}
+
+/**
+ * vxlan_underlay_mtu() - the MTU of the route from @local to @remote
+ * @netns_fd: the underlay's namespace from netns_open(), -1: the caller's
+ * @local: source address (INADDR_ANY: any)
+ * @remote: a remote VTEP
+ * @mtu: out: the MTU (of the route, else of its device)
+ *
+ * Asks the kernel with a connected UDP socket (IP_MTU); nothing is sent.
+ *
+ * Return: 0, or -errno (-ENETUNREACH: no route, -EADDRNOTAVAIL: @local is
+ * not an address of that namespace).
+ */
+int vxlan_underlay_mtu(int netns_fd, struct in_addr local,
+		       struct in_addr remote, uint32_t *mtu)
+{
+	struct sockaddr_in l = { .sin_family = AF_INET, .sin_addr = local };
+	struct sockaddr_in r = { .sin_family = AF_INET, .sin_addr = remote,
+				 .sin_port = htons(VXLAN_PORT_DEFAULT) };
+	socklen_t len = sizeof(int);
+	int fd, saved, ret, val = 0;
+
+	ret = netns_enter(netns_fd, &saved);
+	if (ret)
+		return ret;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	ret = fd < 0 ? -errno : 0;
+	if (netns_leave(saved) && !ret)
+		ret = -EIO;
+	if (ret)
+		goto out;
+	if (bind(fd, (struct sockaddr *)&l, sizeof(l)) ||
+	    connect(fd, (struct sockaddr *)&r, sizeof(r)) ||
+	    getsockopt(fd, IPPROTO_IP, IP_MTU, &val, &len))
+		ret = -errno;
+	else
+		*mtu = (uint32_t)val;
+out:
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+static int cfg_check(const struct vxlan_cfg *cfg)
+{
+	if (!cfg->vni || cfg->vni > VXLAN_VNI_MAX || !cfg->nremotes ||
+	    cfg->nremotes > VXLAN_MAX_REMOTES)
+		return -EINVAL;
+	if (cfg->mtu && cfg->mtu < VXLAN_OVERHEAD + 68)
+		return -EINVAL;
+	return 0;
+}
+
+static void vx_setup(struct vxlan *vx, const struct vxlan_cfg *cfg,
+		     int netns_fd)
+{
+	unsigned int i;
+	uint32_t mtu = cfg->mtu;
+
+	vx->cfg = *cfg;
+	if (!vx->cfg.port)
+		vx->cfg.port = VXLAN_PORT_DEFAULT;
+	if (!vx->cfg.aging_s)
+		vx->cfg.aging_s = VXLAN_AGING_DEFAULT;
+	if (!mtu && vxlan_underlay_mtu(netns_fd, cfg->local, cfg->remotes[0],
+				       &mtu))
+		mtu = 1500;
+	if (mtu < VXLAN_OVERHEAD + 68)
+		mtu = VXLAN_OVERHEAD + 68;
+	vx->cfg.mtu = mtu;
+	vx->inner_max = mtu - VX_INNER_ROOM - VXLAN_HLEN;
+	for (i = 0; i < cfg->nremotes; i++)
+		vx->dst[i] = (struct sockaddr_in){ .sin_family = AF_INET,
+						   .sin_addr = cfg->remotes[i] };
+	rx_msgs_init(&vx->rx);
+}
+
+/**
+ * vxlan_port_open() - open a VXLAN tunnel port
+ * @port: port to fill (ops, name, priv); id and stats are left alone
+ * @name: the port's name ("tor1.vx5001")
+ * @netns_fd: the underlay's namespace (where @cfg->local is), from
+ *            netns_open(); -1: the caller's. Entered for socket() only.
+ * @cfg: the tunnel; copied
+ *
+ * The port's MTU is cfg->mtu, or the route's towards the first remote
+ * (1500 if there is none yet); inner frames longer than MTU - 36 bytes
+ * are dropped and counted.
+ *
+ * Return: 0, -EINVAL for a bad @cfg, -EADDRNOTAVAIL if @cfg->local is not
+ * an address of the namespace, -EADDRINUSE if local:port is taken (by
+ * another tunnel or a kernel vxlan device), -EPERM without CAP_NET_RAW,
+ * or another -errno (nothing left open).
+ */
+int vxlan_port_open(struct port *port, const char *name, int netns_fd,
+		    const struct vxlan_cfg *cfg)
+{
+	struct vxlan *vx;
+	int ret = cfg_check(cfg);
+
+	if (ret)
+		return ret;
+	vx = calloc(1, sizeof(*vx));
+	if (!vx)
+		return -ENOMEM;
+	vx->rx_fd = vx->tx_fd = -1;
+	vx_setup(vx, cfg, netns_fd);
+	ret = sockets_open(vx, netns_fd);
+	if (ret)
+		goto err_close;
+	port->ops = &vxlan_ops;
+	port->priv = vx;
+	snprintf(port->name, sizeof(port->name), "%s", name);
+	return 0;
+
+err_close:
+	if (vx->rx_fd >= 0)
+		close(vx->rx_fd);
+	if (vx->tx_fd >= 0)
+		close(vx->tx_fd);
+	free(vx);
+	return ret;
+}
+
+/**
+ * vxlan_port_is() - is @port a VXLAN tunnel port?
+ * @port: any opened port
+ *
+ * Return: true if vxlan_port_open() set it up.
+ */
+bool vxlan_port_is(const struct port *port)
+{
+	return port->ops == &vxlan_ops;
+}
+
+/**
+ * vxlan_port_counters() - the tunnel's counters, VXLAN_C_MAX of them
+ * @port: a port for which vxlan_port_is() is true
+ *
+ * Return: the array, named by vxlan_counter_names[]; valid while open.
+ */
+const uint64_t *vxlan_port_counters(const struct port *port)
+{
+	const struct vxlan *vx = port->priv;
+
+	return vx->counters;
+}
+
+/**
+ * vxlan_port_mtu() - the underlay MTU the port works with
+ * @port: a port for which vxlan_port_is() is true
+ *
+ * Return: the MTU; inner frames may be 36 bytes shorter (IP packets 50).
+ */
+uint32_t vxlan_port_mtu(const struct port *port)
+{
+	const struct vxlan *vx = port->priv;
+
+	return vx->cfg.mtu;
+}

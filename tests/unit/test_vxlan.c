@@ -1,0 +1,505 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_vxlan.c - the VXLAN tunnel port (src/port/vxlan.c) on loopback.
+ * Needs root (the tx socket is IPPROTO_RAW); skipped otherwise.
+ *
+ *   port under test            the test plays the remote VTEPs
+ *   127.0.0.1:P  --VXLAN/UDP-->  127.0.0.3:P, 127.0.0.4:P, 127.0.0.5:P
+ *                <------------   (plain UDP sockets; 127.0.0.9 is a
+ *                                 stranger that is not a remote)
+ * P is derived from the pid so parallel runs do not collide. Covered:
+ * encapsulation bytes, decapsulation, bad header / other VNI / unknown
+ * remote / short datagrams dropped and counted, head-end replication to
+ * three remotes, learning (and a MAC moving between remotes), source port
+ * entropy (stable per flow, spread over flows, in 49152..65535), software
+ * TSO with every segment's IP and TCP checksum, sequence and payload
+ * checked, checksum completion, and the MTU drop.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <linux/virtio_net.h>
+#include <sys/socket.h>
+#include <cmocka.h>
+
+#include "core/csum.h"
+#include "port/vxlan.h"
+
+enum { POOL_SIZE = 512, NREM = 3, VNI = 5001, WAIT_MS = 1000 };
+
+struct fixture {
+	struct pkt_pool pool;
+	struct port port;
+	uint16_t udp_port;
+	int rem[NREM];             /* 127.0.0.3.. bound to udp_port */
+	int stranger;              /* 127.0.0.9 */
+	uint8_t buf[70000];
+};
+
+static struct in_addr lo(int last)
+{
+	struct in_addr a = { htonl(0x7f000000u | (uint32_t)last) };
+
+	return a;
+}
+
+static int udp_sock(int last, uint16_t port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_port = htons(port), .sin_addr = lo(last) };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int big = 4 << 20;
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big));
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	int i;
+
+	if (!fx)
+		return 0;
+	if (fx->port.ops)
+		fx->port.ops->close(&fx->port);
+	for (i = 0; i < NREM; i++)
+		if (fx->rem[i] >= 0)
+			close(fx->rem[i]);
+	if (fx->stranger >= 0)
+		close(fx->stranger);
+	pkt_pool_fini(&fx->pool);
+	free(fx);
+	*state = NULL;
+	return 0;
+}
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	struct vxlan_cfg cfg = { .vni = VNI, .local = lo(1), .mtu = 1500,
+				 .nremotes = NREM };
+	int i;
+
+	*state = fx;
+	if (!fx || pkt_pool_init(&fx->pool, POOL_SIZE))
+		return -1;
+	fx->udp_port = (uint16_t)(40000 + getpid() % 5000);
+	cfg.port = fx->udp_port;
+	fx->stranger = -1;
+	for (i = 0; i < NREM; i++) {
+		cfg.remotes[i] = lo(3 + i);
+		fx->rem[i] = udp_sock(3 + i, fx->udp_port);
+		if (fx->rem[i] < 0)
+			return teardown(state), -1;
+	}
+	fx->stranger = udp_sock(9, 0);
+	if (fx->stranger < 0 ||
+	    vxlan_port_open(&fx->port, "tor1.vx5001", -1, &cfg))
+		return teardown(state), -1;
+	return 0;
+}
+
+/* a datagram on remote @i's socket within WAIT_MS, or -1 */
+static int rem_recv(struct fixture *fx, int i, uint16_t *sport, int wait)
+{
+	struct pollfd pfd = { fx->rem[i], POLLIN, 0 };
+	struct sockaddr_in from;
+	socklen_t fl = sizeof(from);
+	ssize_t n;
+
+	if (poll(&pfd, 1, wait) != 1)
+		return -1;
+	n = recvfrom(fx->rem[i], fx->buf, sizeof(fx->buf), MSG_DONTWAIT,
+		     (struct sockaddr *)&from, &fl);
+	if (n >= 0 && sport)
+		*sport = ntohs(from.sin_port);
+	return (int)n;
+}
+
+static void send_from(struct fixture *fx, int fd, const uint8_t *hdr,
+		      const uint8_t *frame, size_t len)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET,
+				  .sin_port = htons(fx->udp_port),
+				  .sin_addr = lo(1) };
+	uint8_t d[2048];
+
+	memcpy(d, hdr, VXLAN_HLEN);
+	memcpy(d + VXLAN_HLEN, frame, len);
+	assert_int_equal(sendto(fd, d, VXLAN_HLEN + len, 0,
+				(struct sockaddr *)&to, sizeof(to)),
+			 (ssize_t)(VXLAN_HLEN + len));
+}
+
+/* rx from the port (waiting for the socket), up to @max frames */
+static int port_rx(struct fixture *fx, struct pkt **pkts, unsigned int max)
+{
+	struct pollfd pfd = { fx->port.ops->fd(&fx->port), POLLIN, 0 };
+
+	poll(&pfd, 1, 200);
+	return fx->port.ops->rx(&fx->port, &fx->pool, pkts, max);
+}
+
+static struct pkt *frame_pkt(struct fixture *fx, const uint8_t *d, size_t len)
+{
+	struct pkt *p = pkt_alloc(&fx->pool);
+
+	assert_non_null(p);
+	memcpy(pkt_data(p), d, len);
+	p->len = (uint32_t)len;
+	return p;
+}
+
+static void port_tx1(struct fixture *fx, struct pkt *p)
+{
+	fx->port.ops->tx(&fx->port, &fx->pool, &p, 1);
+}
+
+static const uint8_t hdr5001[8] = { 0x08, 0, 0, 0, 0x00, 0x13, 0x89, 0 };
+static const uint8_t mac_a[6] = { 0x02, 0, 0, 0, 0, 0xa };
+static const uint8_t mac_b[6] = { 0x02, 0, 0, 0, 0, 0xb };
+static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+static size_t eth(uint8_t *d, const uint8_t *dst, const uint8_t *src,
+		  size_t len)
+{
+	size_t i;
+
+	memcpy(d, dst, 6);
+	memcpy(d + 6, src, 6);
+	d[12] = 0x08;
+	d[13] = 0x06;
+	for (i = 14; i < len; i++)
+		d[i] = (uint8_t)i;
+	return len;
+}
+
+static uint64_t counter(struct fixture *fx, enum vxlan_counter c)
+{
+	return vxlan_port_counters(&fx->port)[c];
+}
+
+static void test_encap_bytes(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t f[60];
+	uint16_t sport = 0;
+	int n;
+
+	eth(f, mac_a, mac_b, sizeof(f));
+	port_tx1(fx, frame_pkt(fx, f, sizeof(f)));
+	n = rem_recv(fx, 0, &sport, WAIT_MS);
+	assert_int_equal(n, VXLAN_HLEN + sizeof(f));
+	assert_memory_equal(fx->buf, hdr5001, VXLAN_HLEN);
+	assert_memory_equal(fx->buf + VXLAN_HLEN, f, sizeof(f));
+	assert_int_equal(sport, vxlan_src_port(f, sizeof(f)));
+	assert_int_equal(vxlan_port_mtu(&fx->port), 1500);
+}
+
+static void test_decap_and_drops(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t f[60], h[8];
+	struct pkt *pkts[8];
+	int n;
+
+	eth(f, bcast, mac_a, sizeof(f));
+	send_from(fx, fx->rem[1], hdr5001, f, sizeof(f));
+	n = port_rx(fx, pkts, 8);
+	assert_int_equal(n, 1);
+	assert_int_equal(pkts[0]->len, sizeof(f));
+	assert_memory_equal(pkt_data(pkts[0]), f, sizeof(f));
+	assert_int_equal(pkts[0]->vnet.gso_type, 0);
+	pkt_free(&fx->pool, pkts[0]);
+	/* another VNI, bad flags, reserved bits, unknown sender, short */
+	memcpy(h, hdr5001, 8);
+	h[6] = 0x8a;
+	send_from(fx, fx->rem[1], h, f, sizeof(f));
+	memcpy(h, hdr5001, 8);
+	h[0] = 0x0c;
+	send_from(fx, fx->rem[1], h, f, sizeof(f));
+	memcpy(h, hdr5001, 8);
+	h[7] = 1;
+	send_from(fx, fx->rem[1], h, f, sizeof(f));
+	send_from(fx, fx->stranger, hdr5001, f, sizeof(f));
+	send_from(fx, fx->rem[1], hdr5001, f, 10);
+	usleep(50000);
+	assert_int_equal(port_rx(fx, pkts, 8), 0);
+	assert_int_equal(counter(fx, VXLAN_C_RX_OTHER_VNI), 1);
+	assert_int_equal(counter(fx, VXLAN_C_RX_BAD_HDR), 2);
+	assert_int_equal(counter(fx, VXLAN_C_RX_UNKNOWN_REMOTE), 1);
+	assert_int_equal(counter(fx, VXLAN_C_RX_SHORT), 1);
+	assert_int_equal(fx->port.stats.rx_dropped, 5);
+	assert_int_equal(fx->port.stats.rx_packets, 1);
+}
+
+static void test_replication(void **state)
+{
+	struct fixture *fx = *state;
+	uint8_t f[100];
+	int i;
+
+	eth(f, bcast, mac_a, sizeof(f));
+	port_tx1(fx, frame_pkt(fx, f, sizeof(f)));
+	for (i = 0; i < NREM; i++) {
+		assert_int_equal(rem_recv(fx, i, NULL, WAIT_MS),
+				 VXLAN_HLEN + sizeof(f));
+		assert_memory_equal(fx->buf + VXLAN_HLEN, f, sizeof(f));
+		assert_int_equal(rem_recv(fx, i, NULL, 50), -1);
+	}
+	assert_int_equal(fx->port.stats.tx_packets, NREM);
+	assert_int_equal(counter(fx, VXLAN_C_FLOODED), 1);
+	assert_int_equal(fx->pool.nfree, fx->pool.size);
+}
+
+/* mac_b speaks from remote @from; then a frame to mac_b goes there only */
+static void learn_and_check(struct fixture *fx, int from)
+{
+	uint8_t f[60];
+	struct pkt *pkts[4];
+	int i;
+
+	eth(f, bcast, mac_b, sizeof(f));
+	send_from(fx, fx->rem[from], hdr5001, f, sizeof(f));
+	assert_int_equal(port_rx(fx, pkts, 4), 1);
+	pkt_free(&fx->pool, pkts[0]);
+	eth(f, mac_b, mac_a, sizeof(f));
+	port_tx1(fx, frame_pkt(fx, f, sizeof(f)));
+	for (i = 0; i < NREM; i++)
+		assert_int_equal(rem_recv(fx, i, NULL, i == from ? WAIT_MS : 50),
+				 i == from ? (int)(VXLAN_HLEN + sizeof(f)) : -1);
+}
+
+static void test_learning(void **state)
+{
+	struct fixture *fx = *state;
+
+	learn_and_check(fx, 1);
+	assert_int_equal(counter(fx, VXLAN_C_UNICAST), 1);
+	learn_and_check(fx, 2);    /* the MAC moved */
+	assert_int_equal(counter(fx, VXLAN_C_LEARNED), 2);
+	assert_int_equal(counter(fx, VXLAN_C_FLOODED), 0);
+}
+
+/* an Ethernet + IPv4 + TCP frame, @payload bytes, ports @sp -> @dp */
+static size_t tcp4(uint8_t *d, uint16_t sp, uint16_t dp, size_t payload)
+{
+	uint8_t *ip = d + 14, *tcp = ip + 20;
+	size_t i;
+	uint16_t c;
+
+	memset(d, 0, 54);
+	eth(d, mac_a, mac_b, 14);
+	d[12] = 0x08;
+	d[13] = 0x00;
+	ip[0] = 0x45;
+	ip[2] = (uint8_t)((40 + payload) >> 8);
+	ip[3] = (uint8_t)(40 + payload);
+	ip[4] = 0x12;
+	ip[6] = 0x40;
+	ip[8] = 64;
+	ip[9] = IPPROTO_TCP;
+	memcpy(ip + 12, "\x0a\x00\x00\x01\x0a\x00\x00\x02", 8);
+	c = csum_ipv4_hdr(ip, 20);
+	memcpy(ip + 10, &c, 2);
+	tcp[0] = (uint8_t)(sp >> 8);
+	tcp[1] = (uint8_t)sp;
+	tcp[2] = (uint8_t)(dp >> 8);
+	tcp[3] = (uint8_t)dp;
+	memcpy(tcp + 4, "\x10\x00\x00\x00", 4);  /* seq 0x10000000 */
+	tcp[12] = 5 << 4;
+	tcp[13] = 0x18;            /* PSH ACK */
+	tcp[14] = 0xff;
+	for (i = 0; i < payload; i++)
+		tcp[20 + i] = (uint8_t)(i * 7 + 3);
+	return 54 + payload;
+}
+
+static void test_src_port_entropy(void **state)
+{
+	uint8_t f[200];
+	uint16_t ports[64], a, b;
+	int i, j, distinct = 0;
+
+	(void)state;
+	for (i = 0; i < 64; i++) {
+		tcp4(f, (uint16_t)(30000 + i), 80, 10);
+		a = vxlan_src_port(f, 64);
+		b = vxlan_src_port(f, 64);
+		assert_int_equal(a, b);
+		assert_true(a >= VXLAN_SPORT_MIN);
+		ports[i] = a;
+		for (j = 0; j < i && ports[j] != a; j++)
+			;
+		distinct += j == i;
+	}
+	assert_true(distinct >= 56);  /* 64 flows in 16384 ports */
+	/* the payload is not part of the flow */
+	tcp4(f, 30000, 80, 10);
+	a = vxlan_src_port(f, 64);
+	f[60] ^= 0xff;
+	assert_int_equal(vxlan_src_port(f, 64), a);
+	assert_int_equal(vxlan_src_port(f, 3), VXLAN_SPORT_MIN);
+}
+
+/* the pseudo-header sum a NIC expects in the TCP checksum field */
+static void tcp_partial(uint8_t *d, size_t len, struct pkt *p)
+{
+	uint32_t sa, da;
+	uint16_t c;
+
+	memcpy(&sa, d + 26, 4);
+	memcpy(&da, d + 30, 4);
+	c = (uint16_t)~csum_fold(csum_pseudo_ipv4(sa, da, IPPROTO_TCP,
+						   (uint16_t)(len - 34)));
+	memcpy(pkt_data(p) + 50, &c, 2);
+	p->vnet.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	p->vnet.csum_start = 34;
+	p->vnet.csum_offset = 16;
+}
+
+/* check one received segment; returns its payload length */
+static size_t seg_check(const uint8_t *d, size_t len, uint32_t seq)
+{
+	const uint8_t *ip = d + 14, *tcp = ip + 20;
+	uint32_t sa, da, s;
+
+	assert_true(len >= 54);
+	assert_int_equal(ip[2] << 8 | ip[3], len - 14);
+	assert_int_equal(csum_buf(ip, 20), 0);
+	memcpy(&sa, ip + 12, 4);
+	memcpy(&da, ip + 16, 4);
+	assert_int_equal(csum_fold(csum_partial(tcp, len - 34,
+						csum_pseudo_ipv4(sa, da, IPPROTO_TCP,
+								 (uint16_t)(len - 34)))),
+			 0);
+	s = (uint32_t)tcp[4] << 24 | (uint32_t)tcp[5] << 16 |
+	    (uint32_t)tcp[6] << 8 | tcp[7];
+	assert_int_equal(s, seq);
+	return len - 54;
+}
+
+static void test_tso_segments(void **state)
+{
+	struct fixture *fx = *state;
+	static uint8_t f[10054];
+	size_t len = tcp4(f, 1234, 5201, 10000), off = 0, got;
+	uint16_t sport, sport0 = 0;
+	struct pkt *p = frame_pkt(fx, f, len);
+	int n, segs = 0;
+
+	tcp_partial(f, len, p);
+	p->vnet.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+	p->vnet.gso_size = 1400;
+	p->vnet.hdr_len = 54;
+	/* learned: only remote 0 gets the segments */
+	{
+		uint8_t a[60];
+		struct pkt *in[2];
+
+		eth(a, bcast, mac_a, sizeof(a));
+		send_from(fx, fx->rem[0], hdr5001, a, sizeof(a));
+		assert_int_equal(port_rx(fx, in, 2), 1);
+		pkt_free(&fx->pool, in[0]);
+	}
+	port_tx1(fx, p);
+	while ((n = rem_recv(fx, 0, &sport, segs ? 100 : WAIT_MS)) > 0) {
+		assert_memory_equal(fx->buf, hdr5001, VXLAN_HLEN);
+		got = seg_check(fx->buf + VXLAN_HLEN, (size_t)n - VXLAN_HLEN,
+				0x10000000u + (uint32_t)off);
+		assert_memory_equal(fx->buf + VXLAN_HLEN + 54, f + 54 + off,
+				    got);
+		assert_true(got <= 1400);
+		if (!segs)
+			sport0 = sport;
+		assert_int_equal(sport, sport0);  /* one flow, one port */
+		off += got;
+		segs++;
+	}
+	assert_int_equal(off, 10000);
+	assert_int_equal(segs, 8);
+	assert_int_equal(counter(fx, VXLAN_C_SEGMENTED), 1);
+	assert_int_equal(rem_recv(fx, 1, NULL, 20), -1);
+	assert_int_equal(fx->pool.nfree, fx->pool.size);
+}
+
+static void test_csum_and_mtu(void **state)
+{
+	struct fixture *fx = *state;
+	static uint8_t f[1600];
+	size_t len = tcp4(f, 1, 2, 1000);
+	struct pkt *p = frame_pkt(fx, f, len);
+	int n;
+
+	tcp_partial(f, len, p);
+	port_tx1(fx, p);
+	n = rem_recv(fx, 0, NULL, WAIT_MS);
+	assert_int_equal(n, VXLAN_HLEN + len);
+	seg_check(fx->buf + VXLAN_HLEN, len, 0x10000000u);
+	/* 1500-byte IP packet: 14 + 1500 > 1500 - 36; dropped, counted */
+	len = tcp4(f, 1, 2, 1460);
+	port_tx1(fx, frame_pkt(fx, f, len));
+	assert_int_equal(rem_recv(fx, 0, NULL, 100), -1);
+	assert_int_equal(counter(fx, VXLAN_C_TX_TOO_BIG), 1);
+	/* 1450-byte IP packet: exactly fits */
+	len = tcp4(f, 1, 2, 1410);
+	port_tx1(fx, frame_pkt(fx, f, len));
+	assert_int_equal(rem_recv(fx, 0, NULL, WAIT_MS), VXLAN_HLEN + len);
+	assert_int_equal(fx->port.stats.tx_dropped, 1); /* per frame */
+}
+
+static void test_open_errors(void **state)
+{
+	struct vxlan_cfg cfg = { .vni = 0, .local = lo(1), .nremotes = 1 };
+	struct port p = { 0 };
+
+	(void)state;
+	cfg.remotes[0] = lo(3);
+	assert_int_equal(vxlan_port_open(&p, "x", -1, &cfg), -EINVAL);
+	cfg.vni = VXLAN_VNI_MAX + 1;
+	assert_int_equal(vxlan_port_open(&p, "x", -1, &cfg), -EINVAL);
+	cfg.vni = 1;
+	cfg.nremotes = 0;
+	assert_int_equal(vxlan_port_open(&p, "x", -1, &cfg), -EINVAL);
+	cfg.nremotes = 1;
+	cfg.local.s_addr = inet_addr("198.18.254.254");
+	assert_int_equal(vxlan_port_open(&p, "x", -1, &cfg), -EADDRNOTAVAIL);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_src_port_entropy),
+		T(test_encap_bytes),
+		T(test_decap_and_drops),
+		T(test_replication),
+		T(test_learning),
+		T(test_tso_segments),
+		T(test_csum_and_mtu),
+		cmocka_unit_test(test_open_errors),
+	};
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "test_vxlan: needs root (raw socket), "
+			"skipped\n");
+		return 0;
+	}
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
