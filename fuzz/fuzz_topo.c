@@ -24,6 +24,7 @@
 #include "../src/topo/topo_parse.c"
 #include "../src/topo/topo_parse_fw.c"
 #include "../src/topo/topo_parse_router.c"
+#include "../src/topo/topo_parse_tunnel.c"
 #include "../src/topo/topo_validate.c"
 #include "../src/topo/topo_yaml.c"
 

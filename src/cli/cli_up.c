@@ -157,6 +157,8 @@ int cli_up(struct cli *c)
 		free(t);
 		return cli_err("%s: %s", file, err);
 	}
+	if (!fg)        /* the daemon warns in its log, or here with fg */
+		topo_tunnel_warn_mtu(t, stderr);
 	if (fg)
 		return run_daemon(t, -1);
 	if (pipe2(pfd, O_CLOEXEC)) {

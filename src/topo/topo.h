@@ -329,6 +329,33 @@ struct topo_firewall {
 	int col;                   /* 1-based position of the YAML key */
 };
 
+/* Tunnels: limits and defaults */
+enum {
+	TOPO_MAX_TUNNELS = 64,
+	TOPO_TUNNEL_MAX_REMOTES = 16,
+	TOPO_VXLAN_PORT = 4789,
+	TOPO_VNI_MAX = 16777215,
+};
+
+/**
+ * struct topo_tunnel - `tunnels: - { switch: S, vlan: V, vxlan: {...} }`,
+ * a VXLAN port "SWITCH.vxVNI" on switch @sw, an access port of @vlan,
+ * whose UDP socket is bound to @local:@port in namespace @netns ("" for
+ * the daemon's own). One tunnel per (netns, local, port).
+ */
+struct topo_tunnel {
+	uint16_t sw;               /* index into topo.switches */
+	uint32_t vni;              /* 1..TOPO_VNI_MAX */
+	struct in_addr local;
+	struct in_addr remotes[TOPO_TUNNEL_MAX_REMOTES];
+	uint8_t nremotes;          /* at least 1 */
+	uint16_t port;             /* UDP port, default 4789 */
+	char netns[TOPO_NAME_MAX]; /* "" = the daemon's namespace */
+	uint16_t vlan;             /* access VLAN, 0 = VLAN 1 */
+	int line;
+	int col;                   /* 1-based position of the YAML item */
+};
+
 /** struct topo - one whole topology file */
 struct topo {
 	char name[TOPO_NAME_MAX];  /* `name:`, also names the daemon */
@@ -336,6 +363,7 @@ struct topo {
 	uint16_t nswitches, nlinks, nhosts, nvms, nmirrors;
 	uint16_t nrouters;
 	uint16_t ngroups, nfirewalls;
+	uint16_t ntunnels;          /* used of tunnels */
 	uint32_t nfw_rules;        /* used of fw_rules */
 	uint32_t fw_text_len;      /* bytes used of fw_text */
 	struct topo_switch switches[TOPO_MAX_SWITCHES];
@@ -348,6 +376,7 @@ struct topo {
 	struct topo_firewall firewalls[TOPO_MAX_FIREWALLS];
 	struct topo_fw_rule fw_rules[TOPO_FW_MAX_RULES];
 	char fw_text[TOPO_FW_TEXT_MAX];
+	struct topo_tunnel tunnels[TOPO_MAX_TUNNELS];
 };
 
 /*
@@ -398,6 +427,10 @@ int topo_firewall_port_names(const struct topo *t,
 int topo_fw_policy(const struct topo *t, const struct topo_firewall *fw,
 		   struct fw_policy *p, char *err, size_t errsize);
 int topo_fw_validate(const struct topo *t, char *err, size_t errsize);
+
+/* Tunnels (topo_parse_tunnel.c): "SWITCH.vxVNI"; 0 or -ENAMETOOLONG. */
+int topo_tunnel_port_name(const struct topo *t, const struct topo_tunnel *tu,
+			  char name[TOPO_PORT_NAME_MAX]);
 
 /* "<topo>-<host>": the switch-side veth of host @h; 0 or -ENAMETOOLONG. */
 int topo_host_ifname(const struct topo *t, const struct topo_host *h,

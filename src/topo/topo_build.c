@@ -368,6 +368,8 @@ static int build_all(struct topo_rt *rt, char *err, size_t errsize)
 		ret = build_link(rt, &t->links[i], err, errsize);
 	if (!ret)
 		ret = topo_build_routers(rt, err, errsize);
+	if (!ret)
+		ret = topo_build_tunnels(rt, err, errsize);
 	for (i = 0; !ret && i < t->nmirrors; i++)
 		ret = build_mirror(rt, &t->mirrors[i], err, errsize);
 	if (!ret)

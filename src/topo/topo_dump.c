@@ -262,6 +262,23 @@ static void dump_firewall(const struct topo *t, const struct topo_firewall *fw,
 	dump_fw_rules(t, fw, f);
 }
 
+static void dump_tunnel(const struct topo *t, const struct topo_tunnel *tu,
+			FILE *f)
+{
+	char ip[INET_ADDRSTRLEN], port[TOPO_PORT_NAME_MAX];
+	int i;
+
+	if (topo_tunnel_port_name(t, tu, port))
+		port[0] = '\0';
+	fprintf(f, "tunnel %s switch %s vlan %u vxlan vni %u local %s port %u"
+		" netns %s remote ", port, t->switches[tu->sw].name,
+		tu->vlan ? tu->vlan : 1, tu->vni, dump_ip(tu->local, ip),
+		tu->port, *tu->netns ? tu->netns : "-");
+	for (i = 0; i < tu->nremotes; i++)
+		fprintf(f, "%s%s", i ? "," : "", dump_ip(tu->remotes[i], ip));
+	fputc('\n', f);
+}
+
 /**
  * topo_dump() - write the normalised text form of a topology
  * @t:	a topology that passed topo_validate()
@@ -315,4 +332,6 @@ void topo_dump(const struct topo *t, FILE *f)
 				? mirror_dirs[m->dir]
 				: "?");
 	}
+	for (i = 0; i < t->ntunnels; i++)
+		dump_tunnel(t, &t->tunnels[i], f);
 }

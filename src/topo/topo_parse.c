@@ -50,12 +50,14 @@ enum {
 	TOP_ROUTERS,
 	TOP_GROUPS,
 	TOP_FIREWALLS,
+	TOP_TUNNELS,
 	TOP_N
 };
 static const char *const top_keys[] = {
 	"name",	   "switches", "links",	 "hosts",     "vms",
-	"mirrors", "routers",  "groups", "firewalls", NULL};
-static const char *const top_future[] = {"tunnels", NULL};
+	"mirrors", "routers",  "groups", "firewalls", "tunnels",
+	NULL};
+static const char *const top_future[] = {NULL};
 
 enum { SW_AGING, SW_LIMIT, SW_TABLE, SW_N };
 static const char *const sw_keys[] = {"mac-aging", "mac-limit", "mac-table",
@@ -580,13 +582,14 @@ static int tp_sections(struct tp *p, yaml_node_t *v[])
 		[TOP_ROUTERS] = TOPO_MAX_ROUTERS,
 		[TOP_GROUPS] = TOPO_MAX_GROUPS,
 		[TOP_FIREWALLS] = TOPO_MAX_FIREWALLS,
+		[TOP_TUNNELS] = TOPO_MAX_TUNNELS,
 	};
 	int i, ret;
 
 	for (i = TOP_SWITCHES; i < TOP_N; i++) {
 		if (!v[i])
 			continue;
-		if (i == TOP_LINKS || i == TOP_MIRRORS)
+		if (i == TOP_LINKS || i == TOP_MIRRORS || i == TOP_TUNNELS)
 			ret = tp_section_list(p, v[i], top_keys[i], max[i]);
 		else
 			ret = tp_section_map(p, v[i], top_keys[i], max[i]);
@@ -608,6 +611,8 @@ static int tp_sections(struct tp *p, yaml_node_t *v[])
 		ret = tp_each_item(p, v[TOP_LINKS], tp_link);
 	if (!ret)
 		ret = tp_each_item(p, v[TOP_MIRRORS], tp_mirror);
+	if (!ret)
+		ret = tp_each_item(p, v[TOP_TUNNELS], tp_tunnel);
 	return ret;
 }
 

@@ -99,5 +99,6 @@ int tp_mac(struct tp *p, yaml_node_t *n, uint8_t mac[6]);
 int tp_router(struct tp *p, yaml_node_pair_t *pair);
 int tp_group(struct tp *p, yaml_node_pair_t *pair);
 int tp_firewall(struct tp *p, yaml_node_pair_t *pair);
+int tp_tunnel(struct tp *p, yaml_node_t *item);
 
 #endif
