@@ -19,7 +19,7 @@ OPT := -O2
 endif
 
 CC ?= cc
-PKGS := yaml-0.1 libpcap jansson libmnl
+PKGS := yaml-0.1 libpcap jansson libmnl libpcre2-8
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
@@ -32,7 +32,7 @@ endif
 LDFLAGS := -pie -Wl,-z,relro,-z,now $(SAN)
 LDLIBS := $(PKG_LIBS) -lpthread
 
-MODULES := core l3 port ct fw node topo ctl
+MODULES := core l3 port ct fw ips node topo ctl
 LIB_SRCS := $(foreach m,$(MODULES),$(wildcard src/$(m)/*.c))
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
 CLI_SRCS := $(wildcard src/cli/*.c)
