@@ -120,14 +120,29 @@ struct topo_host {
  */
 enum topo_tap_attach { TOPO_TAP_QEMU, TOPO_TAP_FD };
 
-/** struct topo_vm - `vms: NAME: {...}`, a TAP device for a VM */
+/**
+ * enum topo_socket_type - `socket-type:` the framing of a VM socket
+ * @TOPO_SOCKET_STREAM: QEMU `-netdev stream`, length-prefixed frames
+ * @TOPO_SOCKET_DGRAM: QEMU `-netdev dgram`, one frame per datagram
+ */
+enum topo_socket_type { TOPO_SOCKET_STREAM, TOPO_SOCKET_DGRAM };
+
+enum { TOPO_SOCKET_MAX = 108 }; /* sizeof(sun_path), incl. NUL */
+
+/**
+ * struct topo_vm - `vms: NAME: {...}`, a VM plugged in by a TAP device or
+ * by a unix socket dcbox listens on (`socket:`; then @tap is "")
+ */
 struct topo_vm {
 	char name[TOPO_NAME_MAX];
 	uint16_t sw;
 	uint16_t vlan;
-	char tap[TOPO_IFNAME_MAX]; /* TAP name, default "<topo>-<vm>" */
+	char tap[TOPO_IFNAME_MAX]; /* TAP name, default "<topo>-<vm>";
+				    * "" for a socket VM */
 	uint32_t mac_limit;
 	enum topo_tap_attach attach;
+	char socket[TOPO_SOCKET_MAX]; /* `socket:` absolute path, "" = TAP */
+	uint8_t socket_type;       /* enum topo_socket_type */
 	int line;
 	int col;                   /* 1-based position of the YAML key */
 };

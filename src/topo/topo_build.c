@@ -22,6 +22,7 @@
 #include "../port/link.h"
 #include "../port/netlink.h"
 #include "../port/netns.h"
+#include "../port/qsock.h"
 #include "../port/tap.h"
 #include "topo_rt.h"
 
@@ -68,6 +69,38 @@ static void host_ifname(const struct topo *t, const char *host, char *buf)
 		buf[TOPO_IFNAME_MAX - 1] = 0;
 }
 
+static enum qsock_type vm_socket_type(const struct topo_vm *vm)
+{
+	return vm->socket_type == TOPO_SOCKET_DGRAM ? QSOCK_DGRAM
+						    : QSOCK_STREAM;
+}
+
+/* What a socket port's open error means for the user. */
+static const char *vm_socket_why(int err)
+{
+	switch (err) {
+	case -EADDRINUSE:
+		return "the path is in use: something listens there (another "
+		       "dcbox topology, or a QEMU started as the server)";
+	case -EEXIST:
+		return "the path exists and is not a socket";
+	default:
+		return strerror(-err);
+	}
+}
+
+/* Is the socket path of VM @vm free (or a stale socket file)? */
+static int vm_socket_check(const struct topo_vm *vm, char *err,
+			   size_t errsize)
+{
+	int ret = qsock_path_check(vm->socket, vm_socket_type(vm));
+
+	if (ret)
+		snprintf(err, errsize, "vm '%s': socket %s: %s", vm->name,
+			 vm->socket, vm_socket_why(ret));
+	return ret;
+}
+
 /**
  * topo_preflight() - check that nothing @t would create exists already
  * @t: validated topology
@@ -80,6 +113,7 @@ int topo_preflight(const struct topo *t, char *err, size_t errsize)
 {
 	char ifn[TOPO_IFNAME_MAX];
 	unsigned int i;
+	int ret;
 
 	for (i = 0; i < t->nhosts; i++) {
 		const char *h = t->hosts[i].name;
@@ -112,6 +146,12 @@ int topo_preflight(const struct topo *t, char *err, size_t errsize)
 		}
 	}
 	for (i = 0; i < t->nvms; i++) {
+		if (t->vms[i].socket[0]) {
+			ret = vm_socket_check(&t->vms[i], err, errsize);
+			if (ret)
+				return ret;
+			continue;
+		}
 		if (netlink_link_exists(-1, t->vms[i].tap)) {
 			snprintf(err, errsize, "vm '%s': interface '%s' already "
 				 "exists (ip link del %s)", t->vms[i].name,
@@ -253,15 +293,49 @@ static int build_host(struct topo_rt *rt, const struct topo_host *h,
 	return ret;
 }
 
+/*
+ * A socket VM: a qsock port (kind "socket") listening on vm->socket. Its
+ * fd() is stable for the daemon's loop whatever the VM does (qsock.c).
+ */
+static int build_vm_socket(struct topo_rt *rt, const struct topo_vm *vm,
+			   char *err, size_t errsize)
+{
+	const struct topo *t = rt->topo;
+	struct dp_port *dpp = dp_port_new(&rt->dp, vm->name);
+	struct sw_port_cfg cfg;
+	struct qsock_cfg qc;
+	int ret;
+
+	qsock_cfg_default(&qc);
+	qc.type = vm_socket_type(vm);
+	ret = dpp ? qsock_port_open(&dpp->port, vm->name, vm->socket, &qc)
+		  : -ENOMEM;
+	if (ret) {
+		snprintf(err, errsize, "vm '%s': socket %s: %s", vm->name,
+			 vm->socket, vm_socket_why(ret));
+		return ret;
+	}
+	topo_access_cfg(&cfg, vm->vlan, vm->mac_limit ? vm->mac_limit :
+		   t->switches[vm->sw].mac_limit);
+	ret = topo_attach(rt, dpp, vm->sw, &cfg, "socket", "", vm->name);
+	if (ret)
+		snprintf(err, errsize, "vm '%s': socket %s: %s", vm->name,
+			 vm->socket, strerror(-ret));
+	return ret;
+}
+
 static int build_vm(struct topo_rt *rt, const struct topo_vm *vm, char *err,
 		    size_t errsize)
 {
 	const struct topo *t = rt->topo;
 	struct sw_port_cfg cfg;
-	struct dp_port *dpp = dp_port_new(&rt->dp, vm->name);
+	struct dp_port *dpp;
 	struct tap_cfg tc;
 	int ret;
 
+	if (vm->socket[0])
+		return build_vm_socket(rt, vm, err, errsize);
+	dpp = dp_port_new(&rt->dp, vm->name);
 	tap_cfg_default(&tc);
 	if (vm->attach == TOPO_TAP_FD)
 		tc.mode = TAP_MODE_CHARDEV;

@@ -46,6 +46,23 @@ static void dump_trunk(const struct topo_link *l, FILE *f)
 	}
 }
 
+/* A TAP VM, or a socket VM (`socket PATH socket-type stream|dgram`). */
+static void dump_vm(const struct topo *t, const struct topo_vm *vm, FILE *f)
+{
+	fprintf(f, "vm %s switch %s vlan %u", vm->name,
+		t->switches[vm->sw].name, vm->vlan ? vm->vlan : 1);
+	if (vm->socket[0])
+		fprintf(f, " socket %s socket-type %s mac-limit %u\n",
+			vm->socket,
+			vm->socket_type == TOPO_SOCKET_DGRAM ? "dgram"
+							     : "stream",
+			vm->mac_limit);
+	else
+		fprintf(f, " tap %s mac-limit %u attach %s\n", vm->tap,
+			vm->mac_limit,
+			vm->attach == TOPO_TAP_FD ? "fd" : "qemu");
+}
+
 static void dump_host(const struct topo *t, const struct topo_host *h, FILE *f)
 {
 	char ip[INET_ADDRSTRLEN], ifname[TOPO_IFNAME_MAX];
@@ -291,7 +308,6 @@ void topo_dump(const struct topo *t, FILE *f)
 {
 	const struct topo_switch *sw;
 	const struct topo_link *l;
-	const struct topo_vm *vm;
 	const struct topo_mirror *m;
 	int i;
 
@@ -310,15 +326,8 @@ void topo_dump(const struct topo *t, FILE *f)
 	}
 	for (i = 0; i < t->nhosts; i++)
 		dump_host(t, &t->hosts[i], f);
-	for (i = 0; i < t->nvms; i++) {
-		vm = &t->vms[i];
-		fprintf(f,
-			"vm %s switch %s vlan %u tap %s mac-limit %u"
-			" attach %s\n",
-			vm->name, t->switches[vm->sw].name,
-			vm->vlan ? vm->vlan : 1, vm->tap, vm->mac_limit,
-			vm->attach == TOPO_TAP_FD ? "fd" : "qemu");
-	}
+	for (i = 0; i < t->nvms; i++)
+		dump_vm(t, &t->vms[i], f);
 	for (i = 0; i < t->nrouters; i++)
 		dump_router(t, &t->routers[i], f);
 	for (i = 0; i < t->ngroups; i++)

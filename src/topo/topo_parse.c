@@ -67,9 +67,19 @@ enum { HOST_SWITCH, HOST_VLAN, HOST_IP, HOST_GW, HOST_MAC, HOST_LIMIT, HOST_N };
 static const char *const host_keys[] = {"switch", "vlan",      "ip", "gw",
 					"mac",	  "mac-limit", NULL};
 
-enum { VM_SWITCH, VM_VLAN, VM_TAP, VM_LIMIT, VM_ATTACH, VM_N };
-static const char *const vm_keys[] = {"switch",	   "vlan",   "tap",
-				      "mac-limit", "attach", NULL};
+enum {
+	VM_SWITCH,
+	VM_VLAN,
+	VM_TAP,
+	VM_LIMIT,
+	VM_ATTACH,
+	VM_SOCKET,
+	VM_SOCKET_TYPE,
+	VM_N
+};
+static const char *const vm_keys[] = {
+	"switch", "vlan", "tap", "mac-limit", "attach", "socket", "socket-type",
+	NULL};
 
 enum { LINK_BETWEEN, LINK_TRUNK, LINK_N };
 static const char *const link_keys[] = {"between", "trunk", NULL};
@@ -78,7 +88,8 @@ enum { MIR_PORT, MIR_TO, MIR_DIR, MIR_N };
 static const char *const mirror_keys[] = {"port", "to", "direction", NULL};
 
 _Static_assert((int)TOP_N <= (int)TP_FIELDS_MAX &&
-		       (int)HOST_N <= (int)TP_FIELDS_MAX,
+		       (int)HOST_N <= (int)TP_FIELDS_MAX &&
+		       (int)VM_N <= (int)TP_FIELDS_MAX,
 	       "a field map has more keys than tp_fields() sorts");
 
 static int tp_switch(struct tp *p, yaml_node_pair_t *pair)
@@ -289,6 +300,97 @@ static int tp_vm_attach(struct tp *p, yaml_node_t *n, struct topo_vm *vm)
 	return 0;
 }
 
+/* A socket path: absolute, fits sun_path, no control bytes, not a dir. */
+static int tp_socket_path(struct tp *p, yaml_node_t *n, const char *s)
+{
+	size_t i, len = strlen(s);
+
+	if (s[0] != '/')
+		return tp_err(p, n,
+			      "%s: socket '%s' must be an absolute path",
+			      p->what, tp_show(p, s));
+	if (len >= TOPO_SOCKET_MAX)
+		return tp_err(p, n,
+			      "%s: socket path '%s' is too long (%zu "
+			      "bytes; a unix socket path has at most %d)",
+			      p->what, tp_show(p, s), len,
+			      TOPO_SOCKET_MAX - 1);
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return tp_err(p, n,
+				      "%s: socket path '%s' contains a "
+				      "control character",
+				      p->what, tp_show(p, s));
+	if (s[len - 1] == '/')
+		return tp_err(p, n,
+			      "%s: socket '%s' names a directory; give the "
+			      "socket file's path",
+			      p->what, tp_show(p, s));
+	return 0;
+}
+
+/* `socket: PATH`, unique among the VMs, and `socket-type:`. */
+static int tp_vm_socket(struct tp *p, yaml_node_t *n, yaml_node_t *type,
+			struct topo_vm *vm)
+{
+	char what[TP_WHAT_MAX + 16];
+	const char *s;
+	int i, ret;
+
+	snprintf(what, sizeof(what), "%s: socket", p->what);
+	ret = tp_str(p, n, what, &s);
+	if (!ret)
+		ret = tp_socket_path(p, n, s);
+	if (ret)
+		return ret;
+	for (i = 0; i < p->t->nvms; i++)
+		if (!strcmp(p->t->vms[i].socket, s))
+			return tp_err(p, n,
+				      "%s: socket '%s' is already used by vm "
+				      "'%s' (line %d)",
+				      p->what, tp_show(p, s),
+				      p->t->vms[i].name, p->t->vms[i].line);
+	strcpy(vm->socket, s);
+	vm->socket_type = TOPO_SOCKET_STREAM;
+	if (!type)
+		return 0;
+	snprintf(what, sizeof(what), "%s: socket-type", p->what);
+	ret = tp_str(p, type, what, &s);
+	if (ret)
+		return ret;
+	if (!strcmp(s, "dgram"))
+		vm->socket_type = TOPO_SOCKET_DGRAM;
+	else if (strcmp(s, "stream"))
+		return tp_err(p, type,
+			      "%s: bad socket-type '%s' (expected: stream, "
+			      "dgram)",
+			      p->what, tp_show(p, s));
+	return 0;
+}
+
+/* How the VM plugs in: a TAP (`tap`, `attach`) or a socket (`socket`). */
+static int tp_vm_plug(struct tp *p, yaml_node_t *v[], yaml_node_t *k,
+		      struct topo_vm *vm)
+{
+	yaml_node_t *tap_key = v[VM_TAP] ? v[VM_TAP] : v[VM_ATTACH];
+	int ret;
+
+	if (v[VM_SOCKET] && tap_key)
+		return tp_err(p, tap_key,
+			      "%s: '%s' is not allowed with 'socket' (a VM "
+			      "plugs in by a TAP or by a socket, not both)",
+			      p->what, v[VM_TAP] ? "tap" : "attach");
+	if (v[VM_SOCKET])
+		return tp_vm_socket(p, v[VM_SOCKET], v[VM_SOCKET_TYPE], vm);
+	if (v[VM_SOCKET_TYPE])
+		return tp_err(p, v[VM_SOCKET_TYPE],
+			      "%s: 'socket-type' needs 'socket'", p->what);
+	ret = tp_vm_tap(p, v[VM_TAP], k, vm);
+	if (!ret)
+		ret = tp_vm_attach(p, v[VM_ATTACH], vm);
+	return ret;
+}
+
 static int tp_vm(struct tp *p, yaml_node_pair_t *pair)
 {
 	struct topo_vm *vm = &p->t->vms[p->t->nvms];
@@ -313,12 +415,10 @@ static int tp_vm(struct tp *p, yaml_node_pair_t *pair)
 	if (!ret)
 		ret = tp_vlan(p, v[VM_VLAN], &vm->vlan);
 	if (!ret)
-		ret = tp_vm_tap(p, v[VM_TAP], k, vm);
+		ret = tp_vm_plug(p, v, k, vm);
 	if (!ret && v[VM_LIMIT])
 		ret = tp_uint(p, v[VM_LIMIT], "mac-limit", 0,
 			      TOPO_MAC_TABLE_MAX, &vm->mac_limit);
-	if (!ret)
-		ret = tp_vm_attach(p, v[VM_ATTACH], vm);
 	if (!ret)
 		p->t->nvms++;
 	return ret;

@@ -446,6 +446,8 @@ static int check_ifnames(const struct topo *t, char *err, size_t errsize)
 	int j, ret;
 
 	for (j = 0; j < t->nvms; j++) {
+		if (!t->vms[j].tap[0])
+			continue;  /* a socket VM has no TAP */
 		ret = check_ifname(t, t->nhosts + j, t->vms[j].tap, err,
 				   errsize);
 		if (ret)
