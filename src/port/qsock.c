@@ -104,6 +104,9 @@ struct qsock {
 	bool kicked;
 	bool want_out;             /* EPOLLOUT armed on the client */
 	bool bound;                /* we made the socket file */
+	size_t dirs_from;          /* directories we made: path prefixes
+				    * ending at a '/' at or after this
+				    * index; 0 = none */
 	dev_t dev;                 /* ... with this identity */
 	ino_t ino;
 	uint8_t *rbuf;             /* stream rx: bytes [rhead, rtail) unread */
@@ -124,6 +127,7 @@ struct qsock {
 };
 
 static const struct port_ops qsock_stream_ops, qsock_dgram_ops;
+static void rmdir_parents(const struct qsock *q);
 
 #define QS_NAME(e, name, text) name,
 static const char *const drop_names[] = { QSOCK_DROPS(QS_NAME) };
@@ -838,6 +842,7 @@ static void qsock_close(struct port *port)
 	if (q->bound && !lstat(q->path, &st) && st.st_dev == q->dev &&
 	    st.st_ino == q->ino)
 		unlink(q->path);
+	rmdir_parents(q);
 	free(q->rbuf);
 	free(q->pend);
 	free(q);
@@ -927,22 +932,46 @@ int qsock_path_check(const char *path, enum qsock_type type)
 	return ret > 0 ? 0 : ret;
 }
 
-/* mkdir -p of @path's directory (each created 0755). */
-static int mkdir_parents(const char *path)
+/* mkdir -p of the socket's directory (each created 0755), remembered. */
+static int mkdir_parents(struct qsock *q)
 {
 	char dir[QSOCK_PATH_MAX];
 	size_t i;
 
-	snprintf(dir, sizeof(dir), "%s", path);
+	snprintf(dir, sizeof(dir), "%s", q->path);
 	for (i = 1; dir[i]; i++) {
 		if (dir[i] != '/')
 			continue;
 		dir[i] = '\0';
-		if (mkdir(dir, QS_DIR_MODE) && errno != EEXIST)
+		if (!mkdir(dir, QS_DIR_MODE)) {
+			if (!q->dirs_from)
+				q->dirs_from = i;
+		} else if (errno != EEXIST) {
 			return -errno;
+		}
 		dir[i] = '/';
 	}
 	return 0;
+}
+
+/* rmdir what mkdir_parents() made, deepest first, while empty. */
+static void rmdir_parents(const struct qsock *q)
+{
+	char dir[QSOCK_PATH_MAX];
+	size_t i;
+
+	if (!q->dirs_from)
+		return;
+	snprintf(dir, sizeof(dir), "%s", q->path);
+	for (i = strlen(dir); i-- > q->dirs_from;) {
+		if (dir[i] != '/')
+			continue;
+		dir[i] = '\0';
+		if (rmdir(dir))
+			return;
+	}
+	dir[q->dirs_from] = '\0';
+	rmdir(dir);
 }
 
 static int bind_path(struct qsock *q, const struct qsock_cfg *cfg)
@@ -955,7 +984,7 @@ static int bind_path(struct qsock *q, const struct qsock_cfg *cfg)
 		return ret;
 	if (ret > 0 && unlink(q->path) && errno != ENOENT)
 		return -errno;
-	ret = mkdir_parents(q->path);
+	ret = mkdir_parents(q);
 	if (!ret)
 		ret = addr_fill(&sa, q->path);
 	if (ret)

@@ -490,6 +490,25 @@ int topo_build(struct topo_rt *rt, const struct topo *t, char *err,
 	return ret;
 }
 
+/*
+ * Socket VM ports, newest first: each removes its socket file and the
+ * directories it created, which works only once the sockets that later
+ * ports put in those directories are gone. dp_fini() skips closed ports.
+ */
+static void close_sockets(struct topo_rt *rt)
+{
+	uint16_t i;
+
+	for (i = rt->dp.nports; i--;) {
+		struct port *port = &rt->dp.ports[i]->port;
+
+		if (port->ops && qsock_port_is(port)) {
+			port->ops->close(port);
+			port->ops = NULL;
+		}
+	}
+}
+
 /**
  * topo_teardown() - remove everything topo_build() made, newest first
  * @rt: runtime from topo_build()
@@ -502,6 +521,7 @@ void topo_teardown(struct topo_rt *rt)
 	for (i = 0; i < TOPO_MAX_ROUTERS; i++)
 		if (rt->routers[i])
 			router_stop(rt->routers[i]);
+	close_sockets(rt);
 	dp_fini(&rt->dp);
 	for (i = 0; i < TOPO_MAX_FIREWALLS; i++) {
 		if (rt->fws[i])

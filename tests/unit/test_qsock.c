@@ -303,6 +303,8 @@ static void test_stream_basic(void **state)
 	fx->port.ops->close(&fx->port);
 	fx->port.ops = NULL;
 	assert_int_equal(access(fx->path, F_OK), -1);  /* removed on close */
+	*strrchr(fx->path, '/') = 0;  /* ... and the directory it made */
+	assert_int_equal(access(fx->path, F_OK), -1);
 }
 
 static void test_stream_partial(void **state)
