@@ -35,8 +35,7 @@ struct ctx {
 	size_t size;
 };
 
-static const unsigned __int128 addr_max[SPACES_MAX] = { IPS_V4_MAX,
-							 IPS_V6_MAX };
+static const unsigned __int128 addr_max[SPACES_MAX] = {IPS_V4_MAX, IPS_V6_MAX};
 
 static unsigned __int128 space_max(const struct ctx *c, unsigned int i)
 {
@@ -152,8 +151,8 @@ static unsigned __int128 v6_value(const struct in6_addr *in)
 	return v;
 }
 
-static int add_prefix(struct ips_set *s, unsigned __int128 v,
-		      unsigned int len, unsigned int bits)
+static int add_prefix(struct ips_set *s, unsigned __int128 v, unsigned int len,
+		      unsigned int bits)
 {
 	unsigned __int128 host;
 
@@ -196,8 +195,10 @@ static int add_atom_addr(struct ctx *c, char *t, struct acc *a)
 		if (!parse_v4(t, &lo) || !parse_v4(dash + 1, &hi))
 			goto bad;
 		if (hi < lo)
-			return fail(c, "bad address range '%s-%s' (first "
-				    "address above last)", t, dash + 1);
+			return fail(c,
+				    "bad address range '%s-%s' (first "
+				    "address above last)",
+				    t, dash + 1);
 		return ips_set_add(&a->pos[0], lo, hi);
 	}
 	if (slash && !prefix_len(slash + 1, bits, &len))
@@ -223,8 +224,8 @@ bad:
 static int eval_var(struct ctx *c, const char *s, size_t len, struct acc *a,
 		    int depth)
 {
-	enum ips_var_kind other = c->kind == IPS_VAR_ADDR ? IPS_VAR_PORT
-							   : IPS_VAR_ADDR;
+	enum ips_var_kind other =
+		c->kind == IPS_VAR_ADDR ? IPS_VAR_PORT : IPS_VAR_ADDR;
 	char name[IPS_VAR_NAME_MAX];
 	const char *val;
 
@@ -367,7 +368,7 @@ static int parse(struct ctx *c, const char *text, struct acc *a)
 int ips_addr_parse(const char *text, const struct ips_vars *vars,
 		   struct ips_addrs *out, char *err, size_t size)
 {
-	struct ctx c = { IPS_VAR_ADDR, vars, 2, err, size };
+	struct ctx c = {IPS_VAR_ADDR, vars, 2, err, size};
 	struct acc a;
 	int ret;
 
@@ -396,7 +397,7 @@ int ips_addr_parse(const char *text, const struct ips_vars *vars,
 int ips_port_parse(const char *text, const struct ips_vars *vars,
 		   struct ips_set *out, char *err, size_t size)
 {
-	struct ctx c = { IPS_VAR_PORT, vars, 1, err, size };
+	struct ctx c = {IPS_VAR_PORT, vars, 1, err, size};
 	struct acc a;
 	int ret;
 

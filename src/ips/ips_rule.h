@@ -63,10 +63,10 @@
 #include "ips/ips_vars.h"
 
 /* IPS_ACTIONS(X) - X(ENUM_SUFFIX, keyword) */
-#define IPS_ACTIONS(X)        \
-	X(ALERT, "alert")     \
-	X(DROP, "drop")       \
-	X(REJECT, "reject")   \
+#define IPS_ACTIONS(X)                                                         \
+	X(ALERT, "alert")                                                      \
+	X(DROP, "drop")                                                        \
+	X(REJECT, "reject")                                                    \
 	X(PASS, "pass")
 
 /** enum ips_action - what a matching rule does */
@@ -74,17 +74,17 @@ enum ips_action {
 #define IPS_ACTION_ENUM(e, s) IPS_ACT_##e,
 	IPS_ACTIONS(IPS_ACTION_ENUM)
 #undef IPS_ACTION_ENUM
-	IPS_ACT_MAX
+		IPS_ACT_MAX
 };
 
 /* IPS_PROTOS(X) - X(ENUM_SUFFIX, keyword, application protocol) */
-#define IPS_PROTOS(X)                 \
-	X(IP, "ip", IPS_APP_NONE)     \
-	X(TCP, "tcp", IPS_APP_NONE)   \
-	X(UDP, "udp", IPS_APP_NONE)   \
-	X(ICMP, "icmp", IPS_APP_NONE) \
-	X(HTTP, "http", IPS_APP_HTTP) \
-	X(DNS, "dns", IPS_APP_DNS)    \
+#define IPS_PROTOS(X)                                                          \
+	X(IP, "ip", IPS_APP_NONE)                                              \
+	X(TCP, "tcp", IPS_APP_NONE)                                            \
+	X(UDP, "udp", IPS_APP_NONE)                                            \
+	X(ICMP, "icmp", IPS_APP_NONE)                                          \
+	X(HTTP, "http", IPS_APP_HTTP)                                          \
+	X(DNS, "dns", IPS_APP_DNS)                                             \
 	X(TLS, "tls", IPS_APP_TLS)
 
 /**
@@ -96,7 +96,7 @@ enum ips_proto {
 #define IPS_PROTO_ENUM(e, s, app) IPS_PROTO_##e,
 	IPS_PROTOS(IPS_PROTO_ENUM)
 #undef IPS_PROTO_ENUM
-	IPS_PROTO_MAX
+		IPS_PROTO_MAX
 };
 
 /** enum ips_app - the application-layer protocol a rule inspects */
@@ -114,43 +114,43 @@ enum ips_app {
  * list comes first; the rest are HTTP/TLS buffers that public rule sets
  * use and that an HTTP or TLS parser produces anyway.
  */
-#define IPS_BUFS(X)                                              \
-	X(PAYLOAD, "pkt_data", IPS_APP_NONE)                     \
-	X(HTTP_URI, "http.uri", IPS_APP_HTTP)                    \
-	X(HTTP_URI_RAW, "http.uri.raw", IPS_APP_HTTP)            \
-	X(HTTP_METHOD, "http.method", IPS_APP_HTTP)              \
-	X(HTTP_HOST, "http.host", IPS_APP_HTTP)                  \
-	X(HTTP_USER_AGENT, "http.user_agent", IPS_APP_HTTP)      \
-	X(HTTP_HEADER, "http.header", IPS_APP_HTTP)              \
-	X(HTTP_COOKIE, "http.cookie", IPS_APP_HTTP)              \
-	X(HTTP_REQUEST_BODY, "http.request_body", IPS_APP_HTTP)  \
-	X(HTTP_STAT_CODE, "http.stat_code", IPS_APP_HTTP)        \
-	X(HTTP_RESPONSE_BODY, "http.response_body", IPS_APP_HTTP) \
-	X(FILE_DATA, "file.data", IPS_APP_NONE)                  \
-	X(DNS_QUERY, "dns.query", IPS_APP_DNS)                   \
-	X(TLS_SNI, "tls.sni", IPS_APP_TLS)                       \
-	X(HTTP_HOST_RAW, "http.host.raw", IPS_APP_HTTP)          \
-	X(HTTP_HEADER_RAW, "http.header.raw", IPS_APP_HTTP)      \
-	X(HTTP_HEADER_NAMES, "http.header_names", IPS_APP_HTTP)  \
-	X(HTTP_REQUEST_LINE, "http.request_line", IPS_APP_HTTP)  \
-	X(HTTP_RESPONSE_LINE, "http.response_line", IPS_APP_HTTP) \
-	X(HTTP_START, "http.start", IPS_APP_HTTP)                \
-	X(HTTP_PROTOCOL, "http.protocol", IPS_APP_HTTP)          \
-	X(HTTP_STAT_MSG, "http.stat_msg", IPS_APP_HTTP)          \
-	X(HTTP_CONTENT_TYPE, "http.content_type", IPS_APP_HTTP)  \
-	X(HTTP_CONTENT_LEN, "http.content_len", IPS_APP_HTTP)    \
-	X(HTTP_CONNECTION, "http.connection", IPS_APP_HTTP)      \
-	X(HTTP_LOCATION, "http.location", IPS_APP_HTTP)          \
-	X(HTTP_SERVER, "http.server", IPS_APP_HTTP)              \
-	X(HTTP_REFERER, "http.referer", IPS_APP_HTTP)            \
-	X(HTTP_ACCEPT, "http.accept", IPS_APP_HTTP)              \
-	X(HTTP_ACCEPT_ENC, "http.accept_enc", IPS_APP_HTTP)      \
-	X(HTTP_ACCEPT_LANG, "http.accept_lang", IPS_APP_HTTP)    \
-	X(TLS_CERT_SUBJECT, "tls.cert_subject", IPS_APP_TLS)     \
-	X(TLS_CERT_ISSUER, "tls.cert_issuer", IPS_APP_TLS)       \
-	X(TLS_CERT_SERIAL, "tls.cert_serial", IPS_APP_TLS)       \
-	X(JA3_HASH, "ja3.hash", IPS_APP_TLS)                     \
-	X(JA3_STRING, "ja3.string", IPS_APP_TLS)                 \
+#define IPS_BUFS(X)                                                            \
+	X(PAYLOAD, "pkt_data", IPS_APP_NONE)                                   \
+	X(HTTP_URI, "http.uri", IPS_APP_HTTP)                                  \
+	X(HTTP_URI_RAW, "http.uri.raw", IPS_APP_HTTP)                          \
+	X(HTTP_METHOD, "http.method", IPS_APP_HTTP)                            \
+	X(HTTP_HOST, "http.host", IPS_APP_HTTP)                                \
+	X(HTTP_USER_AGENT, "http.user_agent", IPS_APP_HTTP)                    \
+	X(HTTP_HEADER, "http.header", IPS_APP_HTTP)                            \
+	X(HTTP_COOKIE, "http.cookie", IPS_APP_HTTP)                            \
+	X(HTTP_REQUEST_BODY, "http.request_body", IPS_APP_HTTP)                \
+	X(HTTP_STAT_CODE, "http.stat_code", IPS_APP_HTTP)                      \
+	X(HTTP_RESPONSE_BODY, "http.response_body", IPS_APP_HTTP)              \
+	X(FILE_DATA, "file.data", IPS_APP_NONE)                                \
+	X(DNS_QUERY, "dns.query", IPS_APP_DNS)                                 \
+	X(TLS_SNI, "tls.sni", IPS_APP_TLS)                                     \
+	X(HTTP_HOST_RAW, "http.host.raw", IPS_APP_HTTP)                        \
+	X(HTTP_HEADER_RAW, "http.header.raw", IPS_APP_HTTP)                    \
+	X(HTTP_HEADER_NAMES, "http.header_names", IPS_APP_HTTP)                \
+	X(HTTP_REQUEST_LINE, "http.request_line", IPS_APP_HTTP)                \
+	X(HTTP_RESPONSE_LINE, "http.response_line", IPS_APP_HTTP)              \
+	X(HTTP_START, "http.start", IPS_APP_HTTP)                              \
+	X(HTTP_PROTOCOL, "http.protocol", IPS_APP_HTTP)                        \
+	X(HTTP_STAT_MSG, "http.stat_msg", IPS_APP_HTTP)                        \
+	X(HTTP_CONTENT_TYPE, "http.content_type", IPS_APP_HTTP)                \
+	X(HTTP_CONTENT_LEN, "http.content_len", IPS_APP_HTTP)                  \
+	X(HTTP_CONNECTION, "http.connection", IPS_APP_HTTP)                    \
+	X(HTTP_LOCATION, "http.location", IPS_APP_HTTP)                        \
+	X(HTTP_SERVER, "http.server", IPS_APP_HTTP)                            \
+	X(HTTP_REFERER, "http.referer", IPS_APP_HTTP)                          \
+	X(HTTP_ACCEPT, "http.accept", IPS_APP_HTTP)                            \
+	X(HTTP_ACCEPT_ENC, "http.accept_enc", IPS_APP_HTTP)                    \
+	X(HTTP_ACCEPT_LANG, "http.accept_lang", IPS_APP_HTTP)                  \
+	X(TLS_CERT_SUBJECT, "tls.cert_subject", IPS_APP_TLS)                   \
+	X(TLS_CERT_ISSUER, "tls.cert_issuer", IPS_APP_TLS)                     \
+	X(TLS_CERT_SERIAL, "tls.cert_serial", IPS_APP_TLS)                     \
+	X(JA3_HASH, "ja3.hash", IPS_APP_TLS)                                   \
+	X(JA3_STRING, "ja3.string", IPS_APP_TLS)                               \
 	X(JA3S_HASH, "ja3s.hash", IPS_APP_TLS)
 
 /** enum ips_buf - the buffer a payload condition inspects */
@@ -158,7 +158,7 @@ enum ips_buf {
 #define IPS_BUF_ENUM(e, s, app) IPS_BUF_##e,
 	IPS_BUFS(IPS_BUF_ENUM)
 #undef IPS_BUF_ENUM
-	IPS_BUF_MAX
+		IPS_BUF_MAX
 };
 
 /** IPS_BUF_ISSUE_MAX - buffers before this one are the issue's list */
@@ -166,18 +166,18 @@ enum ips_buf {
 
 /* struct ips_content flags */
 enum {
-	IPS_CONTENT_NEGATED = 1u << 0,	    /* content:!"..." */
+	IPS_CONTENT_NEGATED = 1u << 0, /* content:!"..." */
 	IPS_CONTENT_NOCASE = 1u << 1,
-	IPS_CONTENT_RAWBYTES = 1u << 2,	    /* accepted, no effect */
-	IPS_CONTENT_STARTSWITH = 1u << 3,   /* at the buffer's start */
-	IPS_CONTENT_ENDSWITH = 1u << 4,	    /* at the buffer's end */
+	IPS_CONTENT_RAWBYTES = 1u << 2, /* accepted, no effect */
+	IPS_CONTENT_STARTSWITH = 1u << 3, /* at the buffer's start */
+	IPS_CONTENT_ENDSWITH = 1u << 4, /* at the buffer's end */
 	IPS_CONTENT_FAST_PATTERN = 1u << 5, /* the rule's prefilter */
-	IPS_CONTENT_FP_ONLY = 1u << 6,	    /* fast_pattern:only */
-	IPS_CONTENT_FP_CHOP = 1u << 7,	    /* fast_pattern:O,L */
-	IPS_CONTENT_OFFSET = 1u << 8,	    /* @offset is set */
-	IPS_CONTENT_DEPTH = 1u << 9,	    /* @depth is set */
-	IPS_CONTENT_DISTANCE = 1u << 10,    /* @distance is set */
-	IPS_CONTENT_WITHIN = 1u << 11,	    /* @within is set */
+	IPS_CONTENT_FP_ONLY = 1u << 6, /* fast_pattern:only */
+	IPS_CONTENT_FP_CHOP = 1u << 7, /* fast_pattern:O,L */
+	IPS_CONTENT_OFFSET = 1u << 8, /* @offset is set */
+	IPS_CONTENT_DEPTH = 1u << 9, /* @depth is set */
+	IPS_CONTENT_DISTANCE = 1u << 10, /* @distance is set */
+	IPS_CONTENT_WITHIN = 1u << 11, /* @within is set */
 };
 
 /**
@@ -207,7 +207,7 @@ struct ips_content {
 
 /* struct ips_pcre flags: the Snort/Suricata modifiers after the last '/' */
 enum {
-	IPS_PCRE_NEGATED = 1u << 0,  /* pcre:!"..." */
+	IPS_PCRE_NEGATED = 1u << 0, /* pcre:!"..." */
 	IPS_PCRE_RELATIVE = 1u << 1, /* R: after the previous match */
 	IPS_PCRE_NO_LIMIT = 1u << 2, /* O: ignore the match limits */
 	IPS_PCRE_RAWBYTES = 1u << 3, /* B: accepted, no effect */
@@ -231,25 +231,25 @@ struct ips_pcre {
 /* byte_test / byte_jump / isdataat flags */
 enum {
 	IPS_BYTE_RELATIVE = 1u << 0,
-	IPS_BYTE_LITTLE = 1u << 1,  /* else big endian */
-	IPS_BYTE_STRING = 1u << 2,  /* digits in text; see @base */
-	IPS_BYTE_DCE = 1u << 3,	    /* DCE/RPC byte order */
-	IPS_BYTE_ALIGN = 1u << 4,   /* byte_jump: round up to 4 */
+	IPS_BYTE_LITTLE = 1u << 1, /* else big endian */
+	IPS_BYTE_STRING = 1u << 2, /* digits in text; see @base */
+	IPS_BYTE_DCE = 1u << 3, /* DCE/RPC byte order */
+	IPS_BYTE_ALIGN = 1u << 4, /* byte_jump: round up to 4 */
 	IPS_BYTE_FROM_BEGINNING = 1u << 5, /* byte_jump */
-	IPS_BYTE_FROM_END = 1u << 6,	   /* byte_jump */
+	IPS_BYTE_FROM_END = 1u << 6, /* byte_jump */
 	IPS_BYTE_NEGATED = 1u << 7, /* byte_test "!op", isdataat:!N */
 	IPS_BYTE_BITMASK = 1u << 8, /* @bitmask is set */
 	IPS_BYTE_RAWBYTES = 1u << 9, /* isdataat: accepted, no effect */
 };
 
 /* IPS_BYTE_OPS(X) - X(ENUM_SUFFIX, text) of byte_test */
-#define IPS_BYTE_OPS(X)   \
-	X(LT, "<")        \
-	X(GT, ">")        \
-	X(EQ, "=")        \
-	X(LE, "<=")       \
-	X(GE, ">=")       \
-	X(AND, "&")       \
+#define IPS_BYTE_OPS(X)                                                        \
+	X(LT, "<")                                                             \
+	X(GT, ">")                                                             \
+	X(EQ, "=")                                                             \
+	X(LE, "<=")                                                            \
+	X(GE, ">=")                                                            \
+	X(AND, "&")                                                            \
 	X(XOR, "^")
 
 /** enum ips_byte_op - byte_test's comparison */
@@ -257,7 +257,7 @@ enum ips_byte_op {
 #define IPS_BYTE_OP_ENUM(e, s) IPS_BYTE_OP_##e,
 	IPS_BYTE_OPS(IPS_BYTE_OP_ENUM)
 #undef IPS_BYTE_OP_ENUM
-	IPS_BYTE_OP_MAX
+		IPS_BYTE_OP_MAX
 };
 
 /**
@@ -288,14 +288,14 @@ struct ips_byte {
 };
 
 /* IPS_NUM_OPS(X) - X(ENUM_SUFFIX, text) of size and type comparisons */
-#define IPS_NUM_OPS(X)     \
-	X(NONE, "")        \
-	X(EQ, "")          \
-	X(NE, "!")         \
-	X(LT, "<")         \
-	X(GT, ">")         \
-	X(LE, "<=")        \
-	X(GE, ">=")        \
+#define IPS_NUM_OPS(X)                                                         \
+	X(NONE, "")                                                            \
+	X(EQ, "")                                                              \
+	X(NE, "!")                                                             \
+	X(LT, "<")                                                             \
+	X(GT, ">")                                                             \
+	X(LE, "<=")                                                            \
+	X(GE, ">=")                                                            \
 	X(RANGE, "<>")
 
 /** enum ips_num_op - how a number is compared; NONE means "not given" */
@@ -303,7 +303,7 @@ enum ips_num_op {
 #define IPS_NUM_OP_ENUM(e, s) IPS_NUM_##e,
 	IPS_NUM_OPS(IPS_NUM_OP_ENUM)
 #undef IPS_NUM_OP_ENUM
-	IPS_NUM_OP_MAX
+		IPS_NUM_OP_MAX
 };
 
 /**
@@ -320,12 +320,12 @@ struct ips_num {
 };
 
 /* IPS_MATCH_KINDS(X) - X(ENUM_SUFFIX, keyword) */
-#define IPS_MATCH_KINDS(X)          \
-	X(CONTENT, "content")       \
-	X(PCRE, "pcre")             \
-	X(BYTE_TEST, "byte_test")   \
-	X(BYTE_JUMP, "byte_jump")   \
-	X(ISDATAAT, "isdataat")     \
+#define IPS_MATCH_KINDS(X)                                                     \
+	X(CONTENT, "content")                                                  \
+	X(PCRE, "pcre")                                                        \
+	X(BYTE_TEST, "byte_test")                                              \
+	X(BYTE_JUMP, "byte_jump")                                              \
+	X(ISDATAAT, "isdataat")                                                \
 	X(BSIZE, "bsize")
 
 /** enum ips_match_kind - what a struct ips_match checks */
@@ -333,7 +333,7 @@ enum ips_match_kind {
 #define IPS_MATCH_ENUM(e, s) IPS_MATCH_##e,
 	IPS_MATCH_KINDS(IPS_MATCH_ENUM)
 #undef IPS_MATCH_ENUM
-	IPS_MATCH_MAX
+		IPS_MATCH_MAX
 };
 
 /**
@@ -370,11 +370,11 @@ enum {
 };
 
 /* IPS_FLOWBIT_OPS(X) - X(ENUM_SUFFIX, keyword) */
-#define IPS_FLOWBIT_OPS(X)         \
-	X(SET, "set")              \
-	X(ISSET, "isset")          \
-	X(UNSET, "unset")          \
-	X(ISNOTSET, "isnotset")    \
+#define IPS_FLOWBIT_OPS(X)                                                     \
+	X(SET, "set")                                                          \
+	X(ISSET, "isset")                                                      \
+	X(UNSET, "unset")                                                      \
+	X(ISNOTSET, "isnotset")                                                \
 	X(TOGGLE, "toggle")
 
 /** enum ips_flowbit_op - what a flowbits option does */
@@ -382,7 +382,7 @@ enum ips_flowbit_op {
 #define IPS_FLOWBIT_ENUM(e, s) IPS_FLOWBIT_##e,
 	IPS_FLOWBIT_OPS(IPS_FLOWBIT_ENUM)
 #undef IPS_FLOWBIT_ENUM
-	IPS_FLOWBIT_OP_MAX
+		IPS_FLOWBIT_OP_MAX
 };
 
 enum {
@@ -440,9 +440,14 @@ struct ips_thresh {
 
 /* TCP flag bits as on the wire, for struct ips_tcp_flags */
 enum {
-	IPS_TCP_FIN = 0x01, IPS_TCP_SYN = 0x02, IPS_TCP_RST = 0x04,
-	IPS_TCP_PSH = 0x08, IPS_TCP_ACK = 0x10, IPS_TCP_URG = 0x20,
-	IPS_TCP_ECE = 0x40, IPS_TCP_CWR = 0x80,
+	IPS_TCP_FIN = 0x01,
+	IPS_TCP_SYN = 0x02,
+	IPS_TCP_RST = 0x04,
+	IPS_TCP_PSH = 0x08,
+	IPS_TCP_ACK = 0x10,
+	IPS_TCP_URG = 0x20,
+	IPS_TCP_ECE = 0x40,
+	IPS_TCP_CWR = 0x80,
 };
 
 /**
@@ -550,11 +555,11 @@ struct ips_rule {
 };
 
 enum {
-	IPS_MSG_SIZE = 256,	    /* bytes of a parse message */
-	IPS_REASON_SIZE = 64,	    /* bytes of a skip/fail reason key */
+	IPS_MSG_SIZE = 256, /* bytes of a parse message */
+	IPS_REASON_SIZE = 64, /* bytes of a skip/fail reason key */
 	IPS_RULE_TEXT_MAX = 1 << 20, /* bytes of one rule */
-	IPS_MATCHES_MAX = 1024,	    /* payload conditions in one rule */
-	IPS_CONTENT_MAX = 65535,    /* bytes of one content */
+	IPS_MATCHES_MAX = 1024, /* payload conditions in one rule */
+	IPS_CONTENT_MAX = 65535, /* bytes of one content */
 };
 
 /**

@@ -41,7 +41,7 @@ static int decode_hex(struct ips_parser *p, const char **s, const char *end,
 		if (*c == ' ' || *c == '\t') {
 			if (hi >= 0)
 				return ips_fail(p, "hex digits must come in "
-						"pairs");
+						   "pairs");
 			continue;
 		}
 		v = hexval((unsigned char)*c);
@@ -79,9 +79,11 @@ static int decode_text(struct ips_parser *p, const char *s, const char *end,
 			return ips_fail(p, "unescaped '\"' inside the string");
 		if (*s == '\\') {
 			if (s + 1 == end || !strchr("\";\\:", s[1]))
-				return ips_fail(p, "bad escape '\\%c' (only "
-						"\\\" \\; \\\\ \\: are allowed)",
-						s + 1 == end ? ' ' : s[1]);
+				return ips_fail(
+					p,
+					"bad escape '\\%c' (only "
+					"\\\" \\; \\\\ \\: are allowed)",
+					s + 1 == end ? ' ' : s[1]);
 			s++;
 		}
 		out[(*len)++] = (uint8_t)*s++;
@@ -152,27 +154,47 @@ static int pcre_flag(struct ips_pcre *pc, int *buf, char f)
 {
 	static const char bufs[] = "UIPQHDMCSYVWZ";
 	static const uint8_t buf_ids[] = {
-		IPS_BUF_HTTP_URI,	    IPS_BUF_HTTP_URI_RAW,
-		IPS_BUF_HTTP_REQUEST_BODY,  IPS_BUF_FILE_DATA,
-		IPS_BUF_HTTP_HEADER,	    IPS_BUF_HTTP_HEADER_RAW,
-		IPS_BUF_HTTP_METHOD,	    IPS_BUF_HTTP_COOKIE,
-		IPS_BUF_HTTP_STAT_CODE,	    IPS_BUF_HTTP_STAT_MSG,
-		IPS_BUF_HTTP_USER_AGENT,    IPS_BUF_HTTP_HOST,
+		IPS_BUF_HTTP_URI,	   IPS_BUF_HTTP_URI_RAW,
+		IPS_BUF_HTTP_REQUEST_BODY, IPS_BUF_FILE_DATA,
+		IPS_BUF_HTTP_HEADER,	   IPS_BUF_HTTP_HEADER_RAW,
+		IPS_BUF_HTTP_METHOD,	   IPS_BUF_HTTP_COOKIE,
+		IPS_BUF_HTTP_STAT_CODE,	   IPS_BUF_HTTP_STAT_MSG,
+		IPS_BUF_HTTP_USER_AGENT,   IPS_BUF_HTTP_HOST,
 		IPS_BUF_HTTP_HOST_RAW,
 	};
 	const char *b = f ? strchr(bufs, f) : NULL;
 
 	switch (f) {
-	case 'i': pc->options |= PCRE2_CASELESS; return 0;
-	case 's': pc->options |= PCRE2_DOTALL; return 0;
-	case 'm': pc->options |= PCRE2_MULTILINE; return 0;
-	case 'x': pc->options |= PCRE2_EXTENDED; return 0;
-	case 'A': pc->options |= PCRE2_ANCHORED; return 0;
-	case 'E': pc->options |= PCRE2_DOLLAR_ENDONLY; return 0;
-	case 'G': pc->options |= PCRE2_UNGREEDY; return 0;
-	case 'R': pc->flags |= IPS_PCRE_RELATIVE; return 0;
-	case 'O': pc->flags |= IPS_PCRE_NO_LIMIT; return 0;
-	case 'B': pc->flags |= IPS_PCRE_RAWBYTES; return 0;
+	case 'i':
+		pc->options |= PCRE2_CASELESS;
+		return 0;
+	case 's':
+		pc->options |= PCRE2_DOTALL;
+		return 0;
+	case 'm':
+		pc->options |= PCRE2_MULTILINE;
+		return 0;
+	case 'x':
+		pc->options |= PCRE2_EXTENDED;
+		return 0;
+	case 'A':
+		pc->options |= PCRE2_ANCHORED;
+		return 0;
+	case 'E':
+		pc->options |= PCRE2_DOLLAR_ENDONLY;
+		return 0;
+	case 'G':
+		pc->options |= PCRE2_UNGREEDY;
+		return 0;
+	case 'R':
+		pc->flags |= IPS_PCRE_RELATIVE;
+		return 0;
+	case 'O':
+		pc->flags |= IPS_PCRE_NO_LIMIT;
+		return 0;
+	case 'B':
+		pc->flags |= IPS_PCRE_RAWBYTES;
+		return 0;
 	}
 	if (!b)
 		return -EINVAL;
@@ -210,8 +232,8 @@ static int pcre_compile(struct ips_parser *p, struct ips_pcre *pc,
  * Return: 0, -EINVAL (syntax, unknown or repeated buffer flag, PCRE2
  * compile error with its offset), -ENOMEM.
  */
-int ips_pcre_parse(struct ips_parser *p, const char *value,
-		   struct ips_pcre *pc, int *buf)
+int ips_pcre_parse(struct ips_parser *p, const char *value, struct ips_pcre *pc,
+		   int *buf)
 {
 	const char *s, *end, *slash;
 	bool neg;

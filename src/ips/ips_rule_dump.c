@@ -11,19 +11,19 @@
 
 #include "ips/ips_rule.h"
 
-static const char *const num_ops[] = {
+static const char *const dump_num_ops[] = {
 #define IPS_NUM_OP_NAME(e, s) s,
 	IPS_NUM_OPS(IPS_NUM_OP_NAME)
 #undef IPS_NUM_OP_NAME
 };
 
-static const char *const byte_ops[] = {
+static const char *const dump_byte_ops[] = {
 #define IPS_BYTE_OP_NAME(e, s) s,
 	IPS_BYTE_OPS(IPS_BYTE_OP_NAME)
 #undef IPS_BYTE_OP_NAME
 };
 
-static const char *const flowbit_ops[] = {
+static const char *const dump_flowbit_ops[] = {
 #define IPS_FLOWBIT_NAME(e, s) s,
 	IPS_FLOWBIT_OPS(IPS_FLOWBIT_NAME)
 #undef IPS_FLOWBIT_NAME
@@ -36,7 +36,7 @@ static void print_num(const char *name, const struct ips_num *n, FILE *f)
 	if (n->op == IPS_NUM_RANGE)
 		fprintf(f, "  %s %u<>%u", name, n->lo, n->hi);
 	else
-		fprintf(f, "  %s %s%u", name, num_ops[n->op], n->lo);
+		fprintf(f, "  %s %s%u", name, dump_num_ops[n->op], n->lo);
 }
 
 static void print_bytes(const uint8_t *b, uint32_t len, FILE *f)
@@ -65,10 +65,10 @@ static void print_content(const struct ips_content *c, FILE *f)
 		uint32_t flag;
 		const char *word;
 	} words[] = {
-		{ IPS_CONTENT_NOCASE, "nocase" },
-		{ IPS_CONTENT_RAWBYTES, "rawbytes" },
-		{ IPS_CONTENT_STARTSWITH, "startswith" },
-		{ IPS_CONTENT_ENDSWITH, "endswith" },
+		{IPS_CONTENT_NOCASE, "nocase"},
+		{IPS_CONTENT_RAWBYTES, "rawbytes"},
+		{IPS_CONTENT_STARTSWITH, "startswith"},
+		{IPS_CONTENT_ENDSWITH, "endswith"},
 	};
 
 	fprintf(f, "content %s", c->flags & IPS_CONTENT_NEGATED ? "!" : "");
@@ -98,14 +98,14 @@ static void print_byte(const struct ips_match *m, FILE *f)
 		uint32_t flag;
 		const char *word;
 	} words[] = {
-		{ IPS_BYTE_RELATIVE, "relative" },
-		{ IPS_BYTE_LITTLE, "little" },
-		{ IPS_BYTE_STRING, "string" },
-		{ IPS_BYTE_DCE, "dce" },
-		{ IPS_BYTE_ALIGN, "align" },
-		{ IPS_BYTE_FROM_BEGINNING, "from_beginning" },
-		{ IPS_BYTE_FROM_END, "from_end" },
-		{ IPS_BYTE_RAWBYTES, "rawbytes" },
+		{IPS_BYTE_RELATIVE, "relative"},
+		{IPS_BYTE_LITTLE, "little"},
+		{IPS_BYTE_STRING, "string"},
+		{IPS_BYTE_DCE, "dce"},
+		{IPS_BYTE_ALIGN, "align"},
+		{IPS_BYTE_FROM_BEGINNING, "from_beginning"},
+		{IPS_BYTE_FROM_END, "from_end"},
+		{IPS_BYTE_RAWBYTES, "rawbytes"},
 	};
 	const struct ips_byte *b = &m->byte;
 	const char *neg = b->flags & IPS_BYTE_NEGATED ? "!" : "";
@@ -114,7 +114,7 @@ static void print_byte(const struct ips_match *m, FILE *f)
 		fprintf(f, "isdataat %s%d", neg, b->offset);
 	else if (m->kind == IPS_MATCH_BYTE_TEST)
 		fprintf(f, "byte_test %u,%s%s,%llu,%d", b->nbytes, neg,
-			byte_ops[b->op], (unsigned long long)b->value,
+			dump_byte_ops[b->op], (unsigned long long)b->value,
 			b->offset);
 	else
 		fprintf(f, "byte_jump %u,%d", b->nbytes, b->offset);
@@ -147,7 +147,7 @@ static void print_match(const struct ips_match *m, FILE *f)
 		if (m->size.op == IPS_NUM_RANGE)
 			fprintf(f, "bsize %u<>%u", m->size.lo, m->size.hi);
 		else
-			fprintf(f, "bsize %s%u", num_ops[m->size.op],
+			fprintf(f, "bsize %s%u", dump_num_ops[m->size.op],
 				m->size.lo);
 	} else {
 		print_byte(m, f);
@@ -158,9 +158,9 @@ static void print_match(const struct ips_match *m, FILE *f)
 static void print_flow(uint32_t flow, FILE *f)
 {
 	static const char *const names[] = {
-		"to_server",   "to_client", "established", "not_established",
-		"stateless",   "only_stream", "no_stream", "only_frag",
-		"no_frag",
+		"to_server",	   "to_client", "established",
+		"not_established", "stateless", "only_stream",
+		"no_stream",	   "only_frag", "no_frag",
 	};
 	bool first = true;
 
@@ -176,13 +176,12 @@ static void print_flow(uint32_t flow, FILE *f)
 	fputc('\n', f);
 }
 
-static void print_thresh(const char *name, const struct ips_thresh *t,
-			 FILE *f)
+static void print_thresh(const char *name, const struct ips_thresh *t, FILE *f)
 {
-	static const char *const types[] = { "", "limit", "threshold", "both",
-					     "" };
-	static const char *const tracks[] = { "by_src", "by_dst", "by_rule",
-					      "by_both" };
+	static const char *const types[] = {"", "limit", "threshold", "both",
+					    ""};
+	static const char *const tracks[] = {"by_src", "by_dst", "by_rule",
+					     "by_both"};
 
 	if (t->type == IPS_THRESH_NONE)
 		return;
@@ -198,7 +197,7 @@ static void print_flowbits(const struct ips_rule *r, FILE *f)
 	for (uint32_t i = 0; i < r->n_flowbits; i++) {
 		const struct ips_flowbit *fb = &r->flowbits[i];
 
-		fprintf(f, "  flowbits %s ", flowbit_ops[fb->op]);
+		fprintf(f, "  flowbits %s ", dump_flowbit_ops[fb->op]);
 		for (uint32_t j = 0; j < fb->n_names; j++)
 			fprintf(f, "%s%s", j ? (fb->any_of ? "|" : "&") : "",
 				fb->names[j]);
@@ -214,7 +213,7 @@ static void print_tcp_flags(const struct ips_tcp_flags *t, FILE *f)
 
 	if (!t->given)
 		return;
-	fprintf(f, "  flags %s", t->mod ? (char[]){ t->mod, 0 } : "");
+	fprintf(f, "  flags %s", t->mod ? (char[]){t->mod, 0} : "");
 	for (int i = 0; i < 8; i++)
 		if (t->set & (1u << i))
 			fputc(names[i], f);
@@ -231,7 +230,7 @@ static void print_tcp_flags(const struct ips_tcp_flags *t, FILE *f)
 
 static void print_header(const struct ips_rule *r, FILE *f)
 {
-	static const char *const apps[] = { "", "http", "dns", "tls" };
+	static const char *const apps[] = {"", "http", "dns", "tls"};
 
 	fprintf(f, "rule %u:%u:%u %s %s", r->gid, r->sid, r->rev,
 		ips_action_name(r->action), ips_proto_name(r->proto));

@@ -216,9 +216,10 @@ static int kw_pcre(struct ips_parser *p, char *v, int arg)
 	if (ret)
 		return ret;
 	if (p->sticky >= 0 && buf >= 0 && buf != p->sticky)
-		ret = ips_fail(p, "flag for buffer '%s' after sticky buffer "
-			       "'%s'", ips_buf_name(buf),
-			       ips_buf_name(p->sticky));
+		ret = ips_fail(p,
+			       "flag for buffer '%s' after sticky buffer "
+			       "'%s'",
+			       ips_buf_name(buf), ips_buf_name(p->sticky));
 	if (buf < 0)
 		buf = p->sticky >= 0 ? p->sticky : IPS_BUF_PAYLOAD;
 	if (!ret)
@@ -257,8 +258,10 @@ static int kw_http_mod(struct ips_parser *p, char *v, int arg)
 	if (!last_content(p))
 		return -EINVAL;
 	if (p->sticky >= 0)
-		return ips_fail(p, "cannot modify a content after sticky "
-				"buffer '%s'", ips_buf_name(p->sticky));
+		return ips_fail(p,
+				"cannot modify a content after sticky "
+				"buffer '%s'",
+				ips_buf_name(p->sticky));
 	m = &p->r->matches[p->last_content];
 	if (m->buf != IPS_BUF_PAYLOAD && m->buf != arg)
 		return ips_fail(p, "the content is already in buffer '%s'",
@@ -278,27 +281,31 @@ static int kw_cflag(struct ips_parser *p, char *v, int arg)
 	    (c->flags & (IPS_CONTENT_OFFSET | IPS_CONTENT_DEPTH |
 			 IPS_CONTENT_DISTANCE | IPS_CONTENT_WITHIN)))
 		return ips_fail(p, "cannot be mixed with offset, depth, "
-				"distance or within");
+				   "distance or within");
 	c->flags |= arg;
 	return 0;
 }
 
-static int set_position(struct ips_parser *p, struct ips_content *c,
-			int flag, long long n)
+static int set_position(struct ips_parser *p, struct ips_content *c, int flag,
+			long long n)
 {
 	if (flag == IPS_CONTENT_OFFSET) {
 		c->offset = n;
 	} else if (flag == IPS_CONTENT_DEPTH) {
 		if (n < c->len)
-			return ips_fail(p, "%lld is less than the content's "
-					"length (%u)", n, c->len);
+			return ips_fail(p,
+					"%lld is less than the content's "
+					"length (%u)",
+					n, c->len);
 		c->depth = n;
 	} else if (flag == IPS_CONTENT_DISTANCE) {
 		c->distance = n;
 	} else {
 		if (n < c->len)
-			return ips_fail(p, "%lld is less than the content's "
-					"length (%u)", n, c->len);
+			return ips_fail(p,
+					"%lld is less than the content's "
+					"length (%u)",
+					n, c->len);
 		c->within = n;
 	}
 	c->flags |= flag;
@@ -323,7 +330,7 @@ static int kw_cpos(struct ips_parser *p, char *v, int arg)
 		return ips_fail(p, "cannot be mixed with startswith");
 	if (c->flags & ((arg & abs) ? rel : abs))
 		return ips_fail(p, "cannot mix absolute (offset, depth) and "
-				"relative (distance, within) positions");
+				   "relative (distance, within) positions");
 	return set_position(p, c, arg, n);
 }
 
@@ -347,7 +354,7 @@ static int kw_fast_pattern(struct ips_parser *p, char *v, int arg)
 	if (split(v, tok, 3) != 2 || !ips_parse_int(tok[0], 0, c->len, &off) ||
 	    !ips_parse_int(tok[1], 1, c->len, &len) || off + len > c->len)
 		return ips_fail(p, "expected 'only' or OFFSET,LENGTH within "
-				"the content");
+				   "the content");
 	c->flags |= IPS_CONTENT_FP_CHOP;
 	c->fp_offset = off;
 	c->fp_len = len;
@@ -368,17 +375,17 @@ static const struct {
 	const char *name;
 	uint32_t bit;
 } flow_words[] = {
-	{ "to_server", IPS_FLOW_TO_SERVER },
-	{ "from_client", IPS_FLOW_TO_SERVER },
-	{ "to_client", IPS_FLOW_TO_CLIENT },
-	{ "from_server", IPS_FLOW_TO_CLIENT },
-	{ "established", IPS_FLOW_ESTABLISHED },
-	{ "not_established", IPS_FLOW_NOT_ESTABLISHED },
-	{ "stateless", IPS_FLOW_STATELESS },
-	{ "only_stream", IPS_FLOW_ONLY_STREAM },
-	{ "no_stream", IPS_FLOW_NO_STREAM },
-	{ "only_frag", IPS_FLOW_ONLY_FRAG },
-	{ "no_frag", IPS_FLOW_NO_FRAG },
+	{"to_server", IPS_FLOW_TO_SERVER},
+	{"from_client", IPS_FLOW_TO_SERVER},
+	{"to_client", IPS_FLOW_TO_CLIENT},
+	{"from_server", IPS_FLOW_TO_CLIENT},
+	{"established", IPS_FLOW_ESTABLISHED},
+	{"not_established", IPS_FLOW_NOT_ESTABLISHED},
+	{"stateless", IPS_FLOW_STATELESS},
+	{"only_stream", IPS_FLOW_ONLY_STREAM},
+	{"no_stream", IPS_FLOW_NO_STREAM},
+	{"only_frag", IPS_FLOW_ONLY_FRAG},
+	{"no_frag", IPS_FLOW_NO_FRAG},
 };
 
 static const char *flow_name(uint32_t bit)
@@ -419,10 +426,10 @@ static int kw_flow(struct ips_parser *p, char *v, int arg)
 		return ips_fail(p, "too many flow options");
 	for (j = 0; j < sizeof(conflicts) / sizeof(conflicts[0]); j++)
 		if ((p->r->flow & conflicts[j]) == conflicts[j])
-			return ips_fail(p, "%s and %s contradict each other",
-					flow_name(conflicts[j] & -conflicts[j]),
-					flow_name(conflicts[j] &
-						  (conflicts[j] - 1)));
+			return ips_fail(
+				p, "%s and %s contradict each other",
+				flow_name(conflicts[j] & -conflicts[j]),
+				flow_name(conflicts[j] & (conflicts[j] - 1)));
 	return 0;
 }
 
@@ -477,9 +484,11 @@ static int kw_flowbits(struct ips_parser *p, char *v, int arg)
 		if (n == 2 && !strcmp(tok[0], flowbit_ops[op]))
 			break;
 	if (op == IPS_FLOWBIT_OP_MAX)
-		return ips_fail(p, "expected noalert or set, isset, unset, "
+		return ips_fail(p,
+				"expected noalert or set, isset, unset, "
 				"isnotset or toggle and a name, got "
-				"'%.64s'", v);
+				"'%.64s'",
+				v);
 	ret = ips_grow(p, (void **)&r->flowbits, r->n_flowbits,
 		       sizeof(*r->flowbits));
 	if (ret)
@@ -502,9 +511,9 @@ static int kw_noalert(struct ips_parser *p, char *v, int arg)
 static int parse_num(struct ips_parser *p, const char *v, struct ips_num *n,
 		     long long max)
 {
-	static const char *const ops[] = { "<=", ">=", "<", ">", "!" };
-	static const uint8_t codes[] = { IPS_NUM_LE, IPS_NUM_GE, IPS_NUM_LT,
-					 IPS_NUM_GT, IPS_NUM_NE };
+	static const char *const ops[] = {"<=", ">=", "<", ">", "!"};
+	static const uint8_t codes[] = {IPS_NUM_LE, IPS_NUM_GE, IPS_NUM_LT,
+					IPS_NUM_GT, IPS_NUM_NE};
 	const char *range = strstr(v, "<>");
 	long long lo, hi;
 	char buf[64];
@@ -534,8 +543,10 @@ static int parse_num(struct ips_parser *p, const char *v, struct ips_num *n,
 	n->lo = lo;
 	return 0;
 bad:
-	return ips_fail(p, "expected N, !N, <N, >N, <=N, >=N or LO<>HI "
-			"(LO < HI <= %lld), got '%.32s'", max, v);
+	return ips_fail(p,
+			"expected N, !N, <N, >N, <=N, >=N or LO<>HI "
+			"(LO < HI <= %lld), got '%.32s'",
+			max, v);
 }
 
 static int kw_num(struct ips_parser *p, char *v, int arg)
@@ -563,8 +574,10 @@ static int kw_urilen(struct ips_parser *p, char *v, int arg)
 	if (n == 2 && !strcmp(tok[1], "raw"))
 		p->r->urilen_raw = true;
 	else if (n == 2 && strcmp(tok[1], "norm"))
-		return ips_fail(p, "expected 'norm' or 'raw' after the length, "
-				"got '%.32s'", tok[1]);
+		return ips_fail(p,
+				"expected 'norm' or 'raw' after the length, "
+				"got '%.32s'",
+				tok[1]);
 	if (n < 0)
 		return ips_fail(p, "expected LENGTH[,norm|raw]");
 	return parse_num(p, tok[0], &p->r->urilen, 65535);
@@ -635,16 +648,15 @@ static int kw_flags(struct ips_parser *p, char *v, int arg)
 	return 0;
 bad:
 	return ips_fail(p, "expected [+*!]FLAGS[,IGNORED] with flags from "
-			"FSRPAUCE12 or 0");
+			   "FSRPAUCE12 or 0");
 }
 
 static int kw_threshold(struct ips_parser *p, char *v, int arg)
 {
-	static const char *const types[] = { "", "limit", "threshold", "both" };
-	static const char *const tracks[] = { "by_src", "by_dst", "by_rule",
-					      "by_both" };
-	struct ips_thresh *t = arg ? &p->r->detection_filter
-				   : &p->r->threshold;
+	static const char *const types[] = {"", "limit", "threshold", "both"};
+	static const char *const tracks[] = {"by_src", "by_dst", "by_rule",
+					     "by_both"};
+	struct ips_thresh *t = arg ? &p->r->detection_filter : &p->r->threshold;
 	unsigned int have = 0;
 	char *tok[TOKENS_MAX], *val;
 	long long num;
@@ -690,7 +702,8 @@ static int kw_threshold(struct ips_parser *p, char *v, int arg)
 	if (n > 0 && (have | (arg ? 1 : 0)) == 15)
 		return 0;
 bad:
-	return ips_fail(p, "expected %strack by_src|by_dst|by_rule|by_both, "
+	return ips_fail(p,
+			"expected %strack by_src|by_dst|by_rule|by_both, "
 			"count N, seconds N",
 			arg ? "" : "type limit|threshold|both, ");
 }
@@ -728,14 +741,14 @@ static int byte_words(struct ips_byte *b, char **tok, int n, bool jump)
 		uint32_t flag;
 		bool jump_only;
 	} words[] = {
-		{ "relative", IPS_BYTE_RELATIVE, false },
-		{ "little", IPS_BYTE_LITTLE, false },
-		{ "big", 0, false },
-		{ "string", IPS_BYTE_STRING, false },
-		{ "dce", IPS_BYTE_DCE, false },
-		{ "align", IPS_BYTE_ALIGN, true },
-		{ "from_beginning", IPS_BYTE_FROM_BEGINNING, true },
-		{ "from_end", IPS_BYTE_FROM_END, true },
+		{"relative", IPS_BYTE_RELATIVE, false},
+		{"little", IPS_BYTE_LITTLE, false},
+		{"big", 0, false},
+		{"string", IPS_BYTE_STRING, false},
+		{"dce", IPS_BYTE_DCE, false},
+		{"align", IPS_BYTE_ALIGN, true},
+		{"from_beginning", IPS_BYTE_FROM_BEGINNING, true},
+		{"from_end", IPS_BYTE_FROM_END, true},
 	};
 	long long v;
 
@@ -752,10 +765,12 @@ static int byte_words(struct ips_byte *b, char **tok, int n, bool jump)
 				break;
 		if (k < sizeof(words) / sizeof(words[0])) {
 			b->flags |= words[k].flag;
-		} else if (!*arg && (!strcmp(tok[i], "hex") ||
-				     !strcmp(tok[i], "dec") ||
-				     !strcmp(tok[i], "oct"))) {
-			b->base = tok[i][0] == 'h' ? 16 : tok[i][0] == 'd' ? 10 : 8;
+		} else if (!*arg &&
+			   (!strcmp(tok[i], "hex") || !strcmp(tok[i], "dec") ||
+			    !strcmp(tok[i], "oct"))) {
+			b->base = tok[i][0] == 'h'   ? 16
+				  : tok[i][0] == 'd' ? 10
+						     : 8;
 		} else if (!strcmp(tok[i], "bitmask") &&
 			   ips_parse_int(arg, 1, INT64_MAX, &v)) {
 			b->flags |= IPS_BYTE_BITMASK;
@@ -764,7 +779,8 @@ static int byte_words(struct ips_byte *b, char **tok, int n, bool jump)
 			   ips_parse_int(arg, 1, UINT16_MAX, &v)) {
 			b->multiplier = v;
 		} else if (jump && !strcmp(tok[i], "post_offset") &&
-			   ips_parse_int(arg, -RELATIVE_MAX, RELATIVE_MAX, &v)) {
+			   ips_parse_int(arg, -RELATIVE_MAX, RELATIVE_MAX,
+					 &v)) {
 			b->post_offset = v;
 		} else {
 			return -EINVAL;
@@ -812,26 +828,30 @@ static int byte_error(struct ips_parser *p, char **tok, int n, int fixed)
 		len += snprintf(words + len, sizeof(words) - len, "%s%s",
 				i > fixed ? "," : "", tok[i]);
 	if (n == fixed)
-		return ips_fail(p, "NBYTES %s out of range (1-8, or 0-20 with "
-				"string)", tok[0]);
-	return ips_fail(p, "bad options '%.64s' (or NBYTES %s out of range: "
-			"1-8, or 0-20 with string)", words, tok[0]);
+		return ips_fail(p,
+				"NBYTES %s out of range (1-8, or 0-20 with "
+				"string)",
+				tok[0]);
+	return ips_fail(p,
+			"bad options '%.64s' (or NBYTES %s out of range: "
+			"1-8, or 0-20 with string)",
+			words, tok[0]);
 }
 
 static int kw_byte_test(struct ips_parser *p, char *v, int arg)
 {
-	struct ips_byte b = { 0 };
+	struct ips_byte b = {0};
 	char *tok[TOKENS_MAX];
 	long long nb, val, off;
 	int n;
 
 	(void)arg;
 	n = split(v, tok, TOKENS_MAX);
-	if (n < 4 || !ips_parse_int(tok[0], 0, 20, &nb) || byte_op(&b, tok[1]) ||
-	    !ips_parse_int(tok[2], 0, INT64_MAX, &val) ||
+	if (n < 4 || !ips_parse_int(tok[0], 0, 20, &nb) ||
+	    byte_op(&b, tok[1]) || !ips_parse_int(tok[2], 0, INT64_MAX, &val) ||
 	    !ips_parse_int(tok[3], -RELATIVE_MAX, RELATIVE_MAX, &off))
 		return ips_fail(p, "expected NBYTES,[!]OP,VALUE,OFFSET[,...] "
-				"with OP one of < > = <= >= & ^");
+				   "with OP one of < > = <= >= & ^");
 	b.nbytes = nb;
 	b.value = val;
 	b.offset = off;
@@ -842,7 +862,7 @@ static int kw_byte_test(struct ips_parser *p, char *v, int arg)
 
 static int kw_byte_jump(struct ips_parser *p, char *v, int arg)
 {
-	struct ips_byte b = { .multiplier = 1 };
+	struct ips_byte b = {.multiplier = 1};
 	char *tok[TOKENS_MAX];
 	long long nb, off;
 	int n;
@@ -863,7 +883,7 @@ static int kw_byte_jump(struct ips_parser *p, char *v, int arg)
 
 static int kw_isdataat(struct ips_parser *p, char *v, int arg)
 {
-	struct ips_byte b = { 0 };
+	struct ips_byte b = {0};
 	char *tok[3];
 	long long off;
 	int n, i;
@@ -892,133 +912,236 @@ bad:
 
 /* Sorted by strcmp() (LC_ALL=C sort) for bsearch; a unit test checks. */
 static const struct keyword keywords[] = {
-	{ "bsize", kw_bsize, 0, VAL_REQ },
-	{ "byte_jump", kw_byte_jump, 0, VAL_REQ },
-	{ "byte_test", kw_byte_test, 0, VAL_REQ },
-	{ "classtype", kw_classtype, 0, VAL_REQ },
-	{ "content", kw_content, -1, VAL_REQ },
-	{ "depth", kw_cpos, IPS_CONTENT_DEPTH, VAL_REQ },
-	{ "detection_filter", kw_threshold, 1, VAL_REQ },
-	{ "distance", kw_cpos, IPS_CONTENT_DISTANCE, VAL_REQ },
-	{ "dns.query", kw_sticky, IPS_BUF_DNS_QUERY, VAL_NONE },
-	{ "dns_query", kw_sticky, IPS_BUF_DNS_QUERY, VAL_NONE },
-	{ "dsize", kw_num, SEEN_DSIZE, VAL_REQ },
-	{ "endswith", kw_cflag, IPS_CONTENT_ENDSWITH, VAL_NONE },
-	{ "fast_pattern", kw_fast_pattern, 0, VAL_OPT },
-	{ "file.data", kw_sticky, IPS_BUF_FILE_DATA, VAL_NONE },
-	{ "file_data", kw_sticky, IPS_BUF_FILE_DATA, VAL_NONE },
-	{ "flags", kw_flags, 0, VAL_REQ },
-	{ "flow", kw_flow, 0, VAL_REQ },
-	{ "flowbits", kw_flowbits, 0, VAL_REQ },
-	{ "gid", kw_u32, SEEN_GID, VAL_REQ },
-	{ "http.accept", kw_sticky, IPS_BUF_HTTP_ACCEPT, VAL_NONE },
-	{ "http.accept_enc", kw_sticky, IPS_BUF_HTTP_ACCEPT_ENC, VAL_NONE },
-	{ "http.accept_lang", kw_sticky, IPS_BUF_HTTP_ACCEPT_LANG, VAL_NONE },
-	{ "http.connection", kw_sticky, IPS_BUF_HTTP_CONNECTION, VAL_NONE },
-	{ "http.content_len", kw_sticky, IPS_BUF_HTTP_CONTENT_LEN, VAL_NONE },
-	{ "http.content_type", kw_sticky, IPS_BUF_HTTP_CONTENT_TYPE, VAL_NONE },
-	{ "http.cookie", kw_sticky, IPS_BUF_HTTP_COOKIE, VAL_NONE },
-	{ "http.header", kw_sticky, IPS_BUF_HTTP_HEADER, VAL_NONE },
-	{ "http.header.raw", kw_sticky, IPS_BUF_HTTP_HEADER_RAW, VAL_NONE },
-	{ "http.header_names", kw_sticky, IPS_BUF_HTTP_HEADER_NAMES, VAL_NONE },
-	{ "http.host", kw_sticky, IPS_BUF_HTTP_HOST, VAL_NONE },
-	{ "http.host.raw", kw_sticky, IPS_BUF_HTTP_HOST_RAW, VAL_NONE },
-	{ "http.location", kw_sticky, IPS_BUF_HTTP_LOCATION, VAL_NONE },
-	{ "http.method", kw_sticky, IPS_BUF_HTTP_METHOD, VAL_NONE },
-	{ "http.protocol", kw_sticky, IPS_BUF_HTTP_PROTOCOL, VAL_NONE },
-	{ "http.referer", kw_sticky, IPS_BUF_HTTP_REFERER, VAL_NONE },
-	{ "http.request_body", kw_sticky, IPS_BUF_HTTP_REQUEST_BODY, VAL_NONE },
-	{ "http.request_line", kw_sticky, IPS_BUF_HTTP_REQUEST_LINE, VAL_NONE },
-	{ "http.response_body", kw_sticky, IPS_BUF_HTTP_RESPONSE_BODY, VAL_NONE },
-	{ "http.response_line", kw_sticky, IPS_BUF_HTTP_RESPONSE_LINE, VAL_NONE },
-	{ "http.server", kw_sticky, IPS_BUF_HTTP_SERVER, VAL_NONE },
-	{ "http.start", kw_sticky, IPS_BUF_HTTP_START, VAL_NONE },
-	{ "http.stat_code", kw_sticky, IPS_BUF_HTTP_STAT_CODE, VAL_NONE },
-	{ "http.stat_msg", kw_sticky, IPS_BUF_HTTP_STAT_MSG, VAL_NONE },
-	{ "http.uri", kw_sticky, IPS_BUF_HTTP_URI, VAL_NONE },
-	{ "http.uri.raw", kw_sticky, IPS_BUF_HTTP_URI_RAW, VAL_NONE },
-	{ "http.user_agent", kw_sticky, IPS_BUF_HTTP_USER_AGENT, VAL_NONE },
-	{ "http_client_body", kw_http_mod, IPS_BUF_HTTP_REQUEST_BODY, VAL_NONE },
-	{ "http_cookie", kw_http_mod, IPS_BUF_HTTP_COOKIE, VAL_NONE },
-	{ "http_header", kw_http_mod, IPS_BUF_HTTP_HEADER, VAL_NONE },
-	{ "http_host", kw_http_mod, IPS_BUF_HTTP_HOST, VAL_NONE },
-	{ "http_method", kw_http_mod, IPS_BUF_HTTP_METHOD, VAL_NONE },
-	{ "http_raw_header", kw_http_mod, IPS_BUF_HTTP_HEADER_RAW, VAL_NONE },
-	{ "http_raw_host", kw_http_mod, IPS_BUF_HTTP_HOST_RAW, VAL_NONE },
-	{ "http_raw_uri", kw_http_mod, IPS_BUF_HTTP_URI_RAW, VAL_NONE },
-	{ "http_server_body", kw_http_mod, IPS_BUF_HTTP_RESPONSE_BODY, VAL_NONE },
-	{ "http_stat_code", kw_http_mod, IPS_BUF_HTTP_STAT_CODE, VAL_NONE },
-	{ "http_stat_msg", kw_http_mod, IPS_BUF_HTTP_STAT_MSG, VAL_NONE },
-	{ "http_uri", kw_http_mod, IPS_BUF_HTTP_URI, VAL_NONE },
-	{ "http_user_agent", kw_http_mod, IPS_BUF_HTTP_USER_AGENT, VAL_NONE },
-	{ "icode", kw_num, SEEN_ICODE, VAL_REQ },
-	{ "isdataat", kw_isdataat, 0, VAL_REQ },
-	{ "itype", kw_num, SEEN_ITYPE, VAL_REQ },
-	{ "ja3.hash", kw_sticky, IPS_BUF_JA3_HASH, VAL_NONE },
-	{ "ja3.string", kw_sticky, IPS_BUF_JA3_STRING, VAL_NONE },
-	{ "ja3_hash", kw_sticky, IPS_BUF_JA3_HASH, VAL_NONE },
-	{ "ja3_string", kw_sticky, IPS_BUF_JA3_STRING, VAL_NONE },
-	{ "ja3s.hash", kw_sticky, IPS_BUF_JA3S_HASH, VAL_NONE },
-	{ "metadata", kw_metadata, 0, VAL_REQ },
-	{ "msg", kw_msg, 0, VAL_REQ },
-	{ "noalert", kw_noalert, 0, VAL_NONE },
-	{ "nocase", kw_cflag, IPS_CONTENT_NOCASE, VAL_NONE },
-	{ "offset", kw_cpos, IPS_CONTENT_OFFSET, VAL_REQ },
-	{ "pcre", kw_pcre, 0, VAL_REQ },
-	{ "pkt_data", kw_sticky, IPS_BUF_PAYLOAD, VAL_NONE },
-	{ "priority", kw_u32, SEEN_PRIORITY, VAL_REQ },
-	{ "rawbytes", kw_rawbytes, 0, VAL_NONE },
-	{ "reference", kw_reference, 0, VAL_REQ },
-	{ "rev", kw_u32, SEEN_REV, VAL_REQ },
-	{ "sid", kw_u32, SEEN_SID, VAL_REQ },
-	{ "startswith", kw_cflag, IPS_CONTENT_STARTSWITH, VAL_NONE },
-	{ "threshold", kw_threshold, 0, VAL_REQ },
-	{ "tls.cert_issuer", kw_sticky, IPS_BUF_TLS_CERT_ISSUER, VAL_NONE },
-	{ "tls.cert_serial", kw_sticky, IPS_BUF_TLS_CERT_SERIAL, VAL_NONE },
-	{ "tls.cert_subject", kw_sticky, IPS_BUF_TLS_CERT_SUBJECT, VAL_NONE },
-	{ "tls.sni", kw_sticky, IPS_BUF_TLS_SNI, VAL_NONE },
-	{ "tls_cert_issuer", kw_sticky, IPS_BUF_TLS_CERT_ISSUER, VAL_NONE },
-	{ "tls_cert_serial", kw_sticky, IPS_BUF_TLS_CERT_SERIAL, VAL_NONE },
-	{ "tls_cert_subject", kw_sticky, IPS_BUF_TLS_CERT_SUBJECT, VAL_NONE },
-	{ "tls_sni", kw_sticky, IPS_BUF_TLS_SNI, VAL_NONE },
-	{ "uricontent", kw_content, IPS_BUF_HTTP_URI, VAL_REQ },
-	{ "urilen", kw_urilen, 0, VAL_REQ },
-	{ "within", kw_cpos, IPS_CONTENT_WITHIN, VAL_REQ },
+	{"bsize", kw_bsize, 0, VAL_REQ},
+	{"byte_jump", kw_byte_jump, 0, VAL_REQ},
+	{"byte_test", kw_byte_test, 0, VAL_REQ},
+	{"classtype", kw_classtype, 0, VAL_REQ},
+	{"content", kw_content, -1, VAL_REQ},
+	{"depth", kw_cpos, IPS_CONTENT_DEPTH, VAL_REQ},
+	{"detection_filter", kw_threshold, 1, VAL_REQ},
+	{"distance", kw_cpos, IPS_CONTENT_DISTANCE, VAL_REQ},
+	{"dns.query", kw_sticky, IPS_BUF_DNS_QUERY, VAL_NONE},
+	{"dns_query", kw_sticky, IPS_BUF_DNS_QUERY, VAL_NONE},
+	{"dsize", kw_num, SEEN_DSIZE, VAL_REQ},
+	{"endswith", kw_cflag, IPS_CONTENT_ENDSWITH, VAL_NONE},
+	{"fast_pattern", kw_fast_pattern, 0, VAL_OPT},
+	{"file.data", kw_sticky, IPS_BUF_FILE_DATA, VAL_NONE},
+	{"file_data", kw_sticky, IPS_BUF_FILE_DATA, VAL_NONE},
+	{"flags", kw_flags, 0, VAL_REQ},
+	{"flow", kw_flow, 0, VAL_REQ},
+	{"flowbits", kw_flowbits, 0, VAL_REQ},
+	{"gid", kw_u32, SEEN_GID, VAL_REQ},
+	{"http.accept", kw_sticky, IPS_BUF_HTTP_ACCEPT, VAL_NONE},
+	{"http.accept_enc", kw_sticky, IPS_BUF_HTTP_ACCEPT_ENC, VAL_NONE},
+	{"http.accept_lang", kw_sticky, IPS_BUF_HTTP_ACCEPT_LANG, VAL_NONE},
+	{"http.connection", kw_sticky, IPS_BUF_HTTP_CONNECTION, VAL_NONE},
+	{"http.content_len", kw_sticky, IPS_BUF_HTTP_CONTENT_LEN, VAL_NONE},
+	{"http.content_type", kw_sticky, IPS_BUF_HTTP_CONTENT_TYPE, VAL_NONE},
+	{"http.cookie", kw_sticky, IPS_BUF_HTTP_COOKIE, VAL_NONE},
+	{"http.header", kw_sticky, IPS_BUF_HTTP_HEADER, VAL_NONE},
+	{"http.header.raw", kw_sticky, IPS_BUF_HTTP_HEADER_RAW, VAL_NONE},
+	{"http.header_names", kw_sticky, IPS_BUF_HTTP_HEADER_NAMES, VAL_NONE},
+	{"http.host", kw_sticky, IPS_BUF_HTTP_HOST, VAL_NONE},
+	{"http.host.raw", kw_sticky, IPS_BUF_HTTP_HOST_RAW, VAL_NONE},
+	{"http.location", kw_sticky, IPS_BUF_HTTP_LOCATION, VAL_NONE},
+	{"http.method", kw_sticky, IPS_BUF_HTTP_METHOD, VAL_NONE},
+	{"http.protocol", kw_sticky, IPS_BUF_HTTP_PROTOCOL, VAL_NONE},
+	{"http.referer", kw_sticky, IPS_BUF_HTTP_REFERER, VAL_NONE},
+	{"http.request_body", kw_sticky, IPS_BUF_HTTP_REQUEST_BODY, VAL_NONE},
+	{"http.request_line", kw_sticky, IPS_BUF_HTTP_REQUEST_LINE, VAL_NONE},
+	{"http.response_body", kw_sticky, IPS_BUF_HTTP_RESPONSE_BODY, VAL_NONE},
+	{"http.response_line", kw_sticky, IPS_BUF_HTTP_RESPONSE_LINE, VAL_NONE},
+	{"http.server", kw_sticky, IPS_BUF_HTTP_SERVER, VAL_NONE},
+	{"http.start", kw_sticky, IPS_BUF_HTTP_START, VAL_NONE},
+	{"http.stat_code", kw_sticky, IPS_BUF_HTTP_STAT_CODE, VAL_NONE},
+	{"http.stat_msg", kw_sticky, IPS_BUF_HTTP_STAT_MSG, VAL_NONE},
+	{"http.uri", kw_sticky, IPS_BUF_HTTP_URI, VAL_NONE},
+	{"http.uri.raw", kw_sticky, IPS_BUF_HTTP_URI_RAW, VAL_NONE},
+	{"http.user_agent", kw_sticky, IPS_BUF_HTTP_USER_AGENT, VAL_NONE},
+	{"http_client_body", kw_http_mod, IPS_BUF_HTTP_REQUEST_BODY, VAL_NONE},
+	{"http_cookie", kw_http_mod, IPS_BUF_HTTP_COOKIE, VAL_NONE},
+	{"http_header", kw_http_mod, IPS_BUF_HTTP_HEADER, VAL_NONE},
+	{"http_host", kw_http_mod, IPS_BUF_HTTP_HOST, VAL_NONE},
+	{"http_method", kw_http_mod, IPS_BUF_HTTP_METHOD, VAL_NONE},
+	{"http_raw_header", kw_http_mod, IPS_BUF_HTTP_HEADER_RAW, VAL_NONE},
+	{"http_raw_host", kw_http_mod, IPS_BUF_HTTP_HOST_RAW, VAL_NONE},
+	{"http_raw_uri", kw_http_mod, IPS_BUF_HTTP_URI_RAW, VAL_NONE},
+	{"http_server_body", kw_http_mod, IPS_BUF_HTTP_RESPONSE_BODY, VAL_NONE},
+	{"http_stat_code", kw_http_mod, IPS_BUF_HTTP_STAT_CODE, VAL_NONE},
+	{"http_stat_msg", kw_http_mod, IPS_BUF_HTTP_STAT_MSG, VAL_NONE},
+	{"http_uri", kw_http_mod, IPS_BUF_HTTP_URI, VAL_NONE},
+	{"http_user_agent", kw_http_mod, IPS_BUF_HTTP_USER_AGENT, VAL_NONE},
+	{"icode", kw_num, SEEN_ICODE, VAL_REQ},
+	{"isdataat", kw_isdataat, 0, VAL_REQ},
+	{"itype", kw_num, SEEN_ITYPE, VAL_REQ},
+	{"ja3.hash", kw_sticky, IPS_BUF_JA3_HASH, VAL_NONE},
+	{"ja3.string", kw_sticky, IPS_BUF_JA3_STRING, VAL_NONE},
+	{"ja3_hash", kw_sticky, IPS_BUF_JA3_HASH, VAL_NONE},
+	{"ja3_string", kw_sticky, IPS_BUF_JA3_STRING, VAL_NONE},
+	{"ja3s.hash", kw_sticky, IPS_BUF_JA3S_HASH, VAL_NONE},
+	{"metadata", kw_metadata, 0, VAL_REQ},
+	{"msg", kw_msg, 0, VAL_REQ},
+	{"noalert", kw_noalert, 0, VAL_NONE},
+	{"nocase", kw_cflag, IPS_CONTENT_NOCASE, VAL_NONE},
+	{"offset", kw_cpos, IPS_CONTENT_OFFSET, VAL_REQ},
+	{"pcre", kw_pcre, 0, VAL_REQ},
+	{"pkt_data", kw_sticky, IPS_BUF_PAYLOAD, VAL_NONE},
+	{"priority", kw_u32, SEEN_PRIORITY, VAL_REQ},
+	{"rawbytes", kw_rawbytes, 0, VAL_NONE},
+	{"reference", kw_reference, 0, VAL_REQ},
+	{"rev", kw_u32, SEEN_REV, VAL_REQ},
+	{"sid", kw_u32, SEEN_SID, VAL_REQ},
+	{"startswith", kw_cflag, IPS_CONTENT_STARTSWITH, VAL_NONE},
+	{"threshold", kw_threshold, 0, VAL_REQ},
+	{"tls.cert_issuer", kw_sticky, IPS_BUF_TLS_CERT_ISSUER, VAL_NONE},
+	{"tls.cert_serial", kw_sticky, IPS_BUF_TLS_CERT_SERIAL, VAL_NONE},
+	{"tls.cert_subject", kw_sticky, IPS_BUF_TLS_CERT_SUBJECT, VAL_NONE},
+	{"tls.sni", kw_sticky, IPS_BUF_TLS_SNI, VAL_NONE},
+	{"tls_cert_issuer", kw_sticky, IPS_BUF_TLS_CERT_ISSUER, VAL_NONE},
+	{"tls_cert_serial", kw_sticky, IPS_BUF_TLS_CERT_SERIAL, VAL_NONE},
+	{"tls_cert_subject", kw_sticky, IPS_BUF_TLS_CERT_SUBJECT, VAL_NONE},
+	{"tls_sni", kw_sticky, IPS_BUF_TLS_SNI, VAL_NONE},
+	{"uricontent", kw_content, IPS_BUF_HTTP_URI, VAL_REQ},
+	{"urilen", kw_urilen, 0, VAL_REQ},
+	{"within", kw_cpos, IPS_CONTENT_WITHIN, VAL_REQ},
 };
 
 /* Suricata keywords dcbox does not implement: rules using them are
  * skipped with a warning that names the keyword. */
 static const char *const unsupported[] = {
-	"app-layer-event", "app-layer-protocol", "asn1", "base64_data",
-	"base64_decode", "byte_extract", "byte_math", "cip_service",
-	"compress_whitespace", "dataset", "datarep", "dce_iface",
-	"dce_opnum", "dce_stub_data", "dcerpc.iface", "dcerpc.opnum",
-	"dcerpc.stub_data", "decode-event", "dnp3_data", "dnp3_func",
-	"dnp3_ind", "dnp3_obj", "dns.opcode", "dotprefix", "enip_command",
-	"file.magic", "file.name", "fileext", "filemagic", "filemd5",
-	"filename", "filesha1", "filesha256", "filesize", "filestore",
-	"flow.age", "flowint", "fragbits", "fragoffset", "ftpbounce",
-	"ftpdata_command", "geoip", "header_lowercase", "hostbits",
-	"http.request_header", "http.response_header", "http2.errorcode",
-	"http2.frametype", "http2.header", "http2.priority",
-	"http2.settings", "http2.window", "icmp_id", "icmp_seq", "icmpv6.hdr",
-	"id", "ip_proto", "ipopts", "iprep", "ipv4.hdr", "ipv6.hdr",
-	"ja3s.string", "krb5_cname", "krb5_err_code", "krb5_msg_type",
-	"krb5_sname", "lua", "luajit", "modbus", "mqtt.type", "nfs_procedure",
-	"nfs.version", "pcrexform", "prefilter", "replace",
-	"requires", "rpc", "sameip", "seq", "ack", "sip.method", "sip.uri",
-	"smb.named_pipe", "smb.share", "snmp.community", "snmp.pdu_type",
-	"snmp.version", "ssh.hassh", "ssh.hassh.server", "ssh.proto",
-	"ssh.protoversion", "ssh.software", "ssh.softwareversion",
-	"ssh_proto", "ssl_state", "ssl_version", "stream_size",
-	"strip_whitespace", "tag", "target", "tcp.hdr", "tcp.mss",
-	"template", "tls.cert_fingerprint", "tls.certs", "tls.fingerprint",
-	"tls.store", "tls.subject", "tls.issuerdn", "tls.version",
-	"tls_cert_expired", "tls_cert_notafter", "tls_cert_notbefore",
-	"tls_cert_valid", "to_md5", "to_lowercase", "to_sha1", "to_sha256",
-	"tos", "ttl", "udp.hdr", "url_decode", "window", "xbits", "xor",
-	"urilen.raw", "http.header_names.raw", "bsize.raw", "ike.exchtype",
-	"tls.random", "quic.version", "quic.sni", "quic.ua",
+	"app-layer-event",
+	"app-layer-protocol",
+	"asn1",
+	"base64_data",
+	"base64_decode",
+	"byte_extract",
+	"byte_math",
+	"cip_service",
+	"compress_whitespace",
+	"dataset",
+	"datarep",
+	"dce_iface",
+	"dce_opnum",
+	"dce_stub_data",
+	"dcerpc.iface",
+	"dcerpc.opnum",
+	"dcerpc.stub_data",
+	"decode-event",
+	"dnp3_data",
+	"dnp3_func",
+	"dnp3_ind",
+	"dnp3_obj",
+	"dns.opcode",
+	"dotprefix",
+	"enip_command",
+	"file.magic",
+	"file.name",
+	"fileext",
+	"filemagic",
+	"filemd5",
+	"filename",
+	"filesha1",
+	"filesha256",
+	"filesize",
+	"filestore",
+	"flow.age",
+	"flowint",
+	"fragbits",
+	"fragoffset",
+	"ftpbounce",
+	"ftpdata_command",
+	"geoip",
+	"header_lowercase",
+	"hostbits",
+	"http.request_header",
+	"http.response_header",
+	"http2.errorcode",
+	"http2.frametype",
+	"http2.header",
+	"http2.priority",
+	"http2.settings",
+	"http2.window",
+	"icmp_id",
+	"icmp_seq",
+	"icmpv6.hdr",
+	"id",
+	"ip_proto",
+	"ipopts",
+	"iprep",
+	"ipv4.hdr",
+	"ipv6.hdr",
+	"ja3s.string",
+	"krb5_cname",
+	"krb5_err_code",
+	"krb5_msg_type",
+	"krb5_sname",
+	"lua",
+	"luajit",
+	"modbus",
+	"mqtt.type",
+	"nfs_procedure",
+	"nfs.version",
+	"pcrexform",
+	"prefilter",
+	"replace",
+	"requires",
+	"rpc",
+	"sameip",
+	"seq",
+	"ack",
+	"sip.method",
+	"sip.uri",
+	"smb.named_pipe",
+	"smb.share",
+	"snmp.community",
+	"snmp.pdu_type",
+	"snmp.version",
+	"ssh.hassh",
+	"ssh.hassh.server",
+	"ssh.proto",
+	"ssh.protoversion",
+	"ssh.software",
+	"ssh.softwareversion",
+	"ssh_proto",
+	"ssl_state",
+	"ssl_version",
+	"stream_size",
+	"strip_whitespace",
+	"tag",
+	"target",
+	"tcp.hdr",
+	"tcp.mss",
+	"template",
+	"tls.cert_fingerprint",
+	"tls.certs",
+	"tls.fingerprint",
+	"tls.store",
+	"tls.subject",
+	"tls.issuerdn",
+	"tls.version",
+	"tls_cert_expired",
+	"tls_cert_notafter",
+	"tls_cert_notbefore",
+	"tls_cert_valid",
+	"to_md5",
+	"to_lowercase",
+	"to_sha1",
+	"to_sha256",
+	"tos",
+	"ttl",
+	"udp.hdr",
+	"url_decode",
+	"window",
+	"xbits",
+	"xor",
+	"urilen.raw",
+	"http.header_names.raw",
+	"bsize.raw",
+	"ike.exchtype",
+	"tls.random",
+	"quic.version",
+	"quic.sni",
+	"quic.ua",
 };
 
 static int kw_cmp(const void *key, const void *elem)

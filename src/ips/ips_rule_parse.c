@@ -32,7 +32,7 @@ static const struct {
 	const char *name;
 	enum ips_app app;
 } protos[] = {
-#define IPS_PROTO_ROW(e, s, a) { s, a },
+#define IPS_PROTO_ROW(e, s, a) {s, a},
 	IPS_PROTOS(IPS_PROTO_ROW)
 #undef IPS_PROTO_ROW
 };
@@ -41,24 +41,28 @@ static const struct {
 	const char *name;
 	enum ips_app app;
 } bufs[] = {
-#define IPS_BUF_ROW(e, s, a) { s, a },
+#define IPS_BUF_ROW(e, s, a) {s, a},
 	IPS_BUFS(IPS_BUF_ROW)
 #undef IPS_BUF_ROW
 };
 
-static const char *const app_names[] = { "", "http", "dns", "tls" };
+static const char *const app_names[] = {"", "http", "dns", "tls"};
 
 /* Known to Suricata, not (yet) to dcbox: a rule using one is skipped. */
-static const char *const other_actions[] = { "rejectsrc", "rejectdst",
-					     "rejectboth", "config" };
+static const char *const other_actions[] = {"rejectsrc", "rejectdst",
+					    "rejectboth", "config"};
 static const char *const other_protos[] = {
-	"tcp-pkt", "tcp-stream", "ipv4",  "ip4",   "ipv6",	"ip6",
-	"icmpv4",  "icmpv6",	 "sctp",  "pkthdr", "ftp",	"ftp-data",
-	"smtp",	   "smb",	 "ssh",	  "dcerpc", "nfs",	"ntp",
-	"tftp",	   "dnp3",	 "modbus", "enip",  "krb5",	"dhcp",
-	"snmp",	   "sip",	 "rfb",	  "mqtt",   "rdp",	"http2",
-	"ikev2",   "ike",	 "imap",  "pop3",   "ssl",	"bittorrent-dht",
-	"quic",	   "pgsql",	 "telnet", "websocket", "ldap", "dns-udp",
+	"tcp-pkt", "tcp-stream", "ipv4",   "ip4",
+	"ipv6",	   "ip6",	 "icmpv4", "icmpv6",
+	"sctp",	   "pkthdr",	 "ftp",	   "ftp-data",
+	"smtp",	   "smb",	 "ssh",	   "dcerpc",
+	"nfs",	   "ntp",	 "tftp",   "dnp3",
+	"modbus",  "enip",	 "krb5",   "dhcp",
+	"snmp",	   "sip",	 "rfb",	   "mqtt",
+	"rdp",	   "http2",	 "ikev2",  "ike",
+	"imap",	   "pop3",	 "ssl",	   "bittorrent-dht",
+	"quic",	   "pgsql",	 "telnet", "websocket",
+	"ldap",	   "dns-udp",
 };
 
 /**
@@ -74,8 +78,8 @@ int ips_fail(struct ips_parser *p, const char *fmt, ...)
 	va_list ap;
 
 	if (p->kw)
-		n = (size_t)snprintf(p->err->msg, sizeof(p->err->msg), "%s: ",
-				     p->kw);
+		n = (size_t)snprintf(p->err->msg, sizeof(p->err->msg),
+				     "%s: ", p->kw);
 	if (n >= sizeof(p->err->msg))
 		n = sizeof(p->err->msg) - 1;
 	va_start(ap, fmt);
@@ -186,8 +190,7 @@ int ips_grow(struct ips_parser *p, void **arr, uint32_t n, size_t size)
  *
  * Return: true if @s is one integer in [@min, @max].
  */
-bool ips_parse_int(const char *s, long long min, long long max,
-		   long long *out)
+bool ips_parse_int(const char *s, long long min, long long max, long long *out)
 {
 	long long v;
 	char *end;
@@ -228,7 +231,8 @@ static int split_header(struct ips_parser *p, char *h, char **f)
 		if (!*h)
 			break;
 		if (n == HEADER_FIELDS)
-			return ips_fail(p, "unexpected '%.*s' after the "
+			return ips_fail(p,
+					"unexpected '%.*s' after the "
 					"destination port",
 					(int)strcspn(h, " \t"), h);
 		f[n++] = h;
@@ -245,10 +249,11 @@ static int split_header(struct ips_parser *p, char *h, char **f)
 			*h++ = '\0';
 	}
 	if (n < HEADER_FIELDS)
-		return ips_fail(p, "the header needs action, protocol, source, "
+		return ips_fail(p,
+				"the header needs action, protocol, source, "
 				"source port, direction, destination and "
-				"destination port (got %u field%s)", n,
-				n == 1 ? "" : "s");
+				"destination port (got %u field%s)",
+				n, n == 1 ? "" : "s");
 	return 0;
 }
 
@@ -341,8 +346,10 @@ static int next_option(struct ips_parser *p, char **s, char **name,
 		for (e = c; (e = strchr(e, ';')) && e[-1] == '\\'; e++)
 			;
 		if (!e)
-			return ips_fail(p, "option '%.32s' has no terminating "
-					"';'", *name);
+			return ips_fail(p,
+					"option '%.32s' has no terminating "
+					"';'",
+					*name);
 		c = e;
 	} else if (!*c) {
 		return ips_fail(p, "option '%.32s' has no terminating ';'",
@@ -395,13 +402,16 @@ static int check_app(struct ips_parser *p)
 		if (b == IPS_APP_NONE || b == app)
 			continue;
 		if (r->app != IPS_APP_NONE)
-			return ips_fail(p, "buffer '%s' does not belong to "
+			return ips_fail(p,
+					"buffer '%s' does not belong to "
 					"protocol %s",
 					bufs[r->matches[i].buf].name,
 					protos[r->proto].name);
 		if (app != IPS_APP_NONE)
-			return ips_fail(p, "buffer '%s' cannot be mixed with "
-					"%s buffers", bufs[r->matches[i].buf].name,
+			return ips_fail(p,
+					"buffer '%s' cannot be mixed with "
+					"%s buffers",
+					bufs[r->matches[i].buf].name,
 					app_names[app]);
 		app = b;
 	}
@@ -426,15 +436,16 @@ static int check_host_case(struct ips_parser *p)
 	for (i = 0; i < r->n_matches; i++) {
 		const struct ips_match *m = &r->matches[i];
 
-		if (m->kind != IPS_MATCH_CONTENT || m->buf != IPS_BUF_HTTP_HOST ||
+		if (m->kind != IPS_MATCH_CONTENT ||
+		    m->buf != IPS_BUF_HTTP_HOST ||
 		    (m->content.flags & IPS_CONTENT_NOCASE))
 			continue;
 		for (j = 0; j < m->content.len; j++)
 			if (isupper(m->content.bytes[j]))
 				return ips_fail(p, "http.host content with "
-						"uppercase letters never "
-						"matches (the buffer is "
-						"lowercase); use nocase");
+						   "uppercase letters never "
+						   "matches (the buffer is "
+						   "lowercase); use nocase");
 	}
 	return 0;
 }
@@ -494,9 +505,12 @@ static int split_rule(struct ips_parser *p, char *copy, char **opts)
 int ips_rule_parse(struct ips_rule *r, const char *text,
 		   const struct ips_vars *vars, struct ips_rule_err *err)
 {
-	struct ips_parser p = { .r = r, .vars = vars, .err = err,
-				.sticky = -1, .last_content = -1,
-				.last_pm = -1 };
+	struct ips_parser p = {.r = r,
+			       .vars = vars,
+			       .err = err,
+			       .sticky = -1,
+			       .last_content = -1,
+			       .last_pm = -1};
 	char *copy, *opts = NULL;
 	int ret;
 

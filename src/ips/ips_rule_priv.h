@@ -46,10 +46,9 @@ int ips_grow(struct ips_parser *p, void **arr, uint32_t n, size_t size);
 int ips_rule_option(struct ips_parser *p, const char *name, char *value);
 int ips_content_decode(struct ips_parser *p, const char *value,
 		       struct ips_content *c);
-int ips_pcre_parse(struct ips_parser *p, const char *value,
-		   struct ips_pcre *pc, int *buf);
+int ips_pcre_parse(struct ips_parser *p, const char *value, struct ips_pcre *pc,
+		   int *buf);
 void ips_pcre_free(struct ips_pcre *pc);
-bool ips_parse_int(const char *s, long long min, long long max,
-		   long long *out);
+bool ips_parse_int(const char *s, long long min, long long max, long long *out);
 
 #endif

@@ -154,8 +154,7 @@ static int number_flowbits(struct ips_ruleset *rs, struct ips_rule *r)
 	return 0;
 }
 
-static void count_reason(struct ips_ruleset *rs, const char *reason,
-			 bool skip)
+static void count_reason(struct ips_ruleset *rs, const char *reason, bool skip)
 {
 	struct ips_reason *n;
 	uint32_t i;
@@ -168,8 +167,7 @@ static void count_reason(struct ips_ruleset *rs, const char *reason,
 		}
 	}
 	if (!(rs->n_reasons & (rs->n_reasons + 1)) || !rs->n_reasons) {
-		n = realloc(rs->reasons,
-			    (rs->n_reasons + 1) * 2 * sizeof(*n));
+		n = realloc(rs->reasons, (rs->n_reasons + 1) * 2 * sizeof(*n));
 		if (!n)
 			return; /* counts are best effort */
 		rs->reasons = n;
@@ -195,8 +193,8 @@ static void record(struct ips_ruleset *rs, const struct ips_rule_err *err,
 			skip ? "warning: " : "", err->msg);
 	if (skip || rs->n_errors == IPS_ERRORS_KEPT)
 		return;
-	if (asprintf(&msg, "%s:%u: %s", file ? file : "rule", line,
-		     err->msg) >= 0)
+	if (asprintf(&msg, "%s:%u: %s", file ? file : "rule", line, err->msg) >=
+	    0)
 		rs->errors[rs->n_errors++] = msg;
 }
 
@@ -231,9 +229,8 @@ static int index_rule(struct ips_ruleset *rs, struct ips_rule_err *err)
 	if (*slot) {
 		first = &rs->rules[*slot - 1];
 		snprintf(err->msg, sizeof(err->msg),
-			 "duplicate sid %u:%u (first at %s:%u)", r->gid,
-			 r->sid, first->file ? first->file : "rule",
-			 first->line);
+			 "duplicate sid %u:%u (first at %s:%u)", r->gid, r->sid,
+			 first->file ? first->file : "rule", first->line);
 		snprintf(err->reason, sizeof(err->reason), "duplicate sid");
 		return -EEXIST;
 	}
@@ -254,9 +251,8 @@ static int index_rule(struct ips_ruleset *rs, struct ips_rule_err *err)
  * Return: 0 (loaded), -ENOTSUP (skipped), -EINVAL (failed, including a
  * duplicate gid:sid), -ENOMEM or -E2BIG (nothing recorded; stop loading).
  */
-int ips_ruleset_add(struct ips_ruleset *rs, const char *text,
-		    const char *file, uint32_t line,
-		    const struct ips_vars *vars)
+int ips_ruleset_add(struct ips_ruleset *rs, const char *text, const char *file,
+		    uint32_t line, const struct ips_vars *vars)
 {
 	struct ips_rule_err err;
 	struct ips_rule *r;
@@ -310,8 +306,8 @@ static const char *intern_file(struct ips_ruleset *rs, const char *name)
 /* A comment that is a rule: "# alert ...", "#drop ...". */
 static bool is_disabled_rule(const char *s)
 {
-	static const char *const actions[] = { "alert ", "drop ", "reject ",
-					       "pass " };
+	static const char *const actions[] = {"alert ", "drop ", "reject ",
+					      "pass "};
 
 	s += strspn(s, "# \t");
 	for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
@@ -357,8 +353,8 @@ static int join(struct joiner *j, const char *s, size_t n)
 static int flush(struct ips_ruleset *rs, struct joiner *j, const char *file,
 		 const struct ips_vars *vars)
 {
-	struct ips_rule_err err = { "rule longer than the line limit",
-				    "invalid line" };
+	struct ips_rule_err err = {"rule longer than the line limit",
+				   "invalid line"};
 	char *s = j->buf ? j->buf + strspn(j->buf, " \t") : NULL;
 	int ret = 0;
 
@@ -386,7 +382,7 @@ static int flush(struct ips_ruleset *rs, struct joiner *j, const char *file,
 static int load_lines(struct ips_ruleset *rs, const char *buf, size_t len,
 		      const char *file, const struct ips_vars *vars)
 {
-	struct joiner j = { 0 };
+	struct joiner j = {0};
 	const char *s = buf, *end = buf + len;
 	uint32_t line = 0;
 	int ret = 0;
@@ -592,8 +588,7 @@ const struct ips_rule *ips_ruleset_find(const struct ips_ruleset *rs,
  *
  * Return: the name (owned by @rs), or NULL if @id is out of range.
  */
-const char *ips_ruleset_flowbit_name(const struct ips_ruleset *rs,
-				     uint32_t id)
+const char *ips_ruleset_flowbit_name(const struct ips_ruleset *rs, uint32_t id)
 {
 	return id && id <= rs->n_flowbits ? rs->flowbits[id - 1] : NULL;
 }
@@ -623,10 +618,11 @@ void ips_ruleset_summary(const struct ips_ruleset *rs, FILE *f,
 	struct ips_reason *sorted;
 	uint32_t i;
 
-	fprintf(f, "ips: %u rules in %u file%s: %u loaded, %u skipped, "
-		"%u failed, %u disabled (%.2f s)\n", s->total, s->files,
-		s->files == 1 ? "" : "s", s->loaded, s->skipped, s->failed,
-		s->disabled, s->load_ns / 1e9);
+	fprintf(f,
+		"ips: %u rules in %u file%s: %u loaded, %u skipped, "
+		"%u failed, %u disabled (%.2f s)\n",
+		s->total, s->files, s->files == 1 ? "" : "s", s->loaded,
+		s->skipped, s->failed, s->disabled, s->load_ns / 1e9);
 	sorted = malloc((rs->n_reasons + 1) * sizeof(*sorted));
 	if (sorted && rs->n_reasons) {
 		memcpy(sorted, rs->reasons, rs->n_reasons * sizeof(*sorted));
@@ -640,7 +636,8 @@ void ips_ruleset_summary(const struct ips_ruleset *rs, FILE *f,
 	free(sorted);
 	if (rs->n_errors)
 		fprintf(f, "ips: failures%s:\n",
-			s->failed > top && top < rs->n_errors ? " (first)" : "");
+			s->failed > top && top < rs->n_errors ? " (first)"
+							      : "");
 	for (i = 0; i < rs->n_errors && i < top; i++)
 		fprintf(f, "  %s\n", rs->errors[i]);
 }

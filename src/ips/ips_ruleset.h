@@ -35,8 +35,8 @@
 #include "ips/ips_vars.h"
 
 enum {
-	IPS_ERRORS_KEPT = 64,	   /* failure messages kept for callers */
-	IPS_RULES_MAX = 1 << 22,   /* rules in one set: a sanity bound */
+	IPS_ERRORS_KEPT = 64, /* failure messages kept for callers */
+	IPS_RULES_MAX = 1 << 22, /* rules in one set: a sanity bound */
 	IPS_FILE_LINE_MAX = 1 << 20, /* bytes of one rule, joined */
 };
 
@@ -114,9 +114,8 @@ struct ips_ruleset {
 
 void ips_ruleset_init(struct ips_ruleset *rs);
 void ips_ruleset_free(struct ips_ruleset *rs);
-int ips_ruleset_add(struct ips_ruleset *rs, const char *text,
-		    const char *file, uint32_t line,
-		    const struct ips_vars *vars);
+int ips_ruleset_add(struct ips_ruleset *rs, const char *text, const char *file,
+		    uint32_t line, const struct ips_vars *vars);
 int ips_ruleset_load_buf(struct ips_ruleset *rs, const char *buf, size_t len,
 			 const char *name, const struct ips_vars *vars);
 int ips_ruleset_load_file(struct ips_ruleset *rs, const char *path,
@@ -125,8 +124,7 @@ int ips_ruleset_load_dir(struct ips_ruleset *rs, const char *dir,
 			 const struct ips_vars *vars);
 const struct ips_rule *ips_ruleset_find(const struct ips_ruleset *rs,
 					uint32_t gid, uint32_t sid);
-const char *ips_ruleset_flowbit_name(const struct ips_ruleset *rs,
-				     uint32_t id);
+const char *ips_ruleset_flowbit_name(const struct ips_ruleset *rs, uint32_t id);
 void ips_ruleset_summary(const struct ips_ruleset *rs, FILE *f,
 			 unsigned int top);
 

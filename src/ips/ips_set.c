@@ -197,7 +197,7 @@ int ips_set_minus(struct ips_set *s, const struct ips_set *sub)
 		ret = ips_set_add(&out, lo, hi);
 		if (ret)
 			goto err;
-next:;
+	next:;
 	}
 	ips_set_free(s);
 	*s = out;
@@ -372,20 +372,21 @@ static void print_prefix(u128 v, unsigned int len, bool v6, FILE *f)
 	} else {
 		fprintf(f, "%u.%u.%u.%u/%u", (unsigned int)(v >> 24) & 255,
 			(unsigned int)(v >> 16) & 255,
-			(unsigned int)(v >> 8) & 255, (unsigned int)v & 255, len);
+			(unsigned int)(v >> 8) & 255, (unsigned int)v & 255,
+			len);
 	}
 }
 
 /* Print [lo, hi] as the fewest prefixes; returns how many it printed. */
-static unsigned int print_cidrs(u128 lo, u128 hi, bool v6, bool first,
-				FILE *f)
+static unsigned int print_cidrs(u128 lo, u128 hi, bool v6, bool first, FILE *f)
 {
 	unsigned int bits = v6 ? 128 : 32, k, n = 0;
 
 	for (;;) {
 		/* largest aligned block starting at lo that fits in hi */
 		for (k = bits; k > 0; k--) {
-			u128 mask = k == 128 ? IPS_V6_MAX : (((u128)1 << k) - 1);
+			u128 mask =
+				k == 128 ? IPS_V6_MAX : (((u128)1 << k) - 1);
 
 			if (!(lo & mask) && lo + mask <= hi && lo + mask >= lo)
 				break;
@@ -420,8 +421,7 @@ static unsigned int count_cidrs(const struct ips_addrs *a)
 	return n;
 }
 
-static void print_addr_list(const struct ips_addrs *a, unsigned int n,
-			    FILE *f)
+static void print_addr_list(const struct ips_addrs *a, unsigned int n, FILE *f)
 {
 	bool first = true;
 	uint32_t i;

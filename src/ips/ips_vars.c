@@ -18,32 +18,32 @@ static const struct {
 	const char *name;
 	const char *value;
 } defaults[] = {
-	{ IPS_VAR_ADDR, "HOME_NET", "[192.168.0.0/16,10.0.0.0/8,172.16.0.0/12]" },
-	{ IPS_VAR_ADDR, "EXTERNAL_NET", "!$HOME_NET" },
-	{ IPS_VAR_ADDR, "HTTP_SERVERS", "$HOME_NET" },
-	{ IPS_VAR_ADDR, "SMTP_SERVERS", "$HOME_NET" },
-	{ IPS_VAR_ADDR, "SQL_SERVERS", "$HOME_NET" },
-	{ IPS_VAR_ADDR, "DNS_SERVERS", "$HOME_NET" },
-	{ IPS_VAR_ADDR, "TELNET_SERVERS", "$HOME_NET" },
-	{ IPS_VAR_ADDR, "AIM_SERVERS", "$EXTERNAL_NET" },
-	{ IPS_VAR_ADDR, "DC_SERVERS", "$HOME_NET" },
-	{ IPS_VAR_ADDR, "DNP3_SERVER", "$HOME_NET" },
-	{ IPS_VAR_ADDR, "DNP3_CLIENT", "$HOME_NET" },
-	{ IPS_VAR_ADDR, "MODBUS_CLIENT", "$HOME_NET" },
-	{ IPS_VAR_ADDR, "MODBUS_SERVER", "$HOME_NET" },
-	{ IPS_VAR_ADDR, "ENIP_CLIENT", "$HOME_NET" },
-	{ IPS_VAR_ADDR, "ENIP_SERVER", "$HOME_NET" },
-	{ IPS_VAR_PORT, "HTTP_PORTS", "80" },
-	{ IPS_VAR_PORT, "SHELLCODE_PORTS", "!80" },
-	{ IPS_VAR_PORT, "ORACLE_PORTS", "1521" },
-	{ IPS_VAR_PORT, "SSH_PORTS", "22" },
-	{ IPS_VAR_PORT, "DNP3_PORTS", "20000" },
-	{ IPS_VAR_PORT, "MODBUS_PORTS", "502" },
-	{ IPS_VAR_PORT, "FILE_DATA_PORTS", "[$HTTP_PORTS,110,143]" },
-	{ IPS_VAR_PORT, "FTP_PORTS", "21" },
-	{ IPS_VAR_PORT, "GENEVE_PORTS", "6081" },
-	{ IPS_VAR_PORT, "VXLAN_PORTS", "4789" },
-	{ IPS_VAR_PORT, "TEREDO_PORTS", "3544" },
+	{IPS_VAR_ADDR, "HOME_NET", "[192.168.0.0/16,10.0.0.0/8,172.16.0.0/12]"},
+	{IPS_VAR_ADDR, "EXTERNAL_NET", "!$HOME_NET"},
+	{IPS_VAR_ADDR, "HTTP_SERVERS", "$HOME_NET"},
+	{IPS_VAR_ADDR, "SMTP_SERVERS", "$HOME_NET"},
+	{IPS_VAR_ADDR, "SQL_SERVERS", "$HOME_NET"},
+	{IPS_VAR_ADDR, "DNS_SERVERS", "$HOME_NET"},
+	{IPS_VAR_ADDR, "TELNET_SERVERS", "$HOME_NET"},
+	{IPS_VAR_ADDR, "AIM_SERVERS", "$EXTERNAL_NET"},
+	{IPS_VAR_ADDR, "DC_SERVERS", "$HOME_NET"},
+	{IPS_VAR_ADDR, "DNP3_SERVER", "$HOME_NET"},
+	{IPS_VAR_ADDR, "DNP3_CLIENT", "$HOME_NET"},
+	{IPS_VAR_ADDR, "MODBUS_CLIENT", "$HOME_NET"},
+	{IPS_VAR_ADDR, "MODBUS_SERVER", "$HOME_NET"},
+	{IPS_VAR_ADDR, "ENIP_CLIENT", "$HOME_NET"},
+	{IPS_VAR_ADDR, "ENIP_SERVER", "$HOME_NET"},
+	{IPS_VAR_PORT, "HTTP_PORTS", "80"},
+	{IPS_VAR_PORT, "SHELLCODE_PORTS", "!80"},
+	{IPS_VAR_PORT, "ORACLE_PORTS", "1521"},
+	{IPS_VAR_PORT, "SSH_PORTS", "22"},
+	{IPS_VAR_PORT, "DNP3_PORTS", "20000"},
+	{IPS_VAR_PORT, "MODBUS_PORTS", "502"},
+	{IPS_VAR_PORT, "FILE_DATA_PORTS", "[$HTTP_PORTS,110,143]"},
+	{IPS_VAR_PORT, "FTP_PORTS", "21"},
+	{IPS_VAR_PORT, "GENEVE_PORTS", "6081"},
+	{IPS_VAR_PORT, "VXLAN_PORTS", "4789"},
+	{IPS_VAR_PORT, "TEREDO_PORTS", "3544"},
 };
 
 /**
@@ -111,8 +111,8 @@ static bool name_ok(const char *name)
 	return i < IPS_VAR_NAME_MAX;
 }
 
-static struct ips_var *find(const struct ips_vars *vars,
-			    enum ips_var_kind kind, const char *name)
+static struct ips_var *find(const struct ips_vars *vars, enum ips_var_kind kind,
+			    const char *name)
 {
 	uint32_t i;
 

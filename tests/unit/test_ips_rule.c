@@ -148,7 +148,8 @@ static void golden_ok(void **state)
 	assert_non_null(want);
 	if (strcmp(want, got))
 		print_error("dump of %s differs from %s:\n--- want\n%s--- got\n"
-			    "%s", path, okpath, want, got);
+			    "%s",
+			    path, okpath, want, got);
 	assert_string_equal(want, got);
 	free(want);
 	free(got);
@@ -265,23 +266,23 @@ static void test_addr_semantics2(void **state)
 
 static void test_addr_match(void **state)
 {
-	const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
-	const uint8_t lo6[16] = { [15] = 1 };
+	const uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+	const uint8_t lo6[16] = {[15] = 1};
 	struct ips_addrs a;
 	char err[256];
 
 	(void)state;
-	assert_int_equal(ips_addr_parse("[10.0.0.0/8,2001:db8::/32]", &vars,
-					&a, err, sizeof(err)),
+	assert_int_equal(ips_addr_parse("[10.0.0.0/8,2001:db8::/32]", &vars, &a,
+					err, sizeof(err)),
 			 0);
 	assert_true(ips_addrs_match_v4(&a, 0x0a010203));
 	assert_false(ips_addrs_match_v4(&a, 0x0b000000));
 	assert_true(ips_addrs_match_v6(&a, v6));
 	assert_false(ips_addrs_match_v6(&a, lo6));
 	ips_addrs_free(&a);
-	assert_int_equal(ips_addr_parse("$EXTERNAL_NET", &vars, &a, err,
-					sizeof(err)),
-			 0);
+	assert_int_equal(
+		ips_addr_parse("$EXTERNAL_NET", &vars, &a, err, sizeof(err)),
+		0);
 	assert_false(ips_addrs_match_v4(&a, 0xc0a80101));
 	assert_true(ips_addrs_match_v4(&a, 0x08080808));
 	assert_true(ips_addrs_match_v6(&a, lo6)); /* !v4 set: all of v6 */
@@ -295,16 +296,16 @@ static void test_ports(void **state)
 		const char *want;
 		bool has_143;
 	} cases[] = {
-		{ "any", "any", true },
-		{ "80", "80", false },
-		{ "!80", "!80", true },
-		{ "[80,443,8000:8080]", "[80,443,8000:8080]", false },
-		{ "1024:", "1024:65535", false },
-		{ ":1023", "0:1023", true },
-		{ "[1:3,2:5,7]", "[1:5,7]", false },
-		{ "$FILE_DATA_PORTS", "[80,110,143]", true },
-		{ "[!80,!443]", "![80,443]", true },
-		{ "[$HTTP_PORTS, !$HTTP_PORTS, 143]", "143", true },
+		{"any", "any", true},
+		{"80", "80", false},
+		{"!80", "!80", true},
+		{"[80,443,8000:8080]", "[80,443,8000:8080]", false},
+		{"1024:", "1024:65535", false},
+		{":1023", "0:1023", true},
+		{"[1:3,2:5,7]", "[1:5,7]", false},
+		{"$FILE_DATA_PORTS", "[80,110,143]", true},
+		{"[!80,!443]", "![80,443]", true},
+		{"[$HTTP_PORTS, !$HTTP_PORTS, 143]", "143", true},
 	};
 	char err[256], *got;
 	struct ips_set s;
@@ -328,9 +329,9 @@ static void test_ports(void **state)
 	}
 	assert_int_equal(ips_port_parse("65536", &vars, &s, err, sizeof(err)),
 			 -EINVAL);
-	assert_int_equal(ips_port_parse("$HOME_NET", &vars, &s, err,
-					sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(
+		ips_port_parse("$HOME_NET", &vars, &s, err, sizeof(err)),
+		-EINVAL);
 }
 
 static void test_set_algebra(void **state)
@@ -384,15 +385,15 @@ static void test_vars(void **state)
 	assert_string_equal(ips_vars_get(&v, IPS_VAR_PORT, "HTTP_PORTS"), "80");
 	assert_null(ips_vars_get(&v, IPS_VAR_PORT, "HOME_NET"));
 	/* EXTERNAL_NET follows a new HOME_NET */
-	assert_int_equal(ips_vars_set(&v, IPS_VAR_ADDR, "HOME_NET", "10.0.0.0/24"),
-			 0);
-	assert_int_equal(ips_addr_parse("$EXTERNAL_NET", &v, &a, err,
-					sizeof(err)),
-			 0);
+	assert_int_equal(
+		ips_vars_set(&v, IPS_VAR_ADDR, "HOME_NET", "10.0.0.0/24"), 0);
+	assert_int_equal(
+		ips_addr_parse("$EXTERNAL_NET", &v, &a, err, sizeof(err)), 0);
 	assert_false(ips_addrs_match_v4(&a, 0x0a000001));
 	assert_true(ips_addrs_match_v4(&a, 0x0a000101));
 	ips_addrs_free(&a);
-	assert_int_equal(ips_vars_set(&v, IPS_VAR_ADDR, "1BAD", "any"), -EINVAL);
+	assert_int_equal(ips_vars_set(&v, IPS_VAR_ADDR, "1BAD", "any"),
+			 -EINVAL);
 	/* a cycle is caught by the depth limit */
 	assert_int_equal(ips_vars_set(&v, IPS_VAR_ADDR, "A", "[$B]"), 0);
 	assert_int_equal(ips_vars_set(&v, IPS_VAR_ADDR, "B", "$A"), 0);
@@ -400,9 +401,9 @@ static void test_vars(void **state)
 	assert_non_null(strstr(err, "deeper"));
 	ips_vars_free(&v);
 	/* no variables at all */
-	assert_int_equal(ips_addr_parse("$HOME_NET", NULL, &a, err,
-					sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(
+		ips_addr_parse("$HOME_NET", NULL, &a, err, sizeof(err)),
+		-EINVAL);
 }
 
 /* --- rules --- */
@@ -410,22 +411,76 @@ static void test_vars(void **state)
 static void test_keywords(void **state)
 {
 	static const char *const names[] = {
-		"msg", "sid", "rev", "gid", "classtype", "priority",
-		"reference", "metadata", "content", "nocase", "offset",
-		"depth", "distance", "within", "startswith", "endswith",
-		"fast_pattern", "uricontent", "pcre", "flow", "flowbits",
-		"dsize", "threshold", "detection_filter", "http.uri",
-		"http.uri.raw", "http.method", "http.host", "http.user_agent",
-		"http.header", "http.cookie", "http.request_body",
-		"http.stat_code", "http.response_body", "dns.query", "tls.sni",
-		"http_uri", "http_raw_uri", "http_header", "http_method",
-		"http_client_body", "http_cookie", "byte_test", "byte_jump",
-		"isdataat", "urilen", "file.data", "file_data", "bsize",
-		"noalert", "rawbytes", "pkt_data", "itype", "icode", "flags",
-		"http.content_type", "http.header_names", "ja3_hash",
-		"ja3.hash", "dns_query", "tls_sni", "http.start", "within",
-		"byte_jump", "byte_test", "tls.cert_subject", "http_user_agent",
-		"http_host", "http_stat_code", "http_raw_header",
+		"msg",
+		"sid",
+		"rev",
+		"gid",
+		"classtype",
+		"priority",
+		"reference",
+		"metadata",
+		"content",
+		"nocase",
+		"offset",
+		"depth",
+		"distance",
+		"within",
+		"startswith",
+		"endswith",
+		"fast_pattern",
+		"uricontent",
+		"pcre",
+		"flow",
+		"flowbits",
+		"dsize",
+		"threshold",
+		"detection_filter",
+		"http.uri",
+		"http.uri.raw",
+		"http.method",
+		"http.host",
+		"http.user_agent",
+		"http.header",
+		"http.cookie",
+		"http.request_body",
+		"http.stat_code",
+		"http.response_body",
+		"dns.query",
+		"tls.sni",
+		"http_uri",
+		"http_raw_uri",
+		"http_header",
+		"http_method",
+		"http_client_body",
+		"http_cookie",
+		"byte_test",
+		"byte_jump",
+		"isdataat",
+		"urilen",
+		"file.data",
+		"file_data",
+		"bsize",
+		"noalert",
+		"rawbytes",
+		"pkt_data",
+		"itype",
+		"icode",
+		"flags",
+		"http.content_type",
+		"http.header_names",
+		"ja3_hash",
+		"ja3.hash",
+		"dns_query",
+		"tls_sni",
+		"http.start",
+		"within",
+		"byte_jump",
+		"byte_test",
+		"tls.cert_subject",
+		"http_user_agent",
+		"http_host",
+		"http_stat_code",
+		"http_raw_header",
 	};
 
 	(void)state;
@@ -455,8 +510,10 @@ static void test_pcre_compiled(void **state)
 	const struct ips_pcre *pc;
 
 	(void)state;
-	assert_int_equal(parse(&r, "alert http any any -> any any (pcre:"
-				   "\"/^get\\s+\\/A\\x3b/Ui\"; sid:1;)", &e),
+	assert_int_equal(parse(&r,
+			       "alert http any any -> any any (pcre:"
+			       "\"/^get\\s+\\/A\\x3b/Ui\"; sid:1;)",
+			       &e),
 			 0);
 	assert_int_equal(r.n_matches, 1);
 	pc = &r.matches[0].pcre;
@@ -464,8 +521,8 @@ static void test_pcre_compiled(void **state)
 	assert_true(pc->options & PCRE2_CASELESS);
 	md = pcre2_match_data_create_from_pattern(pc->code, NULL);
 	assert_non_null(md);
-	assert_true(pcre2_match(pc->code, (PCRE2_SPTR) "GET  /a;x", 9, 0, 0,
-				md, NULL) > 0);
+	assert_true(pcre2_match(pc->code, (PCRE2_SPTR) "GET  /a;x", 9, 0, 0, md,
+				NULL) > 0);
 	assert_true(pcre2_match(pc->code, (PCRE2_SPTR) "xGET /a;", 8, 0, 0, md,
 				NULL) < 0);
 	pcre2_match_data_free(md);
@@ -480,10 +537,11 @@ static void test_rule_model(void **state)
 
 	(void)state;
 	assert_int_equal(
-		parse(&r, "alert tcp $HOME_NET any -> $EXTERNAL_NET $HTTP_PORTS "
-			  "(msg:\"x\"; flow:established,to_server; "
-			  "content:\"GET\"; http_method; content:\"/a|00|\"; "
-			  "http_uri; fast_pattern; within:40; sid:9; rev:2;)",
+		parse(&r,
+		      "alert tcp $HOME_NET any -> $EXTERNAL_NET $HTTP_PORTS "
+		      "(msg:\"x\"; flow:established,to_server; "
+		      "content:\"GET\"; http_method; content:\"/a|00|\"; "
+		      "http_uri; fast_pattern; within:40; sid:9; rev:2;)",
 		      &e),
 		0);
 	assert_int_equal(r.action, IPS_ACT_ALERT);
@@ -497,8 +555,8 @@ static void test_rule_model(void **state)
 	c = &r.matches[1].content;
 	assert_int_equal(c->len, 3);
 	assert_memory_equal(c->bytes, "/a\0", 3);
-	assert_int_equal(c->flags, IPS_CONTENT_FAST_PATTERN |
-					   IPS_CONTENT_WITHIN);
+	assert_int_equal(c->flags,
+			 IPS_CONTENT_FAST_PATTERN | IPS_CONTENT_WITHIN);
 	assert_int_equal(c->within, 40);
 	assert_true(ips_set_contains(&r.dport, 80));
 	assert_false(ips_set_contains(&r.dport, 81));
@@ -506,16 +564,20 @@ static void test_rule_model(void **state)
 	assert_int_equal(r.gid, 1);
 	ips_rule_free(&r);
 	/* errors leave nothing allocated (ASan checks) and set a reason */
-	assert_int_equal(parse(&r, "alert tcp any any -> any any (content:"
-				   "\"a\"; pcre:\"/(/\"; sid:1;)", &e),
+	assert_int_equal(parse(&r,
+			       "alert tcp any any -> any any (content:"
+			       "\"a\"; pcre:\"/(/\"; sid:1;)",
+			       &e),
 			 -EINVAL);
 	assert_string_equal(e.reason, "invalid pcre");
-	assert_int_equal(parse(&r, "alert tcp any any -> any any (content:"
-				   "\"a\"; byte_extract:1,0,x; sid:1;)", &e),
+	assert_int_equal(parse(&r,
+			       "alert tcp any any -> any any (content:"
+			       "\"a\"; byte_extract:1,0,x; sid:1;)",
+			       &e),
 			 -ENOTSUP);
 	assert_string_equal(e.reason, "keyword 'byte_extract'");
-	assert_string_equal(e.msg,
-			    "unsupported keyword 'byte_extract' (rule skipped)");
+	assert_string_equal(
+		e.msg, "unsupported keyword 'byte_extract' (rule skipped)");
 }
 
 /* --- rule sets --- */
@@ -553,8 +615,9 @@ static void test_ruleset(void **state)
 	assert_int_equal(rs.rules[1].flowbits[0].ids[1], 1);
 	assert_string_equal(ips_ruleset_flowbit_name(&rs, 2), "b");
 	assert_null(ips_ruleset_flowbit_name(&rs, 3));
-	assert_string_equal(rs.errors[0],
-			    "t.rules:4: duplicate sid 1:1 (first at t.rules:1)");
+	assert_string_equal(
+		rs.errors[0],
+		"t.rules:4: duplicate sid 1:1 (first at t.rules:1)");
 	assert_string_equal(rs.errors[1], "t.rules:5: unknown keyword 'bogus'");
 	f = open_memstream(&out, &size);
 	ips_ruleset_summary(&rs, f, 10);
@@ -566,9 +629,9 @@ static void test_ruleset(void **state)
 	free(out);
 	ips_ruleset_free(&rs);
 	ips_ruleset_init(&rs);
-	assert_int_equal(ips_ruleset_load_file(&rs, "/nonexistent.rules",
-					       &vars),
-			 -ENOENT);
+	assert_int_equal(
+		ips_ruleset_load_file(&rs, "/nonexistent.rules", &vars),
+		-ENOENT);
 	assert_int_equal(ips_ruleset_load_dir(&rs, "/nonexistent", &vars),
 			 -ENOENT);
 	ips_ruleset_free(&rs);
@@ -626,12 +689,12 @@ int main(void)
 	T(test_et_open);
 #undef T
 	for (i = 0; i < n_ok; i++)
-		tests[n++] = (struct CMUnitTest){ strrchr(ok[i], '/') + 1,
-						  golden_ok, NULL, NULL, ok[i] };
+		tests[n++] = (struct CMUnitTest){strrchr(ok[i], '/') + 1,
+						 golden_ok, NULL, NULL, ok[i]};
 	for (i = 0; i < n_bad; i++)
-		tests[n++] = (struct CMUnitTest){ strrchr(bad[i], '/') + 1,
-						  golden_fail, NULL, NULL,
-						  bad[i] };
+		tests[n++] =
+			(struct CMUnitTest){strrchr(bad[i], '/') + 1,
+					    golden_fail, NULL, NULL, bad[i]};
 	if (!n_ok || !n_bad)
 		fprintf(stderr, "no golden files under %s\n", dir);
 	ret = _cmocka_run_group_tests("ips_rule", tests, n, setup_vars,
