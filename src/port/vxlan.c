@@ -66,6 +66,7 @@
 #include <linux/virtio_net.h>
 #include <sys/socket.h>
 
+#include "../core/csum.h"
 #include "netns.h"
 #include "qsock_seg.h"
 #include "vxlan.h"
@@ -307,6 +308,100 @@ static int remote_index(const struct vxlan *vx, const struct sockaddr_in *a)
 	return -1;
 }
 
+/* the L4 checksum field's offset for TCP/UDP, 0 for anything else */
+static uint32_t l4_csum_off(uint8_t proto)
+{
+	return proto == IPPROTO_TCP ? 16 : proto == IPPROTO_UDP ? 6 : 0;
+}
+
+/* IPv4/IPv6 at @ip: the L4 offset from @ip, its checksum field offset
+ * and the pseudo-header sum; false if not a whole TCP/UDP packet */
+static bool l4_pseudo(const uint8_t *ip, uint32_t left, uint16_t type,
+		      uint32_t *l4, uint32_t *field, uint32_t *sum)
+{
+	uint32_t sa, da, l4len;
+
+	if (type == 0x0800 && left >= 20 && (ip[0] >> 4) == 4) {
+		*l4 = (ip[0] & 15) * 4u;
+		l4len = (uint32_t)(ip[2] << 8 | ip[3]);
+		if (*l4 < 20 || l4len > left || l4len < *l4 ||
+		    (ip[6] & 0x3f) || ip[7])
+			return false;
+		l4len -= *l4;
+		*field = l4_csum_off(ip[9]);
+		memcpy(&sa, ip + 12, 4);
+		memcpy(&da, ip + 16, 4);
+		*sum = csum_pseudo_ipv4(sa, da, ip[9], (uint16_t)l4len);
+	} else if (type == 0x86dd && left >= 40 && (ip[0] >> 4) == 6) {
+		*l4 = 40;
+		l4len = (uint32_t)(ip[4] << 8 | ip[5]);
+		if (l4len > left - 40)
+			return false;
+		*field = l4_csum_off(ip[6]);
+		*sum = csum_pseudo_ipv6(ip + 8, ip + 24, ip[6], l4len);
+	} else {
+		return false;
+	}
+	return *field && *l4 + *field + 2 <= left;
+}
+
+/*
+ * A sender on this host (a kernel vxlan device over a veth) may leave the
+ * inner TCP/UDP checksum partial: the field holds only the pseudo-header
+ * sum, and that offload state does not cross a UDP socket. Such a frame is
+ * handed on as what it is (NEEDS_CSUM), so the kernel that receives it
+ * finishes the sum, or our own tx does. A complete checksum that happens
+ * to look partial is harmless: summing correct data gives it again.
+ */
+static void rx_partial_csum(struct pkt *p)
+{
+	const uint8_t *d = pkt_data(p);
+	uint32_t off = VX_ETH_HLEN, l4, field, sum;
+	uint16_t type = (uint16_t)(d[12] << 8 | d[13]), want;
+
+	if (type == 0x8100 && p->len >= off + 4) {
+		type = (uint16_t)(d[16] << 8 | d[17]);
+		off += 4;
+	}
+	if (!l4_pseudo(d + off, p->len - off, type, &l4, &field, &sum))
+		return;
+	want = (uint16_t)~csum_fold(sum);
+	if (memcmp(d + off + l4 + field, &want, 2))
+		return;
+	p->vnet.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	p->vnet.csum_start = (uint16_t)(off + l4);
+	p->vnet.csum_offset = (uint16_t)field;
+}
+
+/*
+ * A kernel vxlan device over a veth on this host hands its UDP socket a
+ * whole TSO super-frame (SKB_GSO_UDP_TUNNEL is delivered unsegmented to a
+ * socket), with its checksum partial. Pass it on as GSO TCP, in segments
+ * as large as the tunnel's MTU allows (the sender's own MSS is lost), so
+ * the receiving kernel or our tx cuts it. True if @p is now such a frame.
+ * Other frames over the MTU pass unchanged: the host behind decides.
+ */
+static bool rx_gso(const struct vxlan *vx, struct pkt *p)
+{
+	const uint8_t *d = pkt_data(p);
+	uint32_t l4 = p->vnet.csum_start, hdr;
+	uint16_t type = (uint16_t)(d[12] << 8 | d[13]);
+
+	if (!(p->vnet.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) ||
+	    p->vnet.csum_offset != 16 || l4 + 20 > p->len)
+		return false;
+	hdr = l4 + (d[l4 + 12] >> 4) * 4u;
+	if (hdr + 1 > vx->inner_max || hdr > p->len)
+		return false;
+	if (type == 0x8100)
+		type = (uint16_t)(d[16] << 8 | d[17]);
+	p->vnet.gso_type = type == 0x86dd ? VIRTIO_NET_HDR_GSO_TCPV6 :
+					    VIRTIO_NET_HDR_GSO_TCPV4;
+	p->vnet.gso_size = (uint16_t)(vx->inner_max - hdr);
+	p->vnet.hdr_len = (uint16_t)hdr;
+	return true;
+}
+
 static void rx_drop(struct port *port, struct vxlan *vx, enum vxlan_counter c)
 {
 	vx->counters[c]++;
@@ -342,6 +437,9 @@ static bool rx_one(struct port *port, struct vxlan *vx, struct pkt *p,
 	p->len = m->msg_len - VXLAN_HLEN;
 	p->in_port = port->id;
 	mac_learn(vx, pkt_data(p) + 6, (uint8_t)r);
+	rx_partial_csum(p);
+	if (p->len > vx->inner_max && rx_gso(vx, p))
+		vx->counters[VXLAN_C_RX_GSO]++;
 	port->stats.rx_packets++;
 	port->stats.rx_bytes += p->len;
 	return true;
@@ -490,7 +588,7 @@ static void tx_unit(struct port *port, struct vxlan *vx, int to,
 
 static void too_big(struct port *port, struct vxlan *vx, uint32_t len)
 {
-	uint32_t mtu = vx->inner_max + VXLAN_OUTER_LEN - VXLAN_HLEN;
+	uint32_t mtu = vx->cfg.mtu;
 
 	vx->counters[VXLAN_C_TX_TOO_BIG]++;
 	port->stats.tx_dropped++;

@@ -63,6 +63,7 @@ struct vxlan_cfg {
 	X(RX_UNKNOWN_REMOTE, "rx_unknown_remote",                            \
 	  "dropped: sender is not a configured remote")                     \
 	X(RX_NOMEM, "rx_nomem", "dropped: pool empty")                       \
+	X(RX_GSO, "rx_gso", "TCP super-frames of a local sender, passed on") \
 	X(TX_TOO_BIG, "tx_too_big",                                          \
 	  "dropped: frame larger than the underlay MTU - 50 allows")        \
 	X(TX_BAD_OFFLOAD, "tx_bad_offload",                                  \
