@@ -36,6 +36,9 @@ static const char usage[] =
 "  reload [FILE]             apply changed firewall policies without a\n"
 "                            restart (default FILE: the one it runs)\n"
 "  log [-f] [-n N]           firewall EVE events (-f: follow)\n"
+"  ips -T -S FILE|DIR [-S ..] check Snort/Suricata rules: loaded, skipped\n"
+"                            (with the reason) and failed (file:line);\n"
+"                            exit 1 if any rule is invalid\n"
 "  exec HOST -- CMD [ARG..]  run CMD inside HOST's network namespace\n"
 "  capture PORT [-w FILE] [-c COUNT] [-Q in|out|both] [FILTER]\n"
 "                            capture frames of PORT (pcap with -w; FILTER\n"
@@ -60,6 +63,7 @@ static const struct command commands[] = {
 	{ "show", cli_show },     { "exec", cli_exec },
 	{ "capture", cli_capture }, { "route", cli_route },
 	{ "reload", cli_reload }, { "log", cli_log },
+	{ "ips", cli_ips },
 };
 
 static int global_opts(struct cli *c, int argc, char **argv)
