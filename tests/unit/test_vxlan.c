@@ -463,6 +463,52 @@ static void test_csum_and_mtu(void **state)
 	assert_int_equal(fx->port.stats.tx_dropped, 1); /* per frame */
 }
 
+/* a local kernel leaves inner checksums partial and sends super-frames */
+static void test_rx_partial_and_gso(void **state)
+{
+	struct fixture *fx = *state;
+	static uint8_t f[5054], d[5062];
+	size_t len = tcp4(f, 5201, 40000, 100);
+	struct pkt *pkts[2], *tmp = frame_pkt(fx, f, sizeof(f));
+	struct sockaddr_in to = { .sin_family = AF_INET,
+				  .sin_port = htons(fx->udp_port),
+				  .sin_addr = lo(1) };
+
+	tcp_partial(f, len, tmp);
+	memcpy(f + 50, pkt_data(tmp) + 50, 2);
+	send_from(fx, fx->rem[0], hdr5001, f, len);
+	assert_int_equal(port_rx(fx, pkts, 2), 1);
+	assert_int_equal(pkts[0]->vnet.flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+	assert_int_equal(pkts[0]->vnet.csum_start, 34);
+	assert_int_equal(pkts[0]->vnet.csum_offset, 16);
+	assert_int_equal(pkts[0]->vnet.gso_type, VIRTIO_NET_HDR_GSO_NONE);
+	pkt_free(&fx->pool, pkts[0]);
+	/* 5000 bytes of payload over a 1500 underlay: GSO, 1464 - 54 MSS */
+	len = tcp4(f, 5201, 40000, 5000);
+	tmp->len = (uint32_t)len;
+	memcpy(pkt_data(tmp), f, len);
+	tcp_partial(f, len, tmp);
+	memcpy(d, hdr5001, VXLAN_HLEN);
+	memcpy(d + VXLAN_HLEN, pkt_data(tmp), len);
+	pkt_free(&fx->pool, tmp);
+	assert_int_equal(sendto(fx->rem[0], d, VXLAN_HLEN + len, 0,
+				(struct sockaddr *)&to, sizeof(to)),
+			 (ssize_t)(VXLAN_HLEN + len));
+	assert_int_equal(port_rx(fx, pkts, 2), 1);
+	assert_int_equal(pkts[0]->len, len);
+	assert_int_equal(pkts[0]->vnet.gso_type, VIRTIO_NET_HDR_GSO_TCPV4);
+	assert_int_equal(pkts[0]->vnet.gso_size, 1464 - 54);
+	assert_int_equal(pkts[0]->vnet.hdr_len, 54);
+	assert_int_equal(counter(fx, VXLAN_C_RX_GSO), 1);
+	pkt_free(&fx->pool, pkts[0]);
+	/* any other checksum field stays as it is */
+	len = tcp4(f, 5201, 40000, 100);
+	send_from(fx, fx->rem[0], hdr5001, f, len);
+	assert_int_equal(port_rx(fx, pkts, 2), 1);
+	assert_int_equal(pkts[0]->vnet.flags, 0);
+	pkt_free(&fx->pool, pkts[0]);
+}
+
 static void test_open_errors(void **state)
 {
 	struct vxlan_cfg cfg = { .vni = 0, .local = lo(1), .nremotes = 1 };
@@ -493,6 +539,7 @@ int main(void)
 		T(test_learning),
 		T(test_tso_segments),
 		T(test_csum_and_mtu),
+		T(test_rx_partial_and_gso),
 		cmocka_unit_test(test_open_errors),
 	};
 
