@@ -61,14 +61,14 @@
 #include "qsock_seg.h"
 
 enum {
-	QS_LEN = 4,                /* stream length prefix, big-endian */
+	QS_LEN = 4, /* stream length prefix, big-endian */
 	QS_ETH_HLEN = 14,
 	QS_RBUF_SIZE = 256 * 1024,
-	QS_UNITS = 128,            /* frames per sendmsg()/sendmmsg() */
+	QS_UNITS = 128, /* frames per sendmsg()/sendmmsg() */
 	QS_PEND_MAX = QS_LEN + QSOCK_SEG_HDR_MAX + QSOCK_FRAME_MAX,
-	QS_BACKLOG = 4,            /* listen() backlog */
-	QS_ACCEPTS = 8,            /* connections handled per rx() */
-	QS_LOG_BURST = 10,         /* log lines per window and port */
+	QS_BACKLOG = 4, /* listen() backlog */
+	QS_ACCEPTS = 8, /* connections handled per rx() */
+	QS_LOG_BURST = 10, /* log lines per window and port */
 	QS_DIR_MODE = 0755,
 	QS_MODE_DEFAULT = 0660,
 };
@@ -83,38 +83,38 @@ _Static_assert(QS_RBUF_SIZE >= 2 * (QS_LEN + QSOCK_FRAME_MAX),
 struct qs_chunk {
 	unsigned int n;
 	struct qsock_unit units[QS_UNITS];
-	uint32_t owner[QS_UNITS];  /* index of the packet in the tx batch */
+	uint32_t owner[QS_UNITS]; /* index of the packet in the tx batch */
 	uint8_t lens[QS_UNITS][QS_LEN];
 	uint8_t hdrs[QS_UNITS][QSOCK_SEG_HDR_MAX];
 	struct iovec iov[QS_UNITS * 3];
 	struct mmsghdr msgs[QS_UNITS];
-	bool full;                 /* rest of this tx call: sock_full */
-	long last_bad;             /* last packet with a dropped unit */
-	unsigned int bad;          /* packets with a dropped unit */
+	bool full; /* rest of this tx call: sock_full */
+	long last_bad; /* last packet with a dropped unit */
+	unsigned int bad; /* packets with a dropped unit */
 };
 
 struct qsock {
 	enum qsock_type type;
 	char name[PORT_NAME_MAX];
 	char path[QSOCK_PATH_MAX];
-	int sock;                  /* listening (stream) or bound (dgram) */
-	int client;                /* stream: the VM, or -1 */
-	int epfd;                  /* stream: what fd() returns */
-	int kick;                  /* stream: eventfd, see file comment */
+	int sock; /* listening (stream) or bound (dgram) */
+	int client; /* stream: the VM, or -1 */
+	int epfd; /* stream: what fd() returns */
+	int kick; /* stream: eventfd, see file comment */
 	bool kicked;
-	bool want_out;             /* EPOLLOUT armed on the client */
-	bool bound;                /* we made the socket file */
-	size_t dirs_from;          /* directories we made: path prefixes
+	bool want_out; /* EPOLLOUT armed on the client */
+	bool bound; /* we made the socket file */
+	size_t dirs_from; /* directories we made: path prefixes
 				    * ending at a '/' at or after this
 				    * index; 0 = none */
-	dev_t dev;                 /* ... with this identity */
+	dev_t dev; /* ... with this identity */
 	ino_t ino;
-	uint8_t *rbuf;             /* stream rx: bytes [rhead, rtail) unread */
+	uint8_t *rbuf; /* stream rx: bytes [rhead, rtail) unread */
 	uint32_t rhead, rtail;
-	uint8_t *pend;             /* stream tx: [pend_off, pend_len) unsent */
+	uint8_t *pend; /* stream tx: [pend_off, pend_len) unsent */
 	uint32_t pend_off, pend_len;
-	struct sockaddr_un peer;   /* dgram: the VM's socket */
-	socklen_t peer_len;        /* 0: none yet */
+	struct sockaddr_un peer; /* dgram: the VM's socket */
+	socklen_t peer_len; /* 0: none yet */
 	uint64_t peer_check_ns;
 	struct sockaddr_un from[PKT_BURST];
 	struct mmsghdr rmsgs[PKT_BURST];
@@ -130,10 +130,10 @@ static const struct port_ops qsock_stream_ops, qsock_dgram_ops;
 static void rmdir_parents(const struct qsock *q);
 
 #define QS_NAME(e, name, text) name,
-static const char *const drop_names[] = { QSOCK_DROPS(QS_NAME) };
+static const char *const drop_names[] = {QSOCK_DROPS(QS_NAME)};
 #undef QS_NAME
 #define QS_TEXT(e, name, text) text,
-static const char *const drop_texts[] = { QSOCK_DROPS(QS_TEXT) };
+static const char *const drop_texts[] = {QSOCK_DROPS(QS_TEXT)};
 #undef QS_TEXT
 
 static uint64_t now_ns(void)
@@ -153,9 +153,10 @@ qs_log(struct qsock *q, const char *fmt, ...)
 
 	if (now - q->log_window_ns >= QS_LOG_WINDOW_NS) {
 		if (q->log_suppressed)
-			fprintf(stderr, "dcbox: port %s: %llu more messages "
-				"suppressed\n", q->name,
-				(unsigned long long)q->log_suppressed);
+			fprintf(stderr,
+				"dcbox: port %s: %llu more messages "
+				"suppressed\n",
+				q->name, (unsigned long long)q->log_suppressed);
 		q->log_window_ns = now;
 		q->log_lines = 0;
 		q->log_suppressed = 0;
@@ -221,7 +222,7 @@ static struct pkt *rx_frame(struct port *port, struct qsock *q,
 
 static int client_events(struct qsock *q, bool out)
 {
-	struct epoll_event ev = { .events = EPOLLIN | (out ? EPOLLOUT : 0) };
+	struct epoll_event ev = {.events = EPOLLIN | (out ? EPOLLOUT : 0)};
 
 	if (epoll_ctl(q->epfd, EPOLL_CTL_MOD, q->client, &ev))
 		return -errno;
@@ -233,7 +234,7 @@ static void stream_disconnect(struct qsock *q, const char *why)
 {
 	if (q->client < 0)
 		return;
-	close(q->client);          /* also leaves q->epfd */
+	close(q->client); /* also leaves q->epfd */
 	q->client = -1;
 	q->rhead = q->rtail = 0;
 	q->pend_off = q->pend_len = 0;
@@ -244,13 +245,13 @@ static void stream_disconnect(struct qsock *q, const char *why)
 
 static void stream_take(struct qsock *q, int fd)
 {
-	struct epoll_event ev = { .events = EPOLLIN };
+	struct epoll_event ev = {.events = EPOLLIN};
 
 	if (q->client >= 0) {
 		close(fd);
 		q->stats.refused++;
 		qs_log(q, "second connection refused: a VM is connected "
-		       "already (one VM per socket)");
+			  "already (one VM per socket)");
 		return;
 	}
 	if (epoll_ctl(q->epfd, EPOLL_CTL_ADD, fd, &ev)) {
@@ -273,7 +274,7 @@ static void stream_accept(struct qsock *q)
 	for (i = 0; i < QS_ACCEPTS; i++) {
 		fd = accept4(q->sock, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0)
-			return;    /* EAGAIN: none waiting */
+			return; /* EAGAIN: none waiting */
 		stream_take(q, fd);
 	}
 }
@@ -285,7 +286,8 @@ static int pend_flush(struct qsock *q)
 
 	while (q->pend_off < q->pend_len) {
 		r = send(q->client, q->pend + q->pend_off,
-			 q->pend_len - q->pend_off, MSG_DONTWAIT | MSG_NOSIGNAL);
+			 q->pend_len - q->pend_off,
+			 MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
@@ -345,7 +347,7 @@ static unsigned int stream_parse(struct port *port, struct qsock *q,
 		if (len > QSOCK_FRAME_MAX) {
 			rx_drop(port, q, QSOCK_DROP_OVERSIZE);
 			stream_disconnect(q, "frame length above the largest "
-					  "frame: protocol error");
+					     "frame: protocol error");
 			break;
 		}
 		if (avail - QS_LEN < len)
@@ -373,7 +375,7 @@ static ssize_t stream_fill(struct qsock *q, size_t *want)
 	}
 	*want = QS_RBUF_SIZE - q->rtail;
 	if (!*want)
-		return 0;          /* cannot happen: fill follows a full parse */
+		return 0; /* cannot happen: fill follows a full parse */
 	do
 		r = recv(q->client, q->rbuf + q->rtail, *want, MSG_DONTWAIT);
 	while (r < 0 && errno == EINTR);
@@ -408,7 +410,7 @@ static int stream_rx(struct port *port, struct pkt_pool *pool,
 		read_any = true;
 		n += stream_parse(port, q, pool, pkts + n, max - n);
 		if ((size_t)r < want)
-			break;     /* drained; more data wakes the loop */
+			break; /* drained; more data wakes the loop */
 	}
 	if (!n && !read_any)
 		stream_accept(q); /* the listener woke us: refuse or take */
@@ -444,9 +446,9 @@ static void unit_keep_tail(struct qsock *q, unsigned int i, size_t skip)
 {
 	const struct qsock_unit *u = &q->chunk.units[i];
 	const struct iovec parts[3] = {
-		{ q->chunk.lens[i], QS_LEN },
-		{ (void *)u->hdr, u->hdr_len },
-		{ (void *)u->data, u->data_len },
+		{q->chunk.lens[i], QS_LEN},
+		{(void *)u->hdr, u->hdr_len},
+		{(void *)u->data, u->data_len},
 	};
 	unsigned int k;
 	size_t len;
@@ -458,8 +460,8 @@ static void unit_keep_tail(struct qsock *q, unsigned int i, size_t skip)
 			skip -= len;
 			continue;
 		}
-		memcpy(q->pend + q->pend_len, (uint8_t *)parts[k].iov_base + skip,
-		       len - skip);
+		memcpy(q->pend + q->pend_len,
+		       (uint8_t *)parts[k].iov_base + skip, len - skip);
 		q->pend_len += (uint32_t)(len - skip);
 		skip = 0;
 	}
@@ -474,13 +476,13 @@ static unsigned int stream_iov(struct qsock *q)
 		const struct qsock_unit *u = &c->units[i];
 
 		put32(c->lens[i], u->hdr_len + u->data_len);
-		c->iov[k++] = (struct iovec){ c->lens[i], QS_LEN };
+		c->iov[k++] = (struct iovec){c->lens[i], QS_LEN};
 		if (u->hdr_len)
-			c->iov[k++] = (struct iovec){ (void *)u->hdr,
-						      u->hdr_len };
+			c->iov[k++] =
+				(struct iovec){(void *)u->hdr, u->hdr_len};
 		if (u->data_len)
-			c->iov[k++] = (struct iovec){ (void *)u->data,
-						      u->data_len };
+			c->iov[k++] =
+				(struct iovec){(void *)u->data, u->data_len};
 	}
 	return k;
 }
@@ -515,7 +517,7 @@ static void stream_sent(struct port *port, struct qsock *q, size_t r)
 static void stream_flush(struct port *port, struct qsock *q)
 {
 	struct qs_chunk *c = &q->chunk;
-	struct msghdr msg = { .msg_iov = c->iov };
+	struct msghdr msg = {.msg_iov = c->iov};
 	enum qsock_drop why = QSOCK_DROP_SOCK_FULL;
 	unsigned int i;
 	ssize_t r = -1;
@@ -561,13 +563,13 @@ static void dgram_msgs(struct qsock *q)
 		const struct qsock_unit *u = &c->units[i];
 		struct msghdr *h = &c->msgs[i].msg_hdr;
 
-		*h = (struct msghdr){ .msg_name = &q->peer,
-				      .msg_namelen = q->peer_len,
-				      .msg_iov = &c->iov[k] };
+		*h = (struct msghdr){.msg_name = &q->peer,
+				     .msg_namelen = q->peer_len,
+				     .msg_iov = &c->iov[k]};
 		if (u->hdr_len)
-			c->iov[k++] = (struct iovec){ (void *)u->hdr,
-						      u->hdr_len };
-		c->iov[k++] = (struct iovec){ (void *)u->data, u->data_len };
+			c->iov[k++] =
+				(struct iovec){(void *)u->hdr, u->hdr_len};
+		c->iov[k++] = (struct iovec){(void *)u->data, u->data_len};
 		h->msg_iovlen = (size_t)(&c->iov[k] - h->msg_iov);
 	}
 }
@@ -596,8 +598,9 @@ static void dgram_flush(struct port *port, struct qsock *q)
 		}
 	}
 	for (; i < c->n; i++)
-		unit_drop(port, q, i, q->peer_len ? QSOCK_DROP_SOCK_FULL
-						  : QSOCK_DROP_NOT_CONNECTED);
+		unit_drop(port, q, i,
+			  q->peer_len ? QSOCK_DROP_SOCK_FULL
+				      : QSOCK_DROP_NOT_CONNECTED);
 	c->n = 0;
 }
 
@@ -642,7 +645,7 @@ static void tx_queue(struct port *port, struct qsock *q, struct pkt *p,
 	if (qsock_seg_csum(p))
 		goto drop;
 	k = chunk_slot(port, q);
-	c->units[k] = (struct qsock_unit){ NULL, 0, pkt_data(p), p->len };
+	c->units[k] = (struct qsock_unit){NULL, 0, pkt_data(p), p->len};
 	c->owner[c->n++] = i;
 	return;
 drop:
@@ -652,8 +655,8 @@ drop:
 	unit_drop(port, q, 0, QSOCK_DROP_GSO);
 }
 
-static int qsock_tx(struct port *port, struct pkt_pool *pool,
-		    struct pkt **pkts, unsigned int n)
+static int qsock_tx(struct port *port, struct pkt_pool *pool, struct pkt **pkts,
+		    unsigned int n)
 {
 	struct qsock *q = port->priv;
 	struct qs_chunk *c = &q->chunk;
@@ -689,7 +692,7 @@ static bool dgram_peer_alive(const struct qsock *q)
 	int r, err;
 
 	if (fd < 0)
-		return true;       /* cannot tell: keep the VM we know */
+		return true; /* cannot tell: keep the VM we know */
 	r = connect(fd, (const struct sockaddr *)&q->peer, q->peer_len);
 	err = errno;
 	close(fd);
@@ -727,8 +730,10 @@ static int dgram_sender(struct qsock *q, unsigned int i)
 			return QSOCK_DROP_FOREIGN;
 		q->peer_check_ns = now;
 		if (dgram_peer_alive(q)) {
-			qs_log(q, "datagram from %s dropped: the VM's socket "
-			       "is still there (one VM per socket)", addr);
+			qs_log(q,
+			       "datagram from %s dropped: the VM's socket "
+			       "is still there (one VM per socket)",
+			       addr);
 			return QSOCK_DROP_FOREIGN;
 		}
 		q->stats.disconnects++;
@@ -764,8 +769,8 @@ static bool dgram_check(struct port *port, struct qsock *q, unsigned int i)
 	return why < 0;
 }
 
-static int dgram_rx(struct port *port, struct pkt_pool *pool,
-		    struct pkt **pkts, unsigned int max)
+static int dgram_rx(struct port *port, struct pkt_pool *pool, struct pkt **pkts,
+		    unsigned int max)
 {
 	struct qsock *q = port->priv;
 	unsigned int got, i, n = 0;
@@ -777,11 +782,12 @@ static int dgram_rx(struct port *port, struct pkt_pool *pool,
 		return 0;
 	}
 	for (i = 0; i < got; i++) {
-		q->riov[i] = (struct iovec){ pkt_data(pkts[i]), PKT_DATA_MAX };
-		q->rmsgs[i].msg_hdr = (struct msghdr){
-			.msg_name = &q->from[i],
-			.msg_namelen = sizeof(q->from[i]),
-			.msg_iov = &q->riov[i], .msg_iovlen = 1 };
+		q->riov[i] = (struct iovec){pkt_data(pkts[i]), PKT_DATA_MAX};
+		q->rmsgs[i].msg_hdr =
+			(struct msghdr){.msg_name = &q->from[i],
+					.msg_namelen = sizeof(q->from[i]),
+					.msg_iov = &q->riov[i],
+					.msg_iovlen = 1};
 	}
 	do
 		r = recvmmsg(q->sock, q->rmsgs, got, MSG_DONTWAIT, NULL);
@@ -897,8 +903,7 @@ static int path_probe(const char *path, enum qsock_type type)
 		return errno == ENOENT ? 0 : -errno;
 	if (!S_ISSOCK(st.st_mode))
 		return -EEXIST;
-	fd = socket(AF_UNIX, sock_type(type) | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    0);
+	fd = socket(AF_UNIX, sock_type(type) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
 	r = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
@@ -989,12 +994,13 @@ static int bind_path(struct qsock *q, const struct qsock_cfg *cfg)
 		ret = addr_fill(&sa, q->path);
 	if (ret)
 		return ret;
-	q->sock = socket(AF_UNIX, sock_type(cfg->type) | SOCK_NONBLOCK |
-			 SOCK_CLOEXEC, 0);
+	q->sock =
+		socket(AF_UNIX,
+		       sock_type(cfg->type) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (q->sock < 0)
 		return -errno;
 	if (bind(q->sock, (struct sockaddr *)&sa, sizeof(sa)))
-		return -errno;     /* EADDRINUSE: someone bound it just now */
+		return -errno; /* EADDRINUSE: someone bound it just now */
 	q->bound = !lstat(q->path, &st);
 	q->dev = st.st_dev;
 	q->ino = st.st_ino;
@@ -1008,7 +1014,7 @@ static int bind_path(struct qsock *q, const struct qsock_cfg *cfg)
 
 static int stream_setup(struct qsock *q)
 {
-	struct epoll_event ev = { .events = EPOLLIN };
+	struct epoll_event ev = {.events = EPOLLIN};
 
 	q->rbuf = malloc(QS_RBUF_SIZE);
 	q->pend = malloc(QS_PEND_MAX);

@@ -36,7 +36,7 @@
 #include "../core/port.h"
 
 enum {
-	QSOCK_PATH_MAX = 108,      /* sizeof(sun_path), incl. NUL */
+	QSOCK_PATH_MAX = 108, /* sizeof(sun_path), incl. NUL */
 	QSOCK_FRAME_MAX = PKT_DATA_MAX, /* longer length prefix: protocol
 					 * error, the connection is dropped */
 };
@@ -57,10 +57,10 @@ enum qsock_type { QSOCK_STREAM, QSOCK_DGRAM };
 	X(RUNT, "runt", "rx: frame shorter than an Ethernet header")           \
 	X(OVERSIZE, "oversize", "rx: frame longer than the largest frame")     \
 	X(POOL_EMPTY, "pool_empty", "rx: no packet buffer free")               \
-	X(FOREIGN, "foreign_sender", "rx: datagram from another socket than "  \
-				     "the VM's")                               \
-	X(UNNAMED, "unnamed_sender", "rx: datagram from an unbound socket, "   \
-				     "no address to answer")
+	X(FOREIGN, "foreign_sender",                                           \
+	  "rx: datagram from another socket than the VM's")                    \
+	X(UNNAMED, "unnamed_sender",                                           \
+	  "rx: datagram from an unbound socket, no address to answer")
 
 #define QSOCK_DROP_ENUM(e, name, text) QSOCK_DROP_##e,
 /** enum qsock_drop - drop reasons, see QSOCK_DROPS() */
@@ -70,18 +70,18 @@ enum qsock_drop { QSOCK_DROPS(QSOCK_DROP_ENUM) QSOCK_DROP_N };
 /** struct qsock_stats - socket-port counters beyond struct port_stats */
 struct qsock_stats {
 	uint64_t drops[QSOCK_DROP_N];
-	uint64_t connects;         /* VMs connected (stream) or adopted */
-	uint64_t disconnects;      /* VMs gone: EOF, error, oversize, peer gone */
-	uint64_t refused;          /* second connections closed at once */
-	uint64_t segmented;        /* TSO frames cut into segments for the VM */
+	uint64_t connects; /* VMs connected (stream) or adopted */
+	uint64_t disconnects; /* VMs gone: EOF, error, oversize, peer gone */
+	uint64_t refused; /* second connections closed at once */
+	uint64_t segmented; /* TSO frames cut into segments for the VM */
 };
 
 /** struct qsock_cfg - how to open a socket port */
 struct qsock_cfg {
 	enum qsock_type type;
-	mode_t mode;               /* of the socket file, default 0660 */
-	uid_t owner;               /* chown of the socket file, -1: none */
-	gid_t group;               /* -1: none */
+	mode_t mode; /* of the socket file, default 0660 */
+	uid_t owner; /* chown of the socket file, -1: none */
+	gid_t group; /* -1: none */
 };
 
 void qsock_cfg_default(struct qsock_cfg *cfg);

@@ -36,7 +36,7 @@ enum {
 	SEG_TCP_FIN = 0x01,
 	SEG_TCP_PSH = 0x08,
 	SEG_TCP_CWR = 0x80,
-	SEG_UDP_CSUM_OFF = 6,      /* csum_offset of a UDP checksum */
+	SEG_UDP_CSUM_OFF = 6, /* csum_offset of a UDP checksum */
 };
 
 static uint16_t get16(const uint8_t *b)
@@ -126,12 +126,14 @@ static int l4_find(struct qsock_seg *s, const uint8_t *d, uint32_t len)
 	uint32_t l4;
 
 	if (!s->ipv6) {
-		if ((uint32_t)s->l3_off + SEG_IPV4_HLEN > len || (ip[0] >> 4) != 4 ||
-		    (ip[0] & 15) < 5 || ip[9] != IPPROTO_TCP)
+		if ((uint32_t)s->l3_off + SEG_IPV4_HLEN > len ||
+		    (ip[0] >> 4) != 4 || (ip[0] & 15) < 5 ||
+		    ip[9] != IPPROTO_TCP)
 			return -EINVAL;
 		l4 = s->l3_off + (ip[0] & 15) * 4u;
 	} else {
-		if ((uint32_t)s->l3_off + SEG_IPV6_HLEN > len || (ip[0] >> 4) != 6)
+		if ((uint32_t)s->l3_off + SEG_IPV6_HLEN > len ||
+		    (ip[0] >> 4) != 6)
 			return -EINVAL;
 		l4 = s->l3_off + SEG_IPV6_HLEN;
 		if (!(s->p->vnet.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
@@ -195,8 +197,8 @@ static void seg_ip(const struct qsock_seg *s, uint8_t *hdr, uint32_t seg)
 	uint16_t c;
 
 	if (s->ipv6) {
-		put16(ip + 4, (uint16_t)(s->hdr_len - s->l3_off - SEG_IPV6_HLEN +
-					 seg));
+		put16(ip + 4,
+		      (uint16_t)(s->hdr_len - s->l3_off - SEG_IPV6_HLEN + seg));
 		return;
 	}
 	put16(ip + 2, (uint16_t)(s->hdr_len - s->l3_off + seg));
@@ -215,7 +217,7 @@ static void seg_tcp(const struct qsock_seg *s, uint8_t *hdr,
 
 	put32(tcp + 4, s->seq0 + s->off);
 	if (!last)
-		tcp[13] &= (uint8_t)~(SEG_TCP_FIN | SEG_TCP_PSH);
+		tcp[13] &= (uint8_t) ~(SEG_TCP_FIN | SEG_TCP_PSH);
 	if (s->index)
 		tcp[13] &= (uint8_t)~SEG_TCP_CWR;
 	memset(tcp + 16, 0, 2);
@@ -253,10 +255,8 @@ bool qsock_seg_next(struct qsock_seg *s, uint8_t hdr[QSOCK_SEG_HDR_MAX],
 	seg = total - s->off < s->mss ? total - s->off : s->mss;
 	memcpy(hdr, d, s->hdr_len);
 	seg_ip(s, hdr, seg);
-	seg_tcp(s, hdr, d + s->hdr_len + s->off, seg,
-		s->off + seg >= total);
-	*u = (struct qsock_unit){ hdr, s->hdr_len, d + s->hdr_len + s->off,
-				  seg };
+	seg_tcp(s, hdr, d + s->hdr_len + s->off, seg, s->off + seg >= total);
+	*u = (struct qsock_unit){hdr, s->hdr_len, d + s->hdr_len + s->off, seg};
 	s->off += seg;
 	s->index++;
 	return true;

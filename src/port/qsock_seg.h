@@ -23,7 +23,7 @@ enum { QSOCK_SEG_HDR_MAX = 256 }; /* Ethernet + VLANs + IP + TCP headers */
 
 /** struct qsock_unit - one frame on the wire: header copy and a slice */
 struct qsock_unit {
-	const uint8_t *hdr;        /* NULL: the frame is @data alone */
+	const uint8_t *hdr; /* NULL: the frame is @data alone */
 	uint32_t hdr_len;
 	const uint8_t *data;
 	uint32_t data_len;
@@ -35,10 +35,10 @@ struct qsock_seg {
 	uint16_t l3_off, l4_off, hdr_len;
 	uint16_t mss;
 	bool ipv6;
-	uint32_t seq0;             /* host order */
-	uint16_t id0;              /* IPv4 id of the first segment, host order */
-	uint32_t off;              /* payload offset of the next segment */
-	uint32_t index;            /* segments produced so far */
+	uint32_t seq0; /* host order */
+	uint16_t id0; /* IPv4 id of the first segment, host order */
+	uint32_t off; /* payload offset of the next segment */
+	uint32_t index; /* segments produced so far */
 };
 
 bool qsock_seg_is_gso(const struct pkt *p);

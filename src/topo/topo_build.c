@@ -90,8 +90,7 @@ static const char *vm_socket_why(int err)
 }
 
 /* Is the socket path of VM @vm free (or a stale socket file)? */
-static int vm_socket_check(const struct topo_vm *vm, char *err,
-			   size_t errsize)
+static int vm_socket_check(const struct topo_vm *vm, char *err, size_t errsize)
 {
 	int ret = qsock_path_check(vm->socket, vm_socket_type(vm));
 
@@ -315,8 +314,9 @@ static int build_vm_socket(struct topo_rt *rt, const struct topo_vm *vm,
 			 vm->socket, vm_socket_why(ret));
 		return ret;
 	}
-	topo_access_cfg(&cfg, vm->vlan, vm->mac_limit ? vm->mac_limit :
-		   t->switches[vm->sw].mac_limit);
+	topo_access_cfg(&cfg, vm->vlan,
+			vm->mac_limit ? vm->mac_limit
+				      : t->switches[vm->sw].mac_limit);
 	ret = topo_attach(rt, dpp, vm->sw, &cfg, "socket", "", vm->name);
 	if (ret)
 		snprintf(err, errsize, "vm '%s': socket %s: %s", vm->name,

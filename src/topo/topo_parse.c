@@ -77,9 +77,9 @@ enum {
 	VM_SOCKET_TYPE,
 	VM_N
 };
-static const char *const vm_keys[] = {
-	"switch", "vlan", "tap", "mac-limit", "attach", "socket", "socket-type",
-	NULL};
+static const char *const vm_keys[] = {"switch",	     "vlan",   "tap",
+				      "mac-limit",   "attach", "socket",
+				      "socket-type", NULL};
 
 enum { LINK_BETWEEN, LINK_TRUNK, LINK_N };
 static const char *const link_keys[] = {"between", "trunk", NULL};
@@ -306,15 +306,13 @@ static int tp_socket_path(struct tp *p, yaml_node_t *n, const char *s)
 	size_t i, len = strlen(s);
 
 	if (s[0] != '/')
-		return tp_err(p, n,
-			      "%s: socket '%s' must be an absolute path",
+		return tp_err(p, n, "%s: socket '%s' must be an absolute path",
 			      p->what, tp_show(p, s));
 	if (len >= TOPO_SOCKET_MAX)
 		return tp_err(p, n,
 			      "%s: socket path '%s' is too long (%zu "
 			      "bytes; a unix socket path has at most %d)",
-			      p->what, tp_show(p, s), len,
-			      TOPO_SOCKET_MAX - 1);
+			      p->what, tp_show(p, s), len, TOPO_SOCKET_MAX - 1);
 	for (i = 0; i < len; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
 			return tp_err(p, n,
@@ -348,8 +346,8 @@ static int tp_vm_socket(struct tp *p, yaml_node_t *n, yaml_node_t *type,
 			return tp_err(p, n,
 				      "%s: socket '%s' is already used by vm "
 				      "'%s' (line %d)",
-				      p->what, tp_show(p, s),
-				      p->t->vms[i].name, p->t->vms[i].line);
+				      p->what, tp_show(p, s), p->t->vms[i].name,
+				      p->t->vms[i].line);
 	strcpy(vm->socket, s);
 	vm->socket_type = TOPO_SOCKET_STREAM;
 	if (!type)

@@ -447,7 +447,7 @@ static int check_ifnames(const struct topo *t, char *err, size_t errsize)
 
 	for (j = 0; j < t->nvms; j++) {
 		if (!t->vms[j].tap[0])
-			continue;  /* a socket VM has no TAP */
+			continue; /* a socket VM has no TAP */
 		ret = check_ifname(t, t->nhosts + j, t->vms[j].tap, err,
 				   errsize);
 		if (ret)
