@@ -113,7 +113,7 @@ fw_dcbox_up() {
 	timeout 120 "$DCBOX" check "$DCBOX_TOPO" || return 1
 	dcbox_up || return 1
 	FW_RULES=$n
-	PEER_NOTE="dcbox ($(dcbox_version)) $(basename "$FW_TOPO"): s1 - fw (inline) - s2, $n rules ($((n - 3)) non-matching first, then allow tcp/udp fwh1 -> fwh2 port $FW_PORT, allow icmp), default drop, daemon pid ${SW_PIDS[0]}, default offloads"
+	PEER_NOTE="dcbox ($(dcbox_version)) $(basename "$FW_TOPO"): s1 - fw (inline) - s2, $n rules ($((n - 3)) non-matching first, then allow tcp/udp fwh1 -> fwh2 port $FW_PORT, allow icmp), default drop, default offloads"
 }
 
 setup_dcbox-fw() { fw_dcbox_up 10; }
