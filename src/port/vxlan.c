@@ -80,8 +80,10 @@ enum {
 	VX_FLAG_I = 0x08,
 };
 
-_Static_assert((int)VXLAN_HLEN <= (int)PKT_HEADROOM, "rx reads the header there");
-_Static_assert((int)VXLAN_MAX_REMOTES <= (int)VX_TX_MSGS, "one frame fits a batch");
+_Static_assert((int)VXLAN_HLEN <= (int)PKT_HEADROOM,
+	       "rx reads the header there");
+_Static_assert((int)VXLAN_MAX_REMOTES <= (int)VX_TX_MSGS,
+	       "one frame fits a batch");
 
 const char *const vxlan_counter_names[VXLAN_C_MAX] = {
 #define X(e, n, d) [VXLAN_C_##e] = n,
@@ -99,8 +101,8 @@ const char *const vxlan_counter_descs[VXLAN_C_MAX] = {
 struct vx_mac {
 	uint8_t mac[6];
 	uint8_t used;
-	uint8_t remote;            /* index into cfg.remotes */
-	uint32_t seen_s;           /* monotonic seconds */
+	uint8_t remote; /* index into cfg.remotes */
+	uint32_t seen_s; /* monotonic seconds */
 };
 
 struct vx_rx {
@@ -110,8 +112,8 @@ struct vx_rx {
 };
 
 struct vx_tx {
-	unsigned int n;            /* messages staged */
-	unsigned int nseg;         /* segment header slots used */
+	unsigned int n; /* messages staged */
+	unsigned int nseg; /* segment header slots used */
 	struct mmsghdr msgs[VX_TX_MSGS];
 	struct iovec iov[VX_TX_MSGS][3];
 	uint8_t outer[VX_TX_MSGS][VXLAN_OUTER_LEN];
@@ -121,10 +123,10 @@ struct vx_tx {
 struct vxlan {
 	int rx_fd, tx_fd;
 	struct vxlan_cfg cfg;
-	uint32_t inner_max;        /* largest inner frame: mtu - 36 */
-	uint32_t now_s;            /* time of the current rx()/tx() call */
-	uint64_t log_next_s;       /* next time a data-path log may appear */
-	uint64_t log_missed;       /* too-big drops since the last log */
+	uint32_t inner_max; /* largest inner frame: mtu - 36 */
+	uint32_t now_s; /* time of the current rx()/tx() call */
+	uint64_t log_next_s; /* next time a data-path log may appear */
+	uint64_t log_missed; /* too-big drops since the last log */
 	struct sockaddr_in dst[VXLAN_MAX_REMOTES];
 	uint64_t counters[VXLAN_C_MAX];
 	struct vx_rx rx;
@@ -169,7 +171,7 @@ static uint32_t hash_l3(uint32_t h, uint16_t type, const uint8_t *ip,
 		l4 = (ip[0] & 15) * 4u;
 		proto = ip[9];
 		h = mix(mix(mix(h, rd32(ip + 12)), rd32(ip + 16)), proto);
-		if (ip[6] & 0x3f || ip[7])  /* fragment: no ports */
+		if (ip[6] & 0x3f || ip[7]) /* fragment: no ports */
 			return h;
 	} else if (type == 0x86dd && left >= 40 && (ip[0] >> 4) == 6) {
 		l4 = 40;
@@ -181,7 +183,8 @@ static uint32_t hash_l3(uint32_t h, uint16_t type, const uint8_t *ip,
 		return h;
 	}
 	if ((proto == IPPROTO_TCP || proto == IPPROTO_UDP ||
-	     proto == IPPROTO_SCTP) && left >= l4 + 4)
+	     proto == IPPROTO_SCTP) &&
+	    left >= l4 + 4)
 		h = mix(h, rd32(ip + l4));
 	return h;
 }
@@ -215,7 +218,8 @@ uint16_t vxlan_src_port(const uint8_t *frame, uint32_t len)
 	h = hash_l3(mix(h, type), type, frame + off, len - off);
 	return (uint16_t)(VXLAN_SPORT_MIN +
 			  (((uint64_t)fmix(h) *
-			    (VXLAN_SPORT_MAX - VXLAN_SPORT_MIN + 1)) >> 32));
+			    (VXLAN_SPORT_MAX - VXLAN_SPORT_MIN + 1)) >>
+			   32));
 }
 
 /**
@@ -249,8 +253,8 @@ static uint32_t now_s(void)
 
 static struct vx_mac *mac_bucket(struct vxlan *vx, const uint8_t *mac)
 {
-	uint32_t h = mix(mix(0x1234u, rd32(mac)), (uint32_t)mac[4] << 8 |
-			 mac[5]);
+	uint32_t h =
+		mix(mix(0x1234u, rd32(mac)), (uint32_t)mac[4] << 8 | mac[5]);
 
 	return vx->macs[fmix(h) % VXLAN_MAC_BUCKETS];
 }
@@ -324,8 +328,8 @@ static bool l4_pseudo(const uint8_t *ip, uint32_t left, uint16_t type,
 	if (type == 0x0800 && left >= 20 && (ip[0] >> 4) == 4) {
 		*l4 = (ip[0] & 15) * 4u;
 		l4len = (uint32_t)(ip[2] << 8 | ip[3]);
-		if (*l4 < 20 || l4len > left || l4len < *l4 ||
-		    (ip[6] & 0x3f) || ip[7])
+		if (*l4 < 20 || l4len > left || l4len < *l4 || (ip[6] & 0x3f) ||
+		    ip[7])
 			return false;
 		l4len -= *l4;
 		*field = l4_csum_off(ip[9]);
@@ -395,8 +399,8 @@ static bool rx_gso(const struct vxlan *vx, struct pkt *p)
 		return false;
 	if (type == 0x8100)
 		type = (uint16_t)(d[16] << 8 | d[17]);
-	p->vnet.gso_type = type == 0x86dd ? VIRTIO_NET_HDR_GSO_TCPV6 :
-					    VIRTIO_NET_HDR_GSO_TCPV4;
+	p->vnet.gso_type = type == 0x86dd ? VIRTIO_NET_HDR_GSO_TCPV6
+					  : VIRTIO_NET_HDR_GSO_TCPV4;
 	p->vnet.gso_size = (uint16_t)(vx->inner_max - hdr);
 	p->vnet.hdr_len = (uint16_t)hdr;
 	return true;
@@ -458,8 +462,8 @@ static void rx_discard(struct port *port, struct vxlan *vx, unsigned int max)
 	}
 }
 
-static int vxlan_rx(struct port *port, struct pkt_pool *pool,
-		    struct pkt **pkts, unsigned int max)
+static int vxlan_rx(struct port *port, struct pkt_pool *pool, struct pkt **pkts,
+		    unsigned int max)
 {
 	struct vxlan *vx = port->priv;
 	struct vx_rx *rx = &vx->rx;
@@ -503,8 +507,8 @@ static void tx_flush(struct port *port, struct vxlan *vx)
 
 		if (r > 0) {
 			for (i = done; i < done + (unsigned int)r; i++)
-				port->stats.tx_bytes += tx->msgs[i].msg_len -
-							VXLAN_OUTER_LEN;
+				port->stats.tx_bytes +=
+					tx->msgs[i].msg_len - VXLAN_OUTER_LEN;
 			port->stats.tx_packets += (unsigned int)r;
 			done += (unsigned int)r;
 			continue;
@@ -516,7 +520,7 @@ static void tx_flush(struct port *port, struct vxlan *vx)
 			port->stats.tx_dropped += tx->n - done;
 			break;
 		}
-		vx->counters[VXLAN_C_TX_SEND]++;  /* this one was refused */
+		vx->counters[VXLAN_C_TX_SEND]++; /* this one was refused */
 		port->stats.tx_dropped++;
 		done++;
 	}
@@ -535,7 +539,7 @@ static void outer_build(const struct vxlan *vx, uint8_t *o, unsigned int r,
 	o[0] = 0x45;
 	o[2] = (uint8_t)((20 + udp) >> 8);
 	o[3] = (uint8_t)(20 + udp);
-	o[8] = 64;                 /* TTL */
+	o[8] = 64; /* TTL */
 	o[9] = IPPROTO_UDP;
 	memcpy(o + 12, &vx->cfg.local, 4);
 	memcpy(o + 16, &vx->cfg.remotes[r], 4);
@@ -545,7 +549,7 @@ static void outer_build(const struct vxlan *vx, uint8_t *o, unsigned int r,
 	o[23] = (uint8_t)vx->cfg.port;
 	o[24] = (uint8_t)(udp >> 8);
 	o[25] = (uint8_t)udp;
-	o[28] = VX_FLAG_I;         /* UDP checksum (26, 27) stays 0 */
+	o[28] = VX_FLAG_I; /* UDP checksum (26, 27) stays 0 */
 	o[32] = (uint8_t)(vni >> 16);
 	o[33] = (uint8_t)(vni >> 8);
 	o[34] = (uint8_t)vni;
@@ -560,19 +564,21 @@ static void tx_stage(struct vxlan *vx, unsigned int r, uint16_t sport,
 	unsigned int m = tx->n++, k = 0;
 
 	outer_build(vx, tx->outer[m], r, sport, hlen + dlen);
-	tx->iov[m][k++] = (struct iovec){ tx->outer[m], VXLAN_OUTER_LEN };
+	tx->iov[m][k++] = (struct iovec){tx->outer[m], VXLAN_OUTER_LEN};
 	if (hlen)
-		tx->iov[m][k++] = (struct iovec){ (void *)h, hlen };
-	tx->iov[m][k++] = (struct iovec){ (void *)d, dlen };
-	tx->msgs[m] = (struct mmsghdr){ .msg_hdr = {
-		.msg_name = &vx->dst[r], .msg_namelen = sizeof(vx->dst[r]),
-		.msg_iov = tx->iov[m], .msg_iovlen = k } };
+		tx->iov[m][k++] = (struct iovec){(void *)h, hlen};
+	tx->iov[m][k++] = (struct iovec){(void *)d, dlen};
+	tx->msgs[m] =
+		(struct mmsghdr){.msg_hdr = {.msg_name = &vx->dst[r],
+					     .msg_namelen = sizeof(vx->dst[r]),
+					     .msg_iov = tx->iov[m],
+					     .msg_iovlen = k}};
 }
 
 /* stage one inner frame (headers + data) to its remote(s) */
-static void tx_unit(struct port *port, struct vxlan *vx, int to,
-		    uint16_t sport, const uint8_t *h, uint32_t hlen,
-		    const uint8_t *d, uint32_t dlen)
+static void tx_unit(struct port *port, struct vxlan *vx, int to, uint16_t sport,
+		    const uint8_t *h, uint32_t hlen, const uint8_t *d,
+		    uint32_t dlen)
 {
 	unsigned int r, want = to < 0 ? vx->cfg.nremotes : 1;
 
@@ -595,21 +601,22 @@ static void too_big(struct port *port, struct vxlan *vx, uint32_t len)
 	vx->log_missed++;
 	if (vx->now_s < vx->log_next_s)
 		return;
-	fprintf(stderr, "dcbox: %s: dropped %llu frame(s) too big for the "
+	fprintf(stderr,
+		"dcbox: %s: dropped %llu frame(s) too big for the "
 		"tunnel (this one %u bytes, at most %u fit): the underlay MTU "
 		"%u leaves %u for IP packets after VXLAN's 50 bytes. Set the "
 		"hosts' MTU to %u (ip link set eth0 mtu %u) or raise the "
-		"underlay MTU to %u\n", port->name,
-		(unsigned long long)vx->log_missed, len, vx->inner_max, mtu,
-		mtu - VXLAN_OVERHEAD, mtu - VXLAN_OVERHEAD,
+		"underlay MTU to %u\n",
+		port->name, (unsigned long long)vx->log_missed, len,
+		vx->inner_max, mtu, mtu - VXLAN_OVERHEAD, mtu - VXLAN_OVERHEAD,
 		mtu - VXLAN_OVERHEAD, len - VX_ETH_HLEN + VXLAN_OVERHEAD);
 	vx->log_missed = 0;
 	vx->log_next_s = (uint64_t)vx->now_s + VXLAN_LOG_INTERVAL_S;
 }
 
 /* a TSO super-frame: one datagram per segment (and remote) */
-static void tx_gso(struct port *port, struct vxlan *vx, struct pkt *p,
-		   int to, uint16_t sport)
+static void tx_gso(struct port *port, struct vxlan *vx, struct pkt *p, int to,
+		   uint16_t sport)
 {
 	struct vx_tx *tx = &vx->tx;
 	struct qsock_unit u;
@@ -667,8 +674,8 @@ static void tx_frame(struct port *port, struct vxlan *vx, struct pkt *p)
 	tx_unit(port, vx, to, sport, NULL, 0, d, p->len);
 }
 
-static int vxlan_tx(struct port *port, struct pkt_pool *pool,
-		    struct pkt **pkts, unsigned int n)
+static int vxlan_tx(struct port *port, struct pkt_pool *pool, struct pkt **pkts,
+		    unsigned int n)
 {
 	struct vxlan *vx = port->priv;
 	uint64_t before = port->stats.tx_packets;
@@ -726,8 +733,8 @@ static int sockets_make(struct vxlan *vx, int netns_fd)
 	vx->rx_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	ret = vx->rx_fd < 0 ? -errno : 0;
 	if (!ret) {
-		vx->tx_fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC,
-				   IPPROTO_RAW);
+		vx->tx_fd =
+			socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
 		ret = vx->tx_fd < 0 ? -errno : 0;
 	}
 	if (netns_leave(saved) && !ret)
@@ -737,9 +744,9 @@ static int sockets_make(struct vxlan *vx, int netns_fd)
 
 static int sockets_open(struct vxlan *vx, int netns_fd)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_port = htons(vx->cfg.port),
-				 .sin_addr = vx->cfg.local };
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_port = htons(vx->cfg.port),
+				.sin_addr = vx->cfg.local};
 	int ret = sockets_make(vx, netns_fd);
 
 	if (ret)
@@ -761,7 +768,8 @@ static void rx_msgs_init(struct vx_rx *rx)
 		rx->msgs[i].msg_hdr = (struct msghdr){
 			.msg_name = &rx->from[i],
 			.msg_namelen = sizeof(rx->from[i]),
-			.msg_iov = &rx->iov[i], .msg_iovlen = 1,
+			.msg_iov = &rx->iov[i],
+			.msg_iovlen = 1,
 		};
 	}
 }
@@ -781,9 +789,10 @@ static void rx_msgs_init(struct vx_rx *rx)
 int vxlan_underlay_mtu(int netns_fd, struct in_addr local,
 		       struct in_addr remote, uint32_t *mtu)
 {
-	struct sockaddr_in l = { .sin_family = AF_INET, .sin_addr = local };
-	struct sockaddr_in r = { .sin_family = AF_INET, .sin_addr = remote,
-				 .sin_port = htons(VXLAN_PORT_DEFAULT) };
+	struct sockaddr_in l = {.sin_family = AF_INET, .sin_addr = local};
+	struct sockaddr_in r = {.sin_family = AF_INET,
+				.sin_addr = remote,
+				.sin_port = htons(VXLAN_PORT_DEFAULT)};
 	socklen_t len = sizeof(int);
 	int fd, saved, ret, val = 0;
 
@@ -829,16 +838,16 @@ static void vx_setup(struct vxlan *vx, const struct vxlan_cfg *cfg,
 		vx->cfg.port = VXLAN_PORT_DEFAULT;
 	if (!vx->cfg.aging_s)
 		vx->cfg.aging_s = VXLAN_AGING_DEFAULT;
-	if (!mtu && vxlan_underlay_mtu(netns_fd, cfg->local, cfg->remotes[0],
-				       &mtu))
+	if (!mtu &&
+	    vxlan_underlay_mtu(netns_fd, cfg->local, cfg->remotes[0], &mtu))
 		mtu = 1500;
 	if (mtu < VXLAN_OVERHEAD + 68)
 		mtu = VXLAN_OVERHEAD + 68;
 	vx->cfg.mtu = mtu;
 	vx->inner_max = mtu - VX_INNER_ROOM - VXLAN_HLEN;
 	for (i = 0; i < cfg->nremotes; i++)
-		vx->dst[i] = (struct sockaddr_in){ .sin_family = AF_INET,
-						   .sin_addr = cfg->remotes[i] };
+		vx->dst[i] = (struct sockaddr_in){.sin_family = AF_INET,
+						  .sin_addr = cfg->remotes[i]};
 	rx_msgs_init(&vx->rx);
 }
 

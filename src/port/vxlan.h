@@ -25,29 +25,29 @@
 
 enum {
 	VXLAN_MAX_REMOTES = 16,
-	VXLAN_PORT_DEFAULT = 4789,    /* IANA */
+	VXLAN_PORT_DEFAULT = 4789, /* IANA */
 	VXLAN_VNI_MAX = 0xffffff,
-	VXLAN_HLEN = 8,               /* the VXLAN header */
+	VXLAN_HLEN = 8, /* the VXLAN header */
 	VXLAN_OUTER_LEN = 20 + 8 + VXLAN_HLEN, /* IPv4 + UDP + VXLAN */
 	VXLAN_OVERHEAD = VXLAN_OUTER_LEN + 14, /* + inner Ethernet: 50 */
-	VXLAN_SPORT_MIN = 49152,      /* source ports, as Linux picks them */
+	VXLAN_SPORT_MIN = 49152, /* source ports, as Linux picks them */
 	VXLAN_SPORT_MAX = 65535,
-	VXLAN_AGING_DEFAULT = 300,    /* seconds a learned MAC stays */
-	VXLAN_MAC_BUCKETS = 1024,     /* learned MACs: buckets x ways */
+	VXLAN_AGING_DEFAULT = 300, /* seconds a learned MAC stays */
+	VXLAN_MAC_BUCKETS = 1024, /* learned MACs: buckets x ways */
 	VXLAN_MAC_WAYS = 4,
-	VXLAN_LOG_INTERVAL_S = 10,    /* rate limit of data-path logs */
+	VXLAN_LOG_INTERVAL_S = 10, /* rate limit of data-path logs */
 };
 
 /** struct vxlan_cfg - one tunnel: this VTEP, its VNI and its remotes */
 struct vxlan_cfg {
-	uint32_t vni;                 /* 1..VXLAN_VNI_MAX */
-	struct in_addr local;         /* bound, and the outer source */
-	uint16_t port;                /* UDP port, host order; 0: 4789 */
+	uint32_t vni; /* 1..VXLAN_VNI_MAX */
+	struct in_addr local; /* bound, and the outer source */
+	uint16_t port; /* UDP port, host order; 0: 4789 */
 	struct in_addr remotes[VXLAN_MAX_REMOTES];
-	unsigned int nremotes;        /* 1..VXLAN_MAX_REMOTES */
-	uint32_t mtu;                 /* underlay MTU; 0: the route's MTU
+	unsigned int nremotes; /* 1..VXLAN_MAX_REMOTES */
+	uint32_t mtu; /* underlay MTU; 0: the route's MTU
 				       * towards remotes[0] (1500 if none) */
-	uint32_t aging_s;             /* 0: VXLAN_AGING_DEFAULT */
+	uint32_t aging_s; /* 0: VXLAN_AGING_DEFAULT */
 };
 
 /*
@@ -55,30 +55,31 @@ struct vxlan_cfg {
  * enum, the JSON names and the descriptions. Drops also count in
  * rx_dropped/tx_dropped.
  */
-#define VXLAN_COUNTERS(X)                                                    \
-	X(RX_SHORT, "rx_short", "dropped: shorter than VXLAN + Ethernet")    \
-	X(RX_BAD_HDR, "rx_bad_header",                                       \
-	  "dropped: flags other than I, or reserved bits set")              \
-	X(RX_OTHER_VNI, "rx_other_vni", "dropped: another VNI")             \
-	X(RX_UNKNOWN_REMOTE, "rx_unknown_remote",                            \
-	  "dropped: sender is not a configured remote")                     \
-	X(RX_NOMEM, "rx_nomem", "dropped: pool empty")                       \
-	X(RX_GSO, "rx_gso", "TCP super-frames of a local sender, passed on") \
-	X(TX_TOO_BIG, "tx_too_big",                                          \
-	  "dropped: frame larger than the underlay MTU - 50 allows")        \
-	X(TX_BAD_OFFLOAD, "tx_bad_offload",                                  \
-	  "dropped: GSO or checksum offload state that cannot be resolved") \
-	X(TX_SEND, "tx_send_error", "dropped: the kernel refused a datagram")\
-	X(LEARNED, "learned", "inner MACs learned or moved to a remote")     \
-	X(UNICAST, "unicast", "frames sent to the one remote that has the MAC")\
-	X(FLOODED, "flooded", "frames replicated to every remote")           \
+#define VXLAN_COUNTERS(X)                                                      \
+	X(RX_SHORT, "rx_short", "dropped: shorter than VXLAN + Ethernet")      \
+	X(RX_BAD_HDR, "rx_bad_header",                                         \
+	  "dropped: flags other than I, or reserved bits set")                 \
+	X(RX_OTHER_VNI, "rx_other_vni", "dropped: another VNI")                \
+	X(RX_UNKNOWN_REMOTE, "rx_unknown_remote",                              \
+	  "dropped: sender is not a configured remote")                        \
+	X(RX_NOMEM, "rx_nomem", "dropped: pool empty")                         \
+	X(RX_GSO, "rx_gso", "TCP super-frames of a local sender, passed on")   \
+	X(TX_TOO_BIG, "tx_too_big",                                            \
+	  "dropped: frame larger than the underlay MTU - 50 allows")           \
+	X(TX_BAD_OFFLOAD, "tx_bad_offload",                                    \
+	  "dropped: GSO or checksum offload state that cannot be resolved")    \
+	X(TX_SEND, "tx_send_error", "dropped: the kernel refused a datagram")  \
+	X(LEARNED, "learned", "inner MACs learned or moved to a remote")       \
+	X(UNICAST, "unicast",                                                  \
+	  "frames sent to the one remote that has the MAC")                    \
+	X(FLOODED, "flooded", "frames replicated to every remote")             \
 	X(SEGMENTED, "segmented", "TSO frames cut into segments")
 
 enum vxlan_counter {
 #define X(e, n, d) VXLAN_C_##e,
 	VXLAN_COUNTERS(X)
 #undef X
-	VXLAN_C_MAX
+		VXLAN_C_MAX
 };
 
 extern const char *const vxlan_counter_names[VXLAN_C_MAX];

@@ -56,8 +56,9 @@ static int build_tunnel(struct topo_rt *rt, unsigned int i, char *err,
 	ret = topo_tunnel_port_name(rt->topo, tu, name);
 	nsfd = ret ? ret : tunnel_netns(tu);
 	if (nsfd < -1 || (tu->netns[0] && nsfd < 0)) {
-		snprintf(err, errsize, "tunnel %u (line %d): namespace '%s': %s",
-			 i + 1, tu->line, tu->netns, strerror(-nsfd));
+		snprintf(err, errsize,
+			 "tunnel %u (line %d): namespace '%s': %s", i + 1,
+			 tu->line, tu->netns, strerror(-nsfd));
 		return nsfd;
 	}
 	vxlan_cfg_of(tu, &c);
@@ -70,13 +71,16 @@ static int build_tunnel(struct topo_rt *rt, unsigned int i, char *err,
 	if (!ret)
 		ret = topo_attach(rt, dpp, tu->sw, &swc, "vxlan", "", owner);
 	if (ret)
-		snprintf(err, errsize, "tunnel %u (line %d): %s:%u%s%s: %s%s",
-			 i + 1, tu->line, inet_ntoa(tu->local), tu->port,
-			 tu->netns[0] ? " in netns " : "", tu->netns,
-			 strerror(-ret), ret == -EADDRNOTAVAIL ?
-			 " (the local address is not configured there)" :
-			 ret == -EADDRINUSE ? " (taken, perhaps by a kernel "
-			 "vxlan device)" : "");
+		snprintf(
+			err, errsize, "tunnel %u (line %d): %s:%u%s%s: %s%s",
+			i + 1, tu->line, inet_ntoa(tu->local), tu->port,
+			tu->netns[0] ? " in netns " : "", tu->netns,
+			strerror(-ret),
+			ret == -EADDRNOTAVAIL
+				? " (the local address is not configured there)"
+			: ret == -EADDRINUSE ? " (taken, perhaps by a kernel "
+					       "vxlan device)"
+					     : "");
 	return ret;
 }
 
@@ -134,12 +138,14 @@ int topo_tunnel_warn_mtu(const struct topo *t, FILE *f)
 		room = mtu > VXLAN_OVERHEAD ? mtu - VXLAN_OVERHEAD : 0;
 		if (room >= HOST_MTU_DEFAULT)
 			continue;
-		fprintf(f, "%s:%d:%d: warning: tunnel %s: the underlay MTU "
+		fprintf(f,
+			"%s:%d:%d: warning: tunnel %s: the underlay MTU "
 			"towards %s is %u, which leaves %u bytes for the IP "
 			"packets of hosts on switch '%s' (VXLAN adds 50); "
 			"larger frames will be dropped. Set the hosts' MTU to "
 			"%u (ip link set eth0 mtu %u) or raise the underlay "
-			"MTU to %u\n", t->file, tu->line, tu->col, name,
+			"MTU to %u\n",
+			t->file, tu->line, tu->col, name,
 			inet_ntoa(tu->remotes[0]), mtu, room,
 			t->switches[tu->sw].name, room, room,
 			HOST_MTU_DEFAULT + VXLAN_OVERHEAD);

@@ -63,8 +63,10 @@ static int tp_addr(struct tp *p, yaml_node_t *n, const char *key,
 		return ret;
 	end = tp_parse_ip4(s, a);
 	if (!end || *end)
-		return tp_err(p, n, "%s: %s: bad address '%s' (expected "
-			      "A.B.C.D)", p->what, key, tp_show(p, s));
+		return tp_err(p, n,
+			      "%s: %s: bad address '%s' (expected "
+			      "A.B.C.D)",
+			      p->what, key, tp_show(p, s));
 	if (!tp_is_unicast4(ntohl(a->s_addr)))
 		return tp_err(p, n, "%s: %s: '%s' is not a unicast address",
 			      p->what, key, s);
@@ -99,9 +101,10 @@ static int tp_remotes(struct tp *p, yaml_node_t *n, struct topo_tunnel *tu)
 	if (n->type == YAML_SCALAR_NODE && !tp_is_null(n))
 		return tp_remote_item(p, n, tu);
 	if (n->type != YAML_SEQUENCE_NODE || !tp_len(n))
-		return tp_err(p, n, "%s: 'remote' expected a list of 1..%d "
-			      "addresses, [A.B.C.D, ...]", p->what,
-			      TOPO_TUNNEL_MAX_REMOTES);
+		return tp_err(p, n,
+			      "%s: 'remote' expected a list of 1..%d "
+			      "addresses, [A.B.C.D, ...]",
+			      p->what, TOPO_TUNNEL_MAX_REMOTES);
 	if (tp_len(n) > TOPO_TUNNEL_MAX_REMOTES)
 		return tp_err(p, n, "%s: 'remote' has more than %d addresses",
 			      p->what, TOPO_TUNNEL_MAX_REMOTES);
@@ -127,9 +130,10 @@ static int tp_netns(struct tp *p, yaml_node_t *n, struct topo_tunnel *tu)
 	if (strlen(s) >= sizeof(tu->netns) || !*s || *s == '.' ||
 	    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 		      "0123456789_.-") != strlen(s))
-		return tp_err(p, n, "%s: bad namespace name '%s' (1..%d of "
-			      "letters, digits, '_', '.', '-')", p->what,
-			      tp_show(p, s), TOPO_NAME_MAX - 1);
+		return tp_err(p, n,
+			      "%s: bad namespace name '%s' (1..%d of "
+			      "letters, digits, '_', '.', '-')",
+			      p->what, tp_show(p, s), TOPO_NAME_MAX - 1);
 	strcpy(tu->netns, s);
 	return 0;
 }
@@ -160,9 +164,10 @@ static int tp_vxlan(struct tp *p, yaml_node_t *n, struct topo_tunnel *tu)
 	int ret;
 
 	if (n->type != YAML_MAPPING_NODE)
-		return tp_err(p, n, "%s: 'vxlan' expected a mapping {vni, "
-			      "local, remote, ...}, found %s", p->what,
-			      tp_node_kind(n));
+		return tp_err(p, n,
+			      "%s: 'vxlan' expected a mapping {vni, "
+			      "local, remote, ...}, found %s",
+			      p->what, tp_node_kind(n));
 	snprintf(where, sizeof(where), "in %s vxlan", p->what);
 	ret = tp_fields(p, n, vx_keys, where, v);
 	if (!ret)
@@ -185,26 +190,29 @@ static int tp_tunnel_unique(struct tp *p, yaml_node_t *n,
 	int i;
 
 	if (topo_tunnel_port_name(p->t, tu, name))
-		return tp_err(p, n, "%s: port name '%s.vx%u' is longer than "
+		return tp_err(p, n,
+			      "%s: port name '%s.vx%u' is longer than "
 			      "%d characters (use a shorter switch name)",
 			      p->what, p->t->switches[tu->sw].name, tu->vni,
 			      TOPO_PORT_NAME_MAX - 1);
 	for (i = 0; i < p->t->ntunnels; i++) {
 		o = &p->t->tunnels[i];
 		if (o->sw == tu->sw && o->vni == tu->vni)
-			return tp_err(p, n, "%s: switch '%s' already has VNI %u "
-				      "(tunnel %d, line %d)", p->what,
-				      p->t->switches[tu->sw].name, tu->vni,
-				      i + 1, o->line);
+			return tp_err(p, n,
+				      "%s: switch '%s' already has VNI %u "
+				      "(tunnel %d, line %d)",
+				      p->what, p->t->switches[tu->sw].name,
+				      tu->vni, i + 1, o->line);
 		if (o->local.s_addr == tu->local.s_addr &&
 		    o->port == tu->port && !strcmp(o->netns, tu->netns))
-			return tp_err(p, n, "%s: %s:%u%s%s is already used by "
+			return tp_err(p, n,
+				      "%s: %s:%u%s%s is already used by "
 				      "tunnel %d (line %d): one tunnel per "
 				      "local address and port (give this VNI "
 				      "another local address or port)",
 				      p->what, inet_ntoa(tu->local), tu->port,
-				      *tu->netns ? " in netns " : "",
-				      tu->netns, i + 1, o->line);
+				      *tu->netns ? " in netns " : "", tu->netns,
+				      i + 1, o->line);
 	}
 	return 0;
 }

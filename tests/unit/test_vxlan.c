@@ -39,22 +39,23 @@ struct fixture {
 	struct pkt_pool pool;
 	struct port port;
 	uint16_t udp_port;
-	int rem[NREM];             /* 127.0.0.3.. bound to udp_port */
-	int stranger;              /* 127.0.0.9 */
+	int rem[NREM]; /* 127.0.0.3.. bound to udp_port */
+	int stranger; /* 127.0.0.9 */
 	uint8_t buf[70000];
 };
 
 static struct in_addr lo(int last)
 {
-	struct in_addr a = { htonl(0x7f000000u | (uint32_t)last) };
+	struct in_addr a = {htonl(0x7f000000u | (uint32_t)last)};
 
 	return a;
 }
 
 static int udp_sock(int last, uint16_t port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_port = htons(port), .sin_addr = lo(last) };
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_port = htons(port),
+				.sin_addr = lo(last)};
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	int big = 4 << 20;
 
@@ -91,8 +92,8 @@ static int teardown(void **state)
 static int setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
-	struct vxlan_cfg cfg = { .vni = VNI, .local = lo(1), .mtu = 1500,
-				 .nremotes = NREM };
+	struct vxlan_cfg cfg = {
+		.vni = VNI, .local = lo(1), .mtu = 1500, .nremotes = NREM};
 	int i;
 
 	*state = fx;
@@ -117,7 +118,7 @@ static int setup(void **state)
 /* a datagram on remote @i's socket within WAIT_MS, or -1 */
 static int rem_recv(struct fixture *fx, int i, uint16_t *sport, int wait)
 {
-	struct pollfd pfd = { fx->rem[i], POLLIN, 0 };
+	struct pollfd pfd = {fx->rem[i], POLLIN, 0};
 	struct sockaddr_in from;
 	socklen_t fl = sizeof(from);
 	ssize_t n;
@@ -134,9 +135,9 @@ static int rem_recv(struct fixture *fx, int i, uint16_t *sport, int wait)
 static void send_from(struct fixture *fx, int fd, const uint8_t *hdr,
 		      const uint8_t *frame, size_t len)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET,
-				  .sin_port = htons(fx->udp_port),
-				  .sin_addr = lo(1) };
+	struct sockaddr_in to = {.sin_family = AF_INET,
+				 .sin_port = htons(fx->udp_port),
+				 .sin_addr = lo(1)};
 	uint8_t d[2048];
 
 	memcpy(d, hdr, VXLAN_HLEN);
@@ -149,7 +150,7 @@ static void send_from(struct fixture *fx, int fd, const uint8_t *hdr,
 /* rx from the port (waiting for the socket), up to @max frames */
 static int port_rx(struct fixture *fx, struct pkt **pkts, unsigned int max)
 {
-	struct pollfd pfd = { fx->port.ops->fd(&fx->port), POLLIN, 0 };
+	struct pollfd pfd = {fx->port.ops->fd(&fx->port), POLLIN, 0};
 
 	poll(&pfd, 1, 200);
 	return fx->port.ops->rx(&fx->port, &fx->pool, pkts, max);
@@ -170,10 +171,10 @@ static void port_tx1(struct fixture *fx, struct pkt *p)
 	fx->port.ops->tx(&fx->port, &fx->pool, &p, 1);
 }
 
-static const uint8_t hdr5001[8] = { 0x08, 0, 0, 0, 0x00, 0x13, 0x89, 0 };
-static const uint8_t mac_a[6] = { 0x02, 0, 0, 0, 0, 0xa };
-static const uint8_t mac_b[6] = { 0x02, 0, 0, 0, 0, 0xb };
-static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t hdr5001[8] = {0x08, 0, 0, 0, 0x00, 0x13, 0x89, 0};
+static const uint8_t mac_a[6] = {0x02, 0, 0, 0, 0, 0xa};
+static const uint8_t mac_b[6] = {0x02, 0, 0, 0, 0, 0xb};
+static const uint8_t bcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 static size_t eth(uint8_t *d, const uint8_t *dst, const uint8_t *src,
 		  size_t len)
@@ -281,8 +282,9 @@ static void learn_and_check(struct fixture *fx, int from)
 	eth(f, mac_b, mac_a, sizeof(f));
 	port_tx1(fx, frame_pkt(fx, f, sizeof(f)));
 	for (i = 0; i < NREM; i++)
-		assert_int_equal(rem_recv(fx, i, NULL, i == from ? WAIT_MS : 50),
-				 i == from ? (int)(VXLAN_HLEN + sizeof(f)) : -1);
+		assert_int_equal(
+			rem_recv(fx, i, NULL, i == from ? WAIT_MS : 50),
+			i == from ? (int)(VXLAN_HLEN + sizeof(f)) : -1);
 }
 
 static void test_learning(void **state)
@@ -291,7 +293,7 @@ static void test_learning(void **state)
 
 	learn_and_check(fx, 1);
 	assert_int_equal(counter(fx, VXLAN_C_UNICAST), 1);
-	learn_and_check(fx, 2);    /* the MAC moved */
+	learn_and_check(fx, 2); /* the MAC moved */
 	assert_int_equal(counter(fx, VXLAN_C_LEARNED), 2);
 	assert_int_equal(counter(fx, VXLAN_C_FLOODED), 0);
 }
@@ -321,9 +323,9 @@ static size_t tcp4(uint8_t *d, uint16_t sp, uint16_t dp, size_t payload)
 	tcp[1] = (uint8_t)sp;
 	tcp[2] = (uint8_t)(dp >> 8);
 	tcp[3] = (uint8_t)dp;
-	memcpy(tcp + 4, "\x10\x00\x00\x00", 4);  /* seq 0x10000000 */
+	memcpy(tcp + 4, "\x10\x00\x00\x00", 4); /* seq 0x10000000 */
 	tcp[12] = 5 << 4;
-	tcp[13] = 0x18;            /* PSH ACK */
+	tcp[13] = 0x18; /* PSH ACK */
 	tcp[14] = 0xff;
 	for (i = 0; i < payload; i++)
 		tcp[20 + i] = (uint8_t)(i * 7 + 3);
@@ -348,7 +350,7 @@ static void test_src_port_entropy(void **state)
 			;
 		distinct += j == i;
 	}
-	assert_true(distinct >= 56);  /* 64 flows in 16384 ports */
+	assert_true(distinct >= 56); /* 64 flows in 16384 ports */
 	/* the payload is not part of the flow */
 	tcp4(f, 30000, 80, 10);
 	a = vxlan_src_port(f, 64);
@@ -365,8 +367,8 @@ static void tcp_partial(uint8_t *d, size_t len, struct pkt *p)
 
 	memcpy(&sa, d + 26, 4);
 	memcpy(&da, d + 30, 4);
-	c = (uint16_t)~csum_fold(csum_pseudo_ipv4(sa, da, IPPROTO_TCP,
-						   (uint16_t)(len - 34)));
+	c = (uint16_t)~csum_fold(
+		csum_pseudo_ipv4(sa, da, IPPROTO_TCP, (uint16_t)(len - 34)));
 	memcpy(pkt_data(p) + 50, &c, 2);
 	p->vnet.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
 	p->vnet.csum_start = 34;
@@ -384,10 +386,11 @@ static size_t seg_check(const uint8_t *d, size_t len, uint32_t seq)
 	assert_int_equal(csum_buf(ip, 20), 0);
 	memcpy(&sa, ip + 12, 4);
 	memcpy(&da, ip + 16, 4);
-	assert_int_equal(csum_fold(csum_partial(tcp, len - 34,
-						csum_pseudo_ipv4(sa, da, IPPROTO_TCP,
-								 (uint16_t)(len - 34)))),
-			 0);
+	assert_int_equal(
+		csum_fold(csum_partial(tcp, len - 34,
+				       csum_pseudo_ipv4(sa, da, IPPROTO_TCP,
+							(uint16_t)(len - 34)))),
+		0);
 	s = (uint32_t)tcp[4] << 24 | (uint32_t)tcp[5] << 16 |
 	    (uint32_t)tcp[6] << 8 | tcp[7];
 	assert_int_equal(s, seq);
@@ -427,7 +430,7 @@ static void test_tso_segments(void **state)
 		assert_true(got <= 1400);
 		if (!segs)
 			sport0 = sport;
-		assert_int_equal(sport, sport0);  /* one flow, one port */
+		assert_int_equal(sport, sport0); /* one flow, one port */
 		off += got;
 		segs++;
 	}
@@ -470,9 +473,9 @@ static void test_rx_partial_and_gso(void **state)
 	static uint8_t f[5054], d[5062];
 	size_t len = tcp4(f, 5201, 40000, 100);
 	struct pkt *pkts[2], *tmp = frame_pkt(fx, f, sizeof(f));
-	struct sockaddr_in to = { .sin_family = AF_INET,
-				  .sin_port = htons(fx->udp_port),
-				  .sin_addr = lo(1) };
+	struct sockaddr_in to = {.sin_family = AF_INET,
+				 .sin_port = htons(fx->udp_port),
+				 .sin_addr = lo(1)};
 
 	tcp_partial(f, len, tmp);
 	memcpy(f + 50, pkt_data(tmp) + 50, 2);
@@ -511,8 +514,8 @@ static void test_rx_partial_and_gso(void **state)
 
 static void test_open_errors(void **state)
 {
-	struct vxlan_cfg cfg = { .vni = 0, .local = lo(1), .nremotes = 1 };
-	struct port p = { 0 };
+	struct vxlan_cfg cfg = {.vni = 0, .local = lo(1), .nremotes = 1};
+	struct port p = {0};
 
 	(void)state;
 	cfg.remotes[0] = lo(3);
@@ -545,7 +548,7 @@ int main(void)
 
 	if (geteuid() != 0) {
 		fprintf(stderr, "test_vxlan: needs root (raw socket), "
-			"skipped\n");
+				"skipped\n");
 		return 0;
 	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
