@@ -46,12 +46,12 @@ static void print_ports(json_t *r)
 	size_t i;
 	char vl[64];
 
-	printf("%-12s %-8s %-5s %-15s %-7s %-10s %10s %10s %7s %5s\n", "PORT",
+	printf("%-12s %-8s %-8s %-15s %-7s %-10s %10s %10s %7s %5s\n", "PORT",
 	       "SWITCH", "KIND", "IFACE", "MODE", "VLANS", "RX-PKTS",
 	       "TX-PKTS", "DROPS", "MACS");
 	json_array_foreach(json_object_get(r, "ports"), i, p) {
 		vlans_str(json_object_get(p, "vlans"), vl, sizeof(vl));
-		printf("%-12s %-8s %-5s %-15s %-7s %-10s %10lld %10lld %7lld "
+		printf("%-12s %-8s %-8s %-15s %-7s %-10s %10lld %10lld %7lld "
 		       "%5lld\n", s(p, "name"), s(p, "switch"), s(p, "kind"),
 		       *s(p, "ifname") ? s(p, "ifname") : "-", s(p, "mode"), vl,
 		       n(p, "rx_packets"), n(p, "tx_packets"),
