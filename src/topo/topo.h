@@ -75,6 +75,12 @@ struct topo_switch {
 	uint32_t aging_s;          /* mac-aging: seconds, default 300 */
 	uint32_t mac_limit;        /* mac-limit: per port default, 0 = none */
 	uint32_t mac_table;        /* mac-table: capacity, default 8192 */
+	/* `uplink: IFNAME`: bridged onto an existing interface of the host
+	 * (port "SWITCH.IFNAME", a trunk: untagged = VLAN 1, plus the
+	 * `uplink-vlans:` tagged); "" = none */
+	char uplink[TOPO_IFNAME_MAX];
+	uint16_t nuplink_vlans;    /* 0: untagged only */
+	uint16_t uplink_vlans[TOPO_VLAN_MAX]; /* ascending, unique */
 	int line;
 	int col;                   /* 1-based position of the YAML key */
 };
@@ -446,6 +452,10 @@ int topo_fw_validate(const struct topo *t, char *err, size_t errsize);
 /* Tunnels (topo_parse_tunnel.c): "SWITCH.vxVNI"; 0 or -ENAMETOOLONG. */
 int topo_tunnel_port_name(const struct topo *t, const struct topo_tunnel *tu,
 			  char name[TOPO_PORT_NAME_MAX]);
+
+/* "SWITCH.IFNAME": the port of switch @sw's uplink; 0 or -ENAMETOOLONG. */
+int topo_switch_uplink_port_name(const struct topo_switch *sw,
+				 char name[TOPO_PORT_NAME_MAX]);
 
 /* "<topo>-<host>": the switch-side veth of host @h; 0 or -ENAMETOOLONG. */
 int topo_host_ifname(const struct topo *t, const struct topo_host *h,

@@ -106,7 +106,9 @@ static int vm_socket_check(const struct topo_vm *vm, char *err, size_t errsize)
  * @err: out: what is in the way and how to remove it
  * @errsize: size of @err
  *
- * Return: 0, or -EEXIST.
+ * Also checks that every uplink interface (router or switch) exists.
+ *
+ * Return: 0, -EEXIST, or -ENODEV for a missing uplink interface.
  */
 int topo_preflight(const struct topo *t, char *err, size_t errsize)
 {
@@ -143,6 +145,16 @@ int topo_preflight(const struct topo *t, char *err, size_t errsize)
 				 r->ifs[k].uplink, r->ifs[k].line);
 			return -ENODEV;
 		}
+	}
+	for (i = 0; i < t->nswitches; i++) {
+		const struct topo_switch *s = &t->switches[i];
+
+		if (!s->uplink[0] || netlink_link_exists(-1, s->uplink))
+			continue;
+		snprintf(err, errsize, "switch '%s': uplink interface '%s' "
+			 "(line %d) does not exist (ip link show)", s->name,
+			 s->uplink, s->line);
+		return -ENODEV;
 	}
 	for (i = 0; i < t->nvms; i++) {
 		if (t->vms[i].socket[0]) {
@@ -440,6 +452,8 @@ static int build_all(struct topo_rt *rt, char *err, size_t errsize)
 		ret = build_vm(rt, &t->vms[i], err, errsize);
 	for (i = 0; !ret && i < t->nlinks; i++)
 		ret = build_link(rt, &t->links[i], err, errsize);
+	if (!ret)
+		ret = topo_build_uplinks(rt, err, errsize);
 	if (!ret)
 		ret = topo_build_routers(rt, err, errsize);
 	if (!ret)

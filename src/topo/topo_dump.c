@@ -27,23 +27,40 @@ static const char *const mirror_dirs[] = {
 	[TOPO_MIRROR_BOTH] = "both",
 };
 
-static void dump_trunk(const struct topo_link *l, FILE *f)
+/* VLAN list @v (ascending) as "1,5-9". */
+static void dump_vlans(const uint16_t *v, uint16_t n, FILE *f)
 {
 	int i, j;
 
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && v[j] == v[j - 1] + 1; j++)
+			;
+		fprintf(f, "%s%u", i ? "," : "", v[i]);
+		if (j - i > 1)
+			fprintf(f, "-%u", v[j - 1]);
+	}
+}
+
+static void dump_trunk(const struct topo_link *l, FILE *f)
+{
 	if (!l->ntrunk) {
 		fputs(" untagged vlan 1", f);
 		return;
 	}
 	fputs(" trunk ", f);
-	for (i = 0; i < l->ntrunk; i = j) {
-		for (j = i + 1;
-		     j < l->ntrunk && l->trunk[j] == l->trunk[j - 1] + 1; j++)
-			;
-		fprintf(f, "%s%u", i ? "," : "", l->trunk[i]);
-		if (j - i > 1)
-			fprintf(f, "-%u", l->trunk[j - 1]);
-	}
+	dump_vlans(l->trunk, l->ntrunk, f);
+}
+
+/* A switch's uplink: " uplink IF native 1[ tagged LIST]". */
+static void dump_sw_uplink(const struct topo_switch *sw, FILE *f)
+{
+	if (!sw->uplink[0])
+		return;
+	fprintf(f, " uplink %s native 1", sw->uplink);
+	if (!sw->nuplink_vlans)
+		return;
+	fputs(" tagged ", f);
+	dump_vlans(sw->uplink_vlans, sw->nuplink_vlans, f);
 }
 
 /* A TAP VM, or a socket VM (`socket PATH socket-type stream|dgram`). */
@@ -314,8 +331,10 @@ void topo_dump(const struct topo *t, FILE *f)
 	fprintf(f, "topo %s\n", t->name);
 	for (i = 0; i < t->nswitches; i++) {
 		sw = &t->switches[i];
-		fprintf(f, "switch %s mac-aging %u mac-limit %u mac-table %u\n",
+		fprintf(f, "switch %s mac-aging %u mac-limit %u mac-table %u",
 			sw->name, sw->aging_s, sw->mac_limit, sw->mac_table);
+		dump_sw_uplink(sw, f);
+		fputc('\n', f);
 	}
 	for (i = 0; i < t->nlinks; i++) {
 		l = &t->links[i];

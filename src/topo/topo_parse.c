@@ -59,9 +59,9 @@ static const char *const top_keys[] = {
 	NULL};
 static const char *const top_future[] = {NULL};
 
-enum { SW_AGING, SW_LIMIT, SW_TABLE, SW_N };
+enum { SW_AGING, SW_LIMIT, SW_TABLE, SW_UPLINK, SW_UPLINK_VLANS, SW_N };
 static const char *const sw_keys[] = {"mac-aging", "mac-limit", "mac-table",
-				      NULL};
+				      "uplink",	   "uplink-vlans", NULL};
 
 enum { HOST_SWITCH, HOST_VLAN, HOST_IP, HOST_GW, HOST_MAC, HOST_LIMIT, HOST_N };
 static const char *const host_keys[] = {"switch", "vlan",      "ip", "gw",
@@ -92,6 +92,50 @@ _Static_assert((int)TOP_N <= (int)TP_FIELDS_MAX &&
 		       (int)VM_N <= (int)TP_FIELDS_MAX,
 	       "a field map has more keys than tp_fields() sorts");
 
+static int tp_vlan_list(struct tp *p, yaml_node_t *n, const char *key,
+			const char *empty, uint16_t *out, uint16_t *nout);
+
+/* `uplink: IFNAME` and `uplink-vlans: [...]` of switch @sw. */
+static int tp_switch_uplink(struct tp *p, yaml_node_t *v[],
+			    struct topo_switch *sw)
+{
+	char what[TP_WHAT_MAX + 16], port[TOPO_PORT_NAME_MAX];
+	const char *s;
+	int ret;
+
+	if (v[SW_UPLINK_VLANS] && !v[SW_UPLINK])
+		return tp_err(p, v[SW_UPLINK_VLANS],
+			      "%s: 'uplink-vlans' needs 'uplink'", p->what);
+	if (!v[SW_UPLINK])
+		return 0;
+	snprintf(what, sizeof(what), "%s: uplink", p->what);
+	ret = tp_str(p, v[SW_UPLINK], what, &s);
+	if (ret)
+		return ret;
+	if (!tp_is_ifname(s))
+		return tp_err(p, v[SW_UPLINK],
+			      "%s: bad uplink name '%s' (1..%d of letters, "
+			      "digits, '_', '.', '-')",
+			      p->what, tp_show(p, s), TOPO_IFNAME_MAX - 1);
+	strcpy(sw->uplink, s);
+	if (topo_switch_uplink_port_name(sw, port))
+		return tp_err(p, v[SW_UPLINK],
+			      "%s: port name '%s.%s' is longer than %d "
+			      "characters (shorten the switch name)",
+			      p->what, sw->name, s, TOPO_PORT_NAME_MAX - 1);
+	if (!v[SW_UPLINK_VLANS])
+		return 0;
+	ret = tp_vlan_list(p, v[SW_UPLINK_VLANS], "uplink-vlans",
+			   "untagged uplink", sw->uplink_vlans,
+			   &sw->nuplink_vlans);
+	if (!ret && sw->uplink_vlans[0] == 1)
+		return tp_err(p, v[SW_UPLINK_VLANS],
+			      "%s: VLAN 1 is the uplink's untagged (native) "
+			      "VLAN; leave it out of 'uplink-vlans'",
+			      p->what);
+	return ret;
+}
+
 static int tp_switch(struct tp *p, yaml_node_pair_t *pair)
 {
 	struct topo_switch *sw = &p->t->switches[p->t->nswitches];
@@ -120,6 +164,9 @@ static int tp_switch(struct tp *p, yaml_node_pair_t *pair)
 		return ret;
 	if (v[SW_TABLE] && (ret = tp_uint(p, v[SW_TABLE], "mac-table", 1,
 					  TOPO_MAC_TABLE_MAX, &sw->mac_table)))
+		return ret;
+	ret = tp_switch_uplink(p, v, sw);
+	if (ret)
 		return ret;
 	p->t->nswitches++;
 	return 0;
@@ -467,15 +514,16 @@ static int tp_between(struct tp *p, yaml_node_t *n, struct topo_link *l)
 	return tp_link_unique(p, n, l);
 }
 
-/* One trunk item: "N" or "A-B"; marks the VLANs in @bits. */
-static int tp_trunk_item(struct tp *p, yaml_node_t *n, uint64_t bits[])
+/* One item of list @key: "N" or "A-B"; marks the VLANs in @bits. */
+static int tp_trunk_item(struct tp *p, yaml_node_t *n, const char *key,
+			 uint64_t bits[])
 {
-	char what[TP_WHAT_MAX + 16], buf[16];
+	char what[TP_WHAT_MAX + 32], buf[16];
 	uint32_t lo, hi, v;
 	const char *s, *dash;
 	int ret;
 
-	snprintf(what, sizeof(what), "%s: trunk", p->what);
+	snprintf(what, sizeof(what), "%s: %s", p->what, key);
 	ret = tp_str(p, n, what, &s);
 	if (ret)
 		return ret;
@@ -504,14 +552,19 @@ static int tp_trunk_item(struct tp *p, yaml_node_t *n, uint64_t bits[])
 		if (bits[v / 64] & 1ull << (v % 64))
 			return tp_err(p, n,
 				      "%s: VLAN %u appears twice in "
-				      "trunk",
-				      p->what, v);
+				      "%s",
+				      p->what, v, key);
 		bits[v / 64] |= 1ull << (v % 64);
 	}
 	return 0;
 }
 
-static int tp_trunk(struct tp *p, yaml_node_t *n, struct topo_link *l)
+/*
+ * A list of VLANs under @key (a link's `trunk`, a switch's `uplink-vlans`)
+ * into @out, ascending; @empty says what leaving the key out means.
+ */
+static int tp_vlan_list(struct tp *p, yaml_node_t *n, const char *key,
+			const char *empty, uint16_t *out, uint16_t *nout)
 {
 	uint64_t bits[(TOPO_VLAN_MAX + 64) / 64] = {0};
 	yaml_node_item_t *it;
@@ -520,27 +573,28 @@ static int tp_trunk(struct tp *p, yaml_node_t *n, struct topo_link *l)
 
 	if (n->type != YAML_SEQUENCE_NODE)
 		return tp_err(p, n,
-			      "%s: 'trunk' expected a list of VLANs, "
+			      "%s: '%s' expected a list of VLANs, "
 			      "found %s",
-			      p->what, tp_node_kind(n));
+			      p->what, key, tp_node_kind(n));
 	if (n->data.sequence.items.top == n->data.sequence.items.start)
 		return tp_err(p, n,
-			      "%s: 'trunk' is empty (leave it out for an "
-			      "untagged link)",
-			      p->what);
+			      "%s: '%s' is empty (leave it out for an "
+			      "%s)",
+			      p->what, key, empty);
 	if (n->data.sequence.items.top - n->data.sequence.items.start >
 	    TOPO_VLAN_MAX)
-		return tp_err(p, n, "%s: 'trunk' has more than %d items",
-			      p->what, TOPO_VLAN_MAX);
+		return tp_err(p, n, "%s: '%s' has more than %d items",
+			      p->what, key, TOPO_VLAN_MAX);
 	for (it = n->data.sequence.items.start; it < n->data.sequence.items.top;
 	     it++) {
-		ret = tp_trunk_item(p, tp_node(p, *it), bits);
+		ret = tp_trunk_item(p, tp_node(p, *it), key, bits);
 		if (ret)
 			return ret;
 	}
+	*nout = 0;
 	for (v = 1; v <= TOPO_VLAN_MAX; v++)
 		if (bits[v / 64] & 1ull << (v % 64))
-			l->trunk[l->ntrunk++] = (uint16_t)v;
+			out[(*nout)++] = (uint16_t)v;
 	return 0;
 }
 
@@ -565,7 +619,8 @@ static int tp_link(struct tp *p, yaml_node_t *n)
 	if (!ret)
 		ret = tp_between(p, v[LINK_BETWEEN], l);
 	if (!ret && v[LINK_TRUNK])
-		ret = tp_trunk(p, v[LINK_TRUNK], l);
+		ret = tp_vlan_list(p, v[LINK_TRUNK], "trunk", "untagged link",
+				   l->trunk, &l->ntrunk);
 	if (!ret)
 		p->t->nlinks++;
 	return ret;
@@ -828,4 +883,20 @@ err_msg:
 	if (err && errsize)
 		snprintf(err, errsize, "%s: %s", path, strerror(-ret));
 	return ret;
+}
+
+/**
+ * topo_switch_uplink_port_name() - the port name of a switch's uplink
+ * @sw:		a switch with `uplink:`
+ * @name:	receives "SWITCH.IFNAME"
+ *
+ * Return: 0, or -ENAMETOOLONG if it does not fit a port name.
+ */
+int topo_switch_uplink_port_name(const struct topo_switch *sw,
+				 char name[TOPO_PORT_NAME_MAX])
+{
+	int n = snprintf(name, TOPO_PORT_NAME_MAX, "%s.%s", sw->name,
+			 sw->uplink);
+
+	return n < 0 || n >= TOPO_PORT_NAME_MAX ? -ENAMETOOLONG : 0;
 }

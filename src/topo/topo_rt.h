@@ -71,6 +71,7 @@ void topo_access_cfg(struct sw_port_cfg *cfg, uint16_t vlan, uint32_t limit);
 int topo_build_routers(struct topo_rt *rt, char *err, size_t errsize);
 int topo_build_firewalls(struct topo_rt *rt, char *err, size_t errsize);
 int topo_build_tunnels(struct topo_rt *rt, char *err, size_t errsize);
+int topo_build_uplinks(struct topo_rt *rt, char *err, size_t errsize);
 int topo_tunnel_warn_mtu(const struct topo *t, FILE *f);
 int topo_fw_apply_policy(struct topo_rt *rt, const struct topo *t,
 			 unsigned int i, char *err, size_t errsize);

@@ -18,7 +18,8 @@
  *  - MAC addresses of hosts and router interfaces unique;
  *  - interface names in the root namespace (host veths "<topo>-<host>" and
  *    VM TAPs) unique, and router uplinks naming none of them and used by
- *    one router interface only;
+ *    one router interface only; switch uplinks likewise, and on an
+ *    interface no router uses;
  *  - a switch the inline leg of one firewall at most, and every firewall
  *    rule parses with its names resolved (topo_fw_validate() in
  *    topo_parse_fw.c, which calls src/fw).
@@ -520,6 +521,89 @@ static int check_uplinks(const struct topo *t, char *err, size_t errsize)
 	return 0;
 }
 
+/* Host veth or VM TAP named @ifname: its element's "kind 'name'", or NULL. */
+static const char *dcbox_ifname_owner(const struct topo *t, const char *ifname,
+				      char *buf, size_t size, int *line)
+{
+	char ifn[TOPO_IFNAME_MAX];
+	int i;
+
+	for (i = 0; i < t->nhosts; i++)
+		if (!topo_host_ifname(t, &t->hosts[i], ifn) &&
+		    !strcmp(ifn, ifname)) {
+			snprintf(buf, size, "the veth dcbox makes for host '%s'",
+				 t->hosts[i].name);
+			*line = t->hosts[i].line;
+			return buf;
+		}
+	for (i = 0; i < t->nvms; i++)
+		if (t->vms[i].tap[0] && !strcmp(t->vms[i].tap, ifname)) {
+			snprintf(buf, size, "the TAP of vm '%s'",
+				 t->vms[i].name);
+			*line = t->vms[i].line;
+			return buf;
+		}
+	return NULL;
+}
+
+/* A router interface on uplink @ifname: its router's index, or -1. */
+static int router_on_uplink(const struct topo *t, const char *ifname, int *k)
+{
+	int i, j;
+
+	for (i = 0; i < t->nrouters; i++)
+		for (j = 0; j < t->routers[i].nifs; j++)
+			if (t->routers[i].ifs[j].is_uplink &&
+			    !strcmp(t->routers[i].ifs[j].uplink, ifname)) {
+				*k = j;
+				return i;
+			}
+	return -1;
+}
+
+/*
+ * Switch uplinks: not an interface dcbox makes itself, and each interface
+ * bridged by one switch only, and not also a router's uplink.
+ */
+static int check_sw_uplinks(const struct topo *t, char *err, size_t errsize)
+{
+	const struct topo_switch *sw;
+	char what[TOPO_NAME_MAX + 48];
+	int i, j, line;
+
+	for (i = 0; i < t->nswitches; i++) {
+		sw = &t->switches[i];
+		if (!sw->uplink[0])
+			continue;
+		if (dcbox_ifname_owner(t, sw->uplink, what, sizeof(what),
+				       &line))
+			return tv_err(t, sw->line, sw->col, err, errsize,
+				      "switch '%s': uplink '%s' is %s "
+				      "(line %d)",
+				      sw->name, sw->uplink, what, line);
+		for (j = 0; j < i; j++)
+			if (!strcmp(t->switches[j].uplink, sw->uplink))
+				return tv_err(t, sw->line, sw->col, err,
+					      errsize,
+					      "switch '%s': uplink '%s' is "
+					      "already used by switch '%s' "
+					      "(line %d)",
+					      sw->name, sw->uplink,
+					      t->switches[j].name,
+					      t->switches[j].line);
+		j = router_on_uplink(t, sw->uplink, &line);
+		if (j >= 0)
+			return tv_err(t, sw->line, sw->col, err, errsize,
+				      "switch '%s': uplink '%s' is already "
+				      "used by router '%s' interface %d "
+				      "(line %d)",
+				      sw->name, sw->uplink,
+				      t->routers[j].name, line + 1,
+				      t->routers[j].ifs[line].line);
+	}
+	return 0;
+}
+
 static bool sane_rif(const struct topo *t, const struct topo_router_if *rif)
 {
 	if (rif->vlan > TOPO_VLAN_MAX || rif->dhcp.ndns > TOPO_DHCP_MAX_DNS ||
@@ -666,6 +750,13 @@ static int check_bounds(const struct topo *t, char *err, size_t errsize)
 				      "link %d: bad switch index or "
 				      "trunk list",
 				      i + 1);
+	for (i = 0; i < t->nswitches; i++)
+		if (t->switches[i].nuplink_vlans > TOPO_VLAN_MAX ||
+		    !memchr(t->switches[i].uplink, '\0', TOPO_IFNAME_MAX))
+			return tv_err(t, t->switches[i].line,
+				      t->switches[i].col, err, errsize,
+				      "switch '%s': bad uplink",
+				      t->switches[i].name);
 	for (i = 0; i < t->nhosts; i++)
 		if (t->hosts[i].sw >= t->nswitches)
 			return tv_err(t, t->hosts[i].line, t->hosts[i].col, err,
@@ -746,6 +837,8 @@ int topo_validate(const struct topo *t, char *err, size_t errsize)
 		ret = check_ifnames(t, err, errsize);
 	if (!ret)
 		ret = check_uplinks(t, err, errsize);
+	if (!ret)
+		ret = check_sw_uplinks(t, err, errsize);
 	if (!ret)
 		ret = check_inline_legs(t, err, errsize);
 	if (!ret)
