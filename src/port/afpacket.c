@@ -115,6 +115,9 @@ enum {
 				      + VNET_SIZE + PKT_DATA_MAX),
 	TX_DATA_OFF = TPACKET_ALIGN(sizeof(struct tpacket3_hdr)),
 	TX_FRAMES_PER_BLOCK = TX_BLOCK_SIZE / TX_FRAME_SIZE,
+	/* V2 rx slot: the kernel puts the MAC header at most at
+	 * TPACKET_ALIGN(TPACKET2_HDRLEN + 16) + vnet header - 14 (76) */
+	RX2_FRAME_SIZE = TPACKET_ALIGN(128 + PKT_DATA_MAX),
 };
 
 /* space for the PACKET_AUXDATA and SO_RXQ_OVFL messages of one frame */
@@ -143,6 +146,7 @@ struct afpacket {
 	uint32_t blk_size, blk_nr, blk_cur;
 	struct tpacket3_hdr *next; /* next frame in the current block */
 	uint32_t left;             /* frames left in the current block */
+	uint32_t slot_nr, slot_cur; /* AFPACKET_RX_RING_V2 frame slots */
 	/* tx ring */
 	uint8_t *tx_ring;
 	uint32_t tx_frame_nr, tx_cur;
@@ -193,17 +197,24 @@ static void rx_count(struct port *port, struct pkt *p)
 	port->stats.rx_bytes += p->len;
 }
 
+/* what rx_frame() needs of a V2 or V3 ring frame header */
+struct ring_frame {
+	const uint8_t *mac;
+	uint32_t snaplen, len, status;
+	uint16_t tpid, tci;
+};
+
 /* copy one ring frame into a pool buffer; NULL if dropped (counted) */
 static struct pkt *rx_frame(struct port *port, struct pkt_pool *pool,
-			    const struct tpacket3_hdr *h)
+			    const struct ring_frame *h)
 {
-	const uint8_t *mac = (const uint8_t *)h + h->tp_mac;
-	bool tagged = h->tp_status & TP_STATUS_VLAN_VALID;
-	uint32_t len = h->tp_snaplen, extra = tagged ? VLAN_SIZE : 0;
+	const uint8_t *mac = h->mac;
+	bool tagged = h->status & TP_STATUS_VLAN_VALID;
+	uint32_t len = h->snaplen, extra = tagged ? VLAN_SIZE : 0;
 	struct pkt *p;
 	uint8_t *d;
 
-	if (len != h->tp_len || len < ETH_HLEN || len + extra > PKT_DATA_MAX)
+	if (len != h->len || len < ETH_HLEN || len + extra > PKT_DATA_MAX)
 		goto drop;
 	p = pkt_alloc(pool);
 	if (!p)
@@ -214,8 +225,7 @@ static struct pkt *rx_frame(struct port *port, struct pkt_pool *pool,
 		memcpy(d, mac, len);
 	} else {
 		memcpy(d, mac, ETH_ADDRS);
-		vlan_tag_write(d + ETH_ADDRS, h->tp_status,
-			       h->hv1.tp_vlan_tpid, h->hv1.tp_vlan_tci);
+		vlan_tag_write(d + ETH_ADDRS, h->status, h->tpid, h->tci);
 		memcpy(d + ETH_ADDRS + VLAN_SIZE, mac + ETH_ADDRS,
 		       len - ETH_ADDRS);
 		vnet_shift_tag(p);
@@ -270,13 +280,63 @@ static int rx_ring(struct port *port, struct afpacket *a,
 				continue;
 			}
 		}
-		p = rx_frame(port, pool, a->next);
+		p = rx_frame(port, pool, &(struct ring_frame){
+			.mac = (const uint8_t *)a->next + a->next->tp_mac,
+			.snaplen = a->next->tp_snaplen,
+			.len = a->next->tp_len,
+			.status = a->next->tp_status,
+			.tpid = a->next->hv1.tp_vlan_tpid,
+			.tci = a->next->hv1.tp_vlan_tci,
+		});
 		if (p)
 			pkts[n++] = p;
 		a->next = (struct tpacket3_hdr *)((uint8_t *)a->next +
 						  a->next->tp_next_offset);
 		if (--a->left == 0)
 			rx_block_close(a);
+	}
+	return (int)n;
+}
+
+/* V2 slot i: frames never straddle blocks */
+static struct tpacket2_hdr *rx_slot(struct afpacket *a, uint32_t i)
+{
+	uint32_t per_block = a->blk_size / RX2_FRAME_SIZE;
+
+	return (struct tpacket2_hdr *)(a->map +
+				       (size_t)(i / per_block) * a->blk_size +
+				       (size_t)(i % per_block) * RX2_FRAME_SIZE);
+}
+
+/* AFPACKET_RX_RING_V2: one frame per slot, handed back at once */
+static int rx_ring_v2(struct port *port, struct afpacket *a,
+		      struct pkt_pool *pool, struct pkt **pkts,
+		      unsigned int max)
+{
+	unsigned int n = 0;
+
+	while (n < max) {
+		struct tpacket2_hdr *h = rx_slot(a, a->slot_cur);
+		uint32_t st = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
+		struct pkt *p;
+
+		if (!(st & TP_STATUS_USER))
+			break;
+		if (st & TP_STATUS_LOSING)
+			account_kernel_drops(port, a);
+		p = rx_frame(port, pool, &(struct ring_frame){
+			.mac = (const uint8_t *)h + h->tp_mac,
+			.snaplen = h->tp_snaplen,
+			.len = h->tp_len,
+			.status = st,
+			.tpid = h->tp_vlan_tpid,
+			.tci = h->tp_vlan_tci,
+		});
+		if (p)
+			pkts[n++] = p;
+		__atomic_store_n(&h->tp_status, TP_STATUS_KERNEL,
+				 __ATOMIC_RELEASE);
+		a->slot_cur = (a->slot_cur + 1) % a->slot_nr;
 	}
 	return (int)n;
 }
@@ -386,6 +446,8 @@ static int afpacket_rx(struct port *port, struct pkt_pool *pool,
 
 	if (a->rx_mode == AFPACKET_RX_RING)
 		return rx_ring(port, a, pool, pkts, max);
+	if (a->rx_mode == AFPACKET_RX_RING_V2)
+		return rx_ring_v2(port, a, pool, pkts, max);
 	return rx_recvmmsg(port, a, pool, pkts, max);
 }
 
@@ -571,7 +633,9 @@ static int sock_options(int fd, int ifindex, const struct afpacket_cfg *cfg)
 		    cfg->tx_mode == AFPACKET_TX_RING;
 	int ret = 0;
 
-	if (ring)
+	if (cfg->rx_mode == AFPACKET_RX_RING_V2)
+		ret = setopt_int(fd, SOL_PACKET, PACKET_VERSION, TPACKET_V2);
+	else if (ring)
 		ret = setopt_int(fd, SOL_PACKET, PACKET_VERSION, TPACKET_V3);
 	if (!ret)
 		ret = setopt_int(fd, SOL_PACKET, PACKET_VNET_HDR, 1);
@@ -602,8 +666,14 @@ static int rings_map(struct afpacket *a, const struct afpacket_cfg *cfg)
 	struct tpacket_req3 tx = { 0 };
 	size_t rx_size = 0;
 
+	if (cfg->rx_mode == AFPACKET_RX_RING_V2) {
+		/* struct tpacket_req: the first four fields, no timeout */
+		rx.tp_frame_size = RX2_FRAME_SIZE;
+		rx.tp_retire_blk_tov = 0;
+	}
 	rx.tp_frame_nr = rx.tp_block_size / rx.tp_frame_size * rx.tp_block_nr;
-	if (cfg->rx_mode == AFPACKET_RX_RING) {
+	a->slot_nr = rx.tp_frame_nr;
+	if (cfg->rx_mode != AFPACKET_RX_RECVMMSG) {
 		if (setsockopt(a->fd, SOL_PACKET, PACKET_RX_RING, &rx,
 			       sizeof(rx)))
 			return -errno;
@@ -715,9 +785,10 @@ int afpacket_port_open(struct port *port, const char *ifname, int netns_fd,
 		afpacket_cfg_default(&def);
 		cfg = &def;
 	}
-	if ((cfg->rx_mode == AFPACKET_RX_RING &&
+	if ((cfg->rx_mode != AFPACKET_RX_RECVMMSG &&
 	     (cfg->rx_block_size < PKT_DATA_MAX + 4096 || !cfg->rx_block_nr)) ||
-	    (cfg->tx_mode == AFPACKET_TX_RING && !cfg->tx_block_nr))
+	    (cfg->tx_mode == AFPACKET_TX_RING &&
+	     (!cfg->tx_block_nr || cfg->rx_mode == AFPACKET_RX_RING_V2)))
 		return -EINVAL;
 	a = calloc(1, sizeof(*a));
 	if (!a)

@@ -26,13 +26,15 @@ enum afpacket_tx_mode {
 enum afpacket_rx_mode {
 	AFPACKET_RX_RECVMMSG,      /* recvmmsg() into pool buffers (default) */
 	AFPACKET_RX_RING,          /* TPACKET_V3 ring, copied out per frame */
+	AFPACKET_RX_RING_V2,       /* TPACKET_V2 ring, one frame per slot */
 };
 
 /** struct afpacket_cfg - ring geometry and socket options */
 struct afpacket_cfg {
 	enum afpacket_rx_mode rx_mode;
 	uint32_t rcvbuf;           /* AFPACKET_RX_RECVMMSG: SO_RCVBUF bytes */
-	/* AFPACKET_RX_RING only: */
+	/* AFPACKET_RX_RING and AFPACKET_RX_RING_V2 (3 slots a 256 KiB
+	 * block; no timeout, no tx ring) only: */
 	uint32_t rx_block_size;    /* TPACKET_V3 block, page multiple, must
 				    * hold a 64 KiB GSO frame + headers */
 	uint32_t rx_block_nr;      /* blocks in the rx ring */

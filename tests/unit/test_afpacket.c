@@ -127,6 +127,8 @@ static const char *mode_name(enum afpacket_rx_mode rx,
 	if (rx == AFPACKET_RX_RING)
 		return tx == AFPACKET_TX_RING ? "rx ring/tx ring" :
 						"rx ring/sendmmsg";
+	if (rx == AFPACKET_RX_RING_V2)
+		return "rx ring v2/sendmmsg";
 	return tx == AFPACKET_TX_RING ? "recvmmsg/tx ring" :
 					"recvmmsg/sendmmsg";
 }
@@ -175,6 +177,16 @@ static void test_open_errors(void **state)
 	cfg.rx_block_size = 65536;
 	assert_int_equal(afpacket_port_open(&p, fx->root_if[0], -1, &cfg),
 			 -EINVAL);
+	cfg.rx_mode = AFPACKET_RX_RING_V2;
+	assert_int_equal(afpacket_port_open(&p, fx->root_if[0], -1, &cfg),
+			 -EINVAL);
+	/* a V2 rx ring and the V3-layout tx ring cannot share a socket */
+	afpacket_cfg_default(&cfg);
+	cfg.rx_mode = AFPACKET_RX_RING_V2;
+	cfg.tx_mode = AFPACKET_TX_RING;
+	assert_int_equal(afpacket_port_open(&p, fx->root_if[0], -1, &cfg),
+			 -EINVAL);
+	cfg.rx_block_size = 65536;
 	/* the block size means nothing without a ring */
 	cfg.rx_mode = AFPACKET_RX_RECVMMSG;
 	assert_int_equal(afpacket_port_open(&p, fx->root_if[0], -1, &cfg), 0);
@@ -208,6 +220,7 @@ static void test_ping(void **state)
 		skip();
 	ping_through(fx, AFPACKET_RX_RECVMMSG);
 	ping_through(fx, AFPACKET_RX_RING);
+	ping_through(fx, AFPACKET_RX_RING_V2);
 }
 
 /* an empty pool: frames are taken off the socket and counted as drops,
@@ -306,6 +319,7 @@ static void test_vlan_tag_kept(void **state)
 		skip();
 	vlan_through(fx, AFPACKET_RX_RECVMMSG);
 	vlan_through(fx, AFPACKET_RX_RING);
+	vlan_through(fx, AFPACKET_RX_RING_V2);
 }
 
 static double wire_iperf(struct fixture *fx, enum afpacket_rx_mode rx,
@@ -334,21 +348,24 @@ static double wire_iperf(struct fixture *fx, enum afpacket_rx_mode rx,
 static void test_tcp_gso(void **state)
 {
 	struct fixture *fx = *state;
-	double direct, mmsg, ring, rxring;
+	double direct, mmsg, ring, rxring, rxv2;
 
 	if (!fx)
 		skip();
 	fx->iperf = iperf_server(fx->ns[1]);
 	direct = iperf_gbps(fx->ns[0], "10.79.0.2", 3);
 	rxring = wire_iperf(fx, AFPACKET_RX_RING, AFPACKET_TX_SENDMMSG);
+	rxv2 = wire_iperf(fx, AFPACKET_RX_RING_V2, AFPACKET_TX_SENDMMSG);
 	mmsg = wire_iperf(fx, AFPACKET_RX_RECVMMSG, AFPACKET_TX_SENDMMSG);
 	ring = wire_iperf(fx, AFPACKET_RX_RECVMMSG, AFPACKET_TX_RING);
 	print_message("direct veth: %.2f Gbit/s; afpacket wire: recvmmsg/"
 		      "sendmmsg %.2f, recvmmsg/tx ring %.2f, rx ring/sendmmsg "
-		      "%.2f Gbit/s\n", direct, mmsg, ring, rxring);
+		      "%.2f, rx ring v2/sendmmsg %.2f Gbit/s\n", direct, mmsg,
+		      ring, rxring, rxv2);
 	assert_true(mmsg > 0.1);
 	assert_true(ring > 0.1);
 	assert_true(rxring > 0.1);
+	assert_true(rxv2 > 0.1);
 }
 
 int main(void)
