@@ -48,8 +48,8 @@ static int drop_host_frames(int fd)
 		BPF_STMT(BPF_RET | BPF_K, 0),
 		BPF_STMT(BPF_RET | BPF_K, 0xffffffffu),
 	};
-	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]),
-				   .filter = code };
+	struct sock_fprog prog = {.len = sizeof(code) / sizeof(code[0]),
+				  .filter = code};
 
 	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)))
 		return -errno;
@@ -64,8 +64,8 @@ static void uplink_cfg(struct sw_port_cfg *cfg, const struct topo_switch *s)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->mode = SW_PORT_TRUNK;
 	cfg->native_vlan = SWITCH_VLAN_DEFAULT;
-	cfg->allowed[SWITCH_VLAN_DEFAULT / 64] |=
-		1ull << (SWITCH_VLAN_DEFAULT % 64);
+	cfg->allowed[SWITCH_VLAN_DEFAULT / 64] |= 1ull
+						  << (SWITCH_VLAN_DEFAULT % 64);
 	for (i = 0; i < s->nuplink_vlans; i++) {
 		v = s->uplink_vlans[i];
 		cfg->allowed[v / 64] |= 1ull << (v % 64);
