@@ -115,9 +115,9 @@ enum {
 				      + VNET_SIZE + PKT_DATA_MAX),
 	TX_DATA_OFF = TPACKET_ALIGN(sizeof(struct tpacket3_hdr)),
 	TX_FRAMES_PER_BLOCK = TX_BLOCK_SIZE / TX_FRAME_SIZE,
-	/* V2 rx slot: the kernel puts the MAC header at most at
-	 * TPACKET_ALIGN(TPACKET2_HDRLEN + 16) + vnet header - 14 (76) */
-	RX2_FRAME_SIZE = TPACKET_ALIGN(128 + PKT_DATA_MAX),
+	/* the kernel puts a V2 slot's MAC header at TPACKET_ALIGN(
+	 * TPACKET2_HDRLEN + 16) + vnet header - 14 = 76 bytes in */
+	RX2_MAC_OFF = 76,
 };
 
 /* space for the PACKET_AUXDATA and SO_RXQ_OVFL messages of one frame */
@@ -146,7 +146,7 @@ struct afpacket {
 	uint32_t blk_size, blk_nr, blk_cur;
 	struct tpacket3_hdr *next; /* next frame in the current block */
 	uint32_t left;             /* frames left in the current block */
-	uint32_t slot_nr, slot_cur; /* AFPACKET_RX_RING_V2 frame slots */
+	uint32_t slot_size, slot_nr, slot_cur; /* AFPACKET_RX_RING_V2 */
 	/* tx ring */
 	uint8_t *tx_ring;
 	uint32_t tx_frame_nr, tx_cur;
@@ -298,49 +298,6 @@ static int rx_ring(struct port *port, struct afpacket *a,
 	return (int)n;
 }
 
-/* V2 slot i: frames never straddle blocks */
-static struct tpacket2_hdr *rx_slot(struct afpacket *a, uint32_t i)
-{
-	uint32_t per_block = a->blk_size / RX2_FRAME_SIZE;
-
-	return (struct tpacket2_hdr *)(a->map +
-				       (size_t)(i / per_block) * a->blk_size +
-				       (size_t)(i % per_block) * RX2_FRAME_SIZE);
-}
-
-/* AFPACKET_RX_RING_V2: one frame per slot, handed back at once */
-static int rx_ring_v2(struct port *port, struct afpacket *a,
-		      struct pkt_pool *pool, struct pkt **pkts,
-		      unsigned int max)
-{
-	unsigned int n = 0;
-
-	while (n < max) {
-		struct tpacket2_hdr *h = rx_slot(a, a->slot_cur);
-		uint32_t st = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
-		struct pkt *p;
-
-		if (!(st & TP_STATUS_USER))
-			break;
-		if (st & TP_STATUS_LOSING)
-			account_kernel_drops(port, a);
-		p = rx_frame(port, pool, &(struct ring_frame){
-			.mac = (const uint8_t *)h + h->tp_mac,
-			.snaplen = h->tp_snaplen,
-			.len = h->tp_len,
-			.status = st,
-			.tpid = h->tp_vlan_tpid,
-			.tci = h->tp_vlan_tci,
-		});
-		if (p)
-			pkts[n++] = p;
-		__atomic_store_n(&h->tp_status, TP_STATUS_KERNEL,
-				 __ATOMIC_RELEASE);
-		a->slot_cur = (a->slot_cur + 1) % a->slot_nr;
-	}
-	return (int)n;
-}
-
 /* the pool is empty: take up to @max frames off the socket, counted */
 static void rx_discard(struct port *port, struct afpacket *a,
 		       unsigned int max)
@@ -368,6 +325,86 @@ static void rx_tag_insert(struct pkt *p, const struct tpacket_auxdata *aux)
 		       aux->tp_vlan_tci);
 	p->len += VLAN_SIZE;
 	vnet_shift_tag(p);
+}
+
+/* a frame too big for its V2 slot (TP_STATUS_COPY): the kernel queued
+ * the whole skb on the socket too, in ring order; read it from there */
+static struct pkt *rx_copied(struct port *port, struct afpacket *a,
+			     struct pkt_pool *pool,
+			     const struct tpacket2_hdr *h, uint32_t st)
+{
+	struct pkt *p = pkt_alloc(pool);
+	struct iovec iov[2];
+	struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
+	ssize_t r;
+
+	if (!p) {
+		rx_discard(port, a, 1);
+		return NULL;
+	}
+	iov[0] = (struct iovec){ &p->vnet, VNET_SIZE };
+	iov[1] = (struct iovec){ pkt_data(p), PKT_DATA_MAX - VLAN_SIZE };
+	r = recvmsg(a->fd, &mh, MSG_DONTWAIT);
+	if (r < VNET_SIZE + ETH_HLEN || (mh.msg_flags & MSG_TRUNC)) {
+		port->stats.rx_dropped++;
+		pkt_free(pool, p);
+		return NULL;
+	}
+	p->len = (uint32_t)r - VNET_SIZE;
+	if (st & TP_STATUS_VLAN_VALID)
+		rx_tag_insert(p, &(struct tpacket_auxdata){
+			.tp_status = st,
+			.tp_vlan_tci = h->tp_vlan_tci,
+			.tp_vlan_tpid = h->tp_vlan_tpid,
+		});
+	rx_count(port, p);
+	return p;
+}
+
+/* V2 slot i: frames never straddle blocks */
+static struct tpacket2_hdr *rx_slot(struct afpacket *a, uint32_t i)
+{
+	uint32_t per_block = a->blk_size / a->slot_size;
+
+	return (struct tpacket2_hdr *)(a->map +
+				       (size_t)(i / per_block) * a->blk_size +
+				       (size_t)(i % per_block) * a->slot_size);
+}
+
+/* AFPACKET_RX_RING_V2: one frame per slot, handed back at once */
+static int rx_ring_v2(struct port *port, struct afpacket *a,
+		      struct pkt_pool *pool, struct pkt **pkts,
+		      unsigned int max)
+{
+	unsigned int n = 0;
+
+	while (n < max) {
+		struct tpacket2_hdr *h = rx_slot(a, a->slot_cur);
+		uint32_t st = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
+		struct pkt *p;
+
+		if (!(st & TP_STATUS_USER))
+			break;
+		if (st & TP_STATUS_LOSING)
+			account_kernel_drops(port, a);
+		if (st & TP_STATUS_COPY)
+			p = rx_copied(port, a, pool, h, st);
+		else
+			p = rx_frame(port, pool, &(struct ring_frame){
+				.mac = (const uint8_t *)h + h->tp_mac,
+				.snaplen = h->tp_snaplen,
+				.len = h->tp_len,
+				.status = st,
+				.tpid = h->tp_vlan_tpid,
+				.tci = h->tp_vlan_tci,
+			});
+		if (p)
+			pkts[n++] = p;
+		__atomic_store_n(&h->tp_status, TP_STATUS_KERNEL,
+				 __ATOMIC_RELEASE);
+		a->slot_cur = (a->slot_cur + 1) % a->slot_nr;
+	}
+	return (int)n;
 }
 
 /* finish a frame recvmmsg() wrote into @p; false: drop it */
@@ -597,6 +634,7 @@ void afpacket_cfg_default(struct afpacket_cfg *cfg)
 		.rx_block_size = AFPACKET_RX_BLOCK_SIZE,
 		.rx_block_nr = AFPACKET_RX_BLOCK_NR,
 		.rx_block_tmo_ms = AFPACKET_RX_BLOCK_TMO_MS,
+		.rx_frame_size = AFPACKET_RX_FRAME_SIZE,
 		.tx_mode = AFPACKET_TX_SENDMMSG,
 		.tx_block_nr = AFPACKET_TX_BLOCK_NR,
 		.sndbuf = AFPACKET_SNDBUF,
@@ -652,6 +690,12 @@ static int sock_options(int fd, int ifindex, const struct afpacket_cfg *cfg)
 		ret = setopt_int(fd, SOL_SOCKET, SO_SNDBUF, (int)cfg->sndbuf);
 	if (!ret && cfg->rx_mode == AFPACKET_RX_RECVMMSG)
 		ret = rx_options(fd, cfg);
+	/* V2: what does not fit a slot is also queued on the socket */
+	if (!ret && cfg->rx_mode == AFPACKET_RX_RING_V2)
+		ret = setopt_int(fd, SOL_PACKET, PACKET_COPY_THRESH, 1);
+	if (!ret && cfg->rx_mode == AFPACKET_RX_RING_V2 && cfg->rcvbuf &&
+	    setopt_int(fd, SOL_SOCKET, SO_RCVBUFFORCE, (int)cfg->rcvbuf))
+		ret = setopt_int(fd, SOL_SOCKET, SO_RCVBUF, (int)cfg->rcvbuf);
 	return ret;
 }
 
@@ -668,9 +712,10 @@ static int rings_map(struct afpacket *a, const struct afpacket_cfg *cfg)
 
 	if (cfg->rx_mode == AFPACKET_RX_RING_V2) {
 		/* struct tpacket_req: the first four fields, no timeout */
-		rx.tp_frame_size = RX2_FRAME_SIZE;
+		rx.tp_frame_size = cfg->rx_frame_size;
 		rx.tp_retire_blk_tov = 0;
 	}
+	a->slot_size = rx.tp_frame_size;
 	rx.tp_frame_nr = rx.tp_block_size / rx.tp_frame_size * rx.tp_block_nr;
 	a->slot_nr = rx.tp_frame_nr;
 	if (cfg->rx_mode != AFPACKET_RX_RECVMMSG) {
@@ -787,6 +832,10 @@ int afpacket_port_open(struct port *port, const char *ifname, int netns_fd,
 	}
 	if ((cfg->rx_mode != AFPACKET_RX_RECVMMSG &&
 	     (cfg->rx_block_size < PKT_DATA_MAX + 4096 || !cfg->rx_block_nr)) ||
+	    (cfg->rx_mode == AFPACKET_RX_RING_V2 &&
+	     (cfg->rx_frame_size < RX2_MAC_OFF + ETH_HLEN ||
+	      cfg->rx_frame_size % TPACKET_ALIGNMENT ||
+	      cfg->rx_frame_size > cfg->rx_block_size)) ||
 	    (cfg->tx_mode == AFPACKET_TX_RING &&
 	     (!cfg->tx_block_nr || cfg->rx_mode == AFPACKET_RX_RING_V2)))
 		return -EINVAL;

@@ -33,13 +33,17 @@ enum afpacket_rx_mode {
 struct afpacket_cfg {
 	enum afpacket_rx_mode rx_mode;
 	uint32_t rcvbuf;           /* AFPACKET_RX_RECVMMSG: SO_RCVBUF bytes */
-	/* AFPACKET_RX_RING and AFPACKET_RX_RING_V2 (3 slots a 256 KiB
-	 * block; no timeout, no tx ring) only: */
+	/* AFPACKET_RX_RING and AFPACKET_RX_RING_V2 (no timeout, no tx
+	 * ring) only: */
 	uint32_t rx_block_size;    /* TPACKET_V3 block, page multiple, must
 				    * hold a 64 KiB GSO frame + headers */
 	uint32_t rx_block_nr;      /* blocks in the rx ring */
 	uint32_t rx_block_tmo_ms;  /* a partly filled block is handed to us
 				    * after this long: the latency floor */
+	uint32_t rx_frame_size;    /* AFPACKET_RX_RING_V2 slot, 16-byte
+				    * multiple; a frame that does not fit
+				    * (GSO) comes through the socket queue
+				    * (rcvbuf bytes) instead */
 	enum afpacket_tx_mode tx_mode;
 	uint32_t tx_block_nr;      /* AFPACKET_TX_RING: 1 MiB blocks */
 	uint32_t sndbuf;           /* AFPACKET_TX_SENDMMSG: SO_SNDBUF bytes */
@@ -51,6 +55,7 @@ enum {
 	AFPACKET_RX_BLOCK_SIZE = 256 * 1024,
 	AFPACKET_RX_BLOCK_NR = 32,
 	AFPACKET_RX_BLOCK_TMO_MS = 1,
+	AFPACKET_RX_FRAME_SIZE = 2048,
 	AFPACKET_TX_BLOCK_NR = 8,
 	AFPACKET_SNDBUF = 4 * 1024 * 1024,
 	AFPACKET_RCVBUF = 8 * 1024 * 1024,
