@@ -193,6 +193,9 @@ int cli_status(struct cli *c)
 	for (i = 0; i < cnt; i++) {
 		r = cli_request(names[i], json_pack("{s:s}", "cmd", "status"),
 				NULL);
+		/* Listing all: a daemon that went down meanwhile is skipped. */
+		if (!r && !c->topo)
+			continue;
 		if (!r) {
 			json_decref(all);
 			return 1;
