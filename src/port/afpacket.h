@@ -24,15 +24,16 @@ enum afpacket_tx_mode {
 
 /** enum afpacket_rx_mode - how rx() takes frames from the kernel */
 enum afpacket_rx_mode {
-	AFPACKET_RX_RECVMMSG,      /* recvmmsg() into pool buffers (default) */
+	AFPACKET_RX_RECVMMSG,      /* recvmmsg() into pool buffers */
 	AFPACKET_RX_RING,          /* TPACKET_V3 ring, copied out per frame */
-	AFPACKET_RX_RING_V2,       /* TPACKET_V2 ring, one frame per slot */
+	AFPACKET_RX_RING_V2,       /* TPACKET_V2 ring, one frame per slot
+				    * (default) */
 };
 
 /** struct afpacket_cfg - ring geometry and socket options */
 struct afpacket_cfg {
 	enum afpacket_rx_mode rx_mode;
-	uint32_t rcvbuf;           /* AFPACKET_RX_RECVMMSG: SO_RCVBUF bytes */
+	uint32_t rcvbuf;           /* recvmmsg, V2 GSO frames: SO_RCVBUF */
 	/* AFPACKET_RX_RING and AFPACKET_RX_RING_V2 (no timeout, no tx
 	 * ring) only: */
 	uint32_t rx_block_size;    /* TPACKET_V3 block, page multiple, must
