@@ -536,7 +536,8 @@ void topo_teardown(struct topo_rt *rt)
 		if (rt->routers[i])
 			router_stop(rt->routers[i]);
 	close_sockets(rt);
-	dp_fini(&rt->dp);
+	/* Nodes before the pool: routers still hold packets queued for ARP
+	 * and give them back to the pool when destroyed. */
 	for (i = 0; i < TOPO_MAX_FIREWALLS; i++) {
 		if (rt->fws[i])
 			firewall_destroy(rt->fws[i]);
@@ -550,6 +551,7 @@ void topo_teardown(struct topo_rt *rt)
 			router_destroy(rt->routers[i]);
 		rt->routers[i] = NULL;
 	}
+	dp_fini(&rt->dp);
 	for (i = 0; i < TOPO_MAX_SWITCHES; i++) {
 		if (rt->sws[i])
 			switch_destroy(rt->sws[i]);
