@@ -94,6 +94,7 @@ static void on_client(struct daemon *d, int fd)
 	char err[256];
 	json_t *req, *rep;
 	bool keep = false;
+	int ret;
 
 	if (!peer_is_root(fd)) {
 		reply_error(fd, "permission denied: only root may control dcbox");
@@ -103,8 +104,12 @@ static void on_client(struct daemon *d, int fd)
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	/* A reply is one message: big tables need a big send buffer. */
 	setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf));
-	if (ctl_recv_json(fd, (void **)&req, err, sizeof(err))) {
-		reply_error(fd, err);
+	ret = ctl_recv_json(fd, (void **)&req, err, sizeof(err));
+	if (ret) {
+		/* A probe (`dcbox status` looking for daemons) connects and
+		 * closes without a request: nothing to answer. */
+		if (ret != -ECONNRESET)
+			reply_error(fd, err);
 		close(fd);
 		return;
 	}
