@@ -329,6 +329,12 @@ static double wire_iperf(struct fixture *fx, enum afpacket_rx_mode rx,
 
 	open_wire(fx, rx, mode);
 	gbps = iperf_gbps(fx->ns[0], "10.78.0.2", 3);
+	/* One retry: on a loaded machine the iperf3 server can still be
+	 * finishing the previous run; a broken wire fails both. */
+	if (gbps <= 0.1) {
+		usleep(500000);
+		gbps = iperf_gbps(fx->ns[0], "10.78.0.2", 3);
+	}
 	wire_stop(&fx->wire);
 	print_message("afpacket wire (%s): %.2f Gbit/s, %llu GSO frames, "
 		      "largest %llu B, drops rx %llu/%llu tx %llu/%llu\n",
