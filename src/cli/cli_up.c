@@ -100,6 +100,8 @@ static int run_daemon(struct topo *t, int wfd)
 	if (wfd >= 0 && (write(wfd, "ok", 2) != 2 || close(wfd)))
 		fprintf(stderr, "dcbox: parent went away\n");
 	ret = daemon_run(&d);
+	/* A reload replaces (and frees) the topology @t pointed to. */
+	t = d.topo;
 	daemon_stop(&d);
 	write_pid(t->name, false);
 	fprintf(stderr, "dcbox: topology '%s' down\n", t->name);
