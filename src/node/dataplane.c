@@ -97,18 +97,22 @@ static void switch_in(void *node, uint16_t node_port, struct pkt **pkts,
 
 /**
  * dp_port_bind() - feed frames received on @dpp to a node
+ * @dp: dataplane (remembers fd-less ports, polled every turn)
  * @dpp: the port, its backend open
  * @input: the node's entry point
  * @node: the node
  * @node_port: the node's number for this port
  */
-void dp_port_bind(struct dp_port *dpp, dp_input_fn *input, void *node,
-		  uint16_t node_port)
+void dp_port_bind(struct dataplane *dp, struct dp_port *dpp,
+		  dp_input_fn *input, void *node, uint16_t node_port)
 {
 	dpp->input = input;
 	dpp->node = node;
 	dpp->node_port = node_port;
-	dpp->polled = dpp->port.ops->fd(&dpp->port) < 0;
+	if (dpp->polled || dpp->port.ops->fd(&dpp->port) >= 0)
+		return;
+	dpp->polled = true;
+	dp->polled[dp->npolled++] = dpp->port.id;
 }
 
 /**
@@ -126,14 +130,13 @@ int dp_port_attach(struct dataplane *dp, struct dp_port *dpp,
 	struct sw_port_cfg c = *cfg;
 	int idx;
 
-	(void)dp;
 	c.port_id = dpp->port.id;
 	idx = switch_port_add(sw, &c);
 	if (idx < 0)
 		return idx;
 	dpp->sw = sw;
 	dpp->sw_port = (uint16_t)idx;
-	dp_port_bind(dpp, switch_in, sw, (uint16_t)idx);
+	dp_port_bind(dp, dpp, switch_in, sw, (uint16_t)idx);
 	return 0;
 }
 
@@ -327,9 +330,8 @@ bool dp_poll_links(struct dataplane *dp)
 
 	for (round = 0; round < DP_LINK_ROUNDS; round++) {
 		moved = 0;
-		for (i = 0; i < dp->nports; i++)
-			if (dp->ports[i]->polled)
-				moved += dp_port_poll(dp, dp->ports[i]);
+		for (i = 0; i < dp->npolled; i++)
+			moved += dp_port_poll(dp, dp->ports[dp->polled[i]]);
 		if (!moved)
 			return false;
 	}

@@ -86,6 +86,8 @@ struct dataplane {
 	struct pkt_pool pool;
 	struct dp_port *ports[DP_MAX_PORTS];
 	uint16_t nports;
+	uint16_t polled[DP_MAX_PORTS]; /* ids of fd-less ports (links) */
+	uint16_t npolled;
 	uint64_t now_ns;
 	uint64_t turns;            /* loop turns that moved frames */
 };
@@ -96,8 +98,8 @@ struct dp_port *dp_port_new(struct dataplane *dp, const char *name);
 struct dp_port *dp_port_find(struct dataplane *dp, const char *name);
 int dp_port_attach(struct dataplane *dp, struct dp_port *dpp,
 		   struct switch_node *sw, const struct sw_port_cfg *cfg);
-void dp_port_bind(struct dp_port *dpp, dp_input_fn *input, void *node,
-		  uint16_t node_port);
+void dp_port_bind(struct dataplane *dp, struct dp_port *dpp,
+		  dp_input_fn *input, void *node, uint16_t node_port);
 int dp_mirror_add(struct dataplane *dp, struct dp_port *from,
 		  struct dp_port *to, enum dp_dir dir);
 int dp_capture_add(struct dp_port *dpp, dp_capture_fn *fn, void *ctx,

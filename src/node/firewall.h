@@ -18,8 +18,8 @@
  *	cfg.leg_port[0] = front->port.id; cfg.leg_port[1] = back->port.id;
  *	fw = firewall_create(&cfg, &dp->pool, dp_tx, dp, err, sizeof(err));
  *	firewall_set_policy(fw, &policy, err, sizeof(err));  (moves policy)
- *	dp_port_bind(front, firewall_input, fw, 0);
- *	dp_port_bind(back, firewall_input, fw, 1);
+ *	dp_port_bind(dp, front, firewall_input, fw, 0);
+ *	dp_port_bind(dp, back, firewall_input, fw, 1);
  *	... the daemon's tick: firewall_tick(fw, now_ns);
  *	... `dcbox reload`: build the new policy, firewall_set_policy() again
  *

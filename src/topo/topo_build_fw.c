@@ -172,7 +172,8 @@ static int build_fw(struct topo_rt *rt, unsigned int i, char *err,
 	if (!rt->fws[i])
 		return -EINVAL;
 	for (k = 0; k < nlegs; k++)
-		dp_port_bind(fp[k], firewall_input, rt->fws[i], (uint16_t)k);
+		dp_port_bind(&rt->dp, fp[k], firewall_input, rt->fws[i],
+			     (uint16_t)k);
 	return topo_fw_apply_policy(rt, rt->topo, i, err, errsize);
 }
 

@@ -167,7 +167,8 @@ static int build_if(struct topo_rt *rt, unsigned int ri, unsigned int i,
 	if (ret < 0)
 		return ret;
 	/* router_if_add() numbers interfaces in order: ret == i */
-	dp_port_bind(rp, router_input, rt->routers[ri], (uint16_t)ret);
+	dp_port_bind(&rt->dp, rp, router_input, rt->routers[ri],
+		     (uint16_t)ret);
 	return 0;
 }
 
