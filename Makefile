@@ -18,8 +18,13 @@ SAN :=
 OPT := -O2
 endif
 
+# BUILDDIR=DIR puts objects elsewhere (parallel work in one tree)
+ifdef BUILDDIR
+O := $(BUILDDIR)
+endif
+
 CC ?= cc
-PKGS := yaml-0.1 libpcap jansson libmnl libpcre2-8
+PKGS := yaml-0.1 libpcap jansson libmnl libpcre2-8 libhs
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
