@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ips_detect.h - the IPS detection engine: compiled once from a loaded
+ * rule set (ips_ruleset.h), then run on every inspection the inspector
+ * (ips_inspect.c) describes with a struct ips_pktinfo (ips_pkt.h).
+ *
+ * Per inspection: one Hyperscan scan per present buffer finds the rules
+ * whose fast pattern occurs (plus the rules that have no content and are
+ * always checked); each candidate then goes through the header checks
+ * (protocol, addresses, ports, direction, flow, dsize, flags, itype/icode,
+ * urilen), flowbit conditions, its payload conditions (ips_match.h), then
+ * flowbit actions and threshold / detection_filter. Rules that fire are
+ * reported through a callback; the result is the decisive action.
+ *
+ * Which inspections a rule is evaluated in:
+ *  - a rule is evaluated only when every buffer its conditions use is
+ *    present (@bufs.present);
+ *  - a rule with no payload condition (header only: itype, flags, dsize,
+ *    ...) is evaluated in *packet* inspections: IPS_BUF_PAYLOAD present
+ *    (possibly with length 0) and IPS_FLOW_ONLY_STREAM not set in @flow.
+ *    The inspector must therefore make one packet inspection per packet,
+ *    SYNs and other empty packets included;
+ *  - an application rule (`alert http ...`, or using HTTP buffers) with
+ *    no payload condition is evaluated in inspections that carry at least
+ *    one buffer of its application protocol;
+ *  - rules with dsize never match stream inspections (as in Suricata);
+ *    flow:only_stream / no_stream compare with IPS_FLOW_ONLY_STREAM.
+ *
+ * Order and actions (Suricata's): pass rules are evaluated first, then
+ * rules that set flowbits (without testing any), then rules that set and
+ * test, then the rest, each group in load order; a firing pass rule ends
+ * the inspection (lower-priority rules are not evaluated). The decisive
+ * action is pass > drop > reject > alert. A noalert rule fires silently
+ * (not reported, not counted in n_fired) but its pass/drop/reject action
+ * still counts; its alert action does not. A rule suppressed by its
+ * threshold or not yet past its detection_filter counts for nothing, but
+ * its flowbit actions have been applied (Suricata applies flowbits at
+ * match time).
+ *
+ * Ownership: ips_engine_build() takes the rules over. On success the
+ * rule set is moved into the engine (the caller's struct is reset to an
+ * empty set, so ips_ruleset_free() on it is harmless) and lives until
+ * ips_engine_free(); rule pointers handed out stay valid until then. On
+ * failure the caller still owns it. ips_detect() returns res->action (an
+ * enum ips_action, IPS_ACT_MAX when nothing fired); it never fails and
+ * never allocates.
+ *
+ * Threads: an engine is read-only after ips_engine_build() except for the
+ * hit counters (relaxed atomics) and the threshold table (a mutex, only
+ * touched by rules with threshold/detection_filter). Each thread calling
+ * ips_detect() needs its own struct ips_scratch.
+ */
+#ifndef DCBOX_IPS_DETECT_H
+#define DCBOX_IPS_DETECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ips/ips_pkt.h"
+#include "ips/ips_rule.h"
+#include "ips/ips_ruleset.h"
+
+struct ips_engine;
+struct ips_scratch;
+
+enum {
+	IPS_THRESH_ENTRIES_DEFAULT = 1 << 16, /* threshold table slots */
+};
+
+/**
+ * struct ips_engine_cfg - how to build an engine
+ * @naive: no multi-pattern prefilter: every rule is a candidate (the
+ *         benchmark's baseline); results are the same, only slower
+ * @thresh_entries: slots of the threshold/detection_filter table (0:
+ *                  IPS_THRESH_ENTRIES_DEFAULT; rounded up to a power of
+ *                  two; no table when no rule has a threshold). When full,
+ *                  the stalest entry of a probe window is reused.
+ */
+struct ips_engine_cfg {
+	bool naive;
+	uint32_t thresh_entries;
+};
+
+/**
+ * struct ips_engine_stats - what a build produced
+ * @n_rules: rules in the engine (= the rule set's rules)
+ * @n_prefiltered: rules with a fast pattern in a Hyperscan database
+ * @n_always: rules checked on every inspection with their buffers
+ * @n_patterns: distinct fast patterns (all buffers)
+ * @n_databases: Hyperscan databases (one per buffer that has patterns)
+ * @build_ns: wall time of ips_engine_build()
+ * @memory: bytes in use, as ips_engine_memory()
+ * @thresh_evictions: threshold entries reused while still live
+ */
+struct ips_engine_stats {
+	uint32_t n_rules;
+	uint32_t n_prefiltered;
+	uint32_t n_always;
+	uint32_t n_patterns;
+	uint32_t n_databases;
+	uint64_t build_ns;
+	uint64_t memory;
+	uint64_t thresh_evictions;
+};
+
+/**
+ * struct ips_detect_result - what one inspection decided
+ * @action: enum ips_action of the decisive fired rule (pass > drop >
+ *          reject > alert); IPS_ACT_MAX when nothing fired
+ * @rule: that rule, or NULL
+ * @n_fired: rules reported to the callback
+ */
+struct ips_detect_result {
+	uint8_t action;
+	const struct ips_rule *rule;
+	uint32_t n_fired;
+};
+
+/**
+ * typedef ips_match_fn - called for every rule that fires and is neither
+ * noalert nor suppressed by a threshold, in evaluation order
+ * @ctx: the caller's context
+ * @r: the rule
+ * @rule_idx: its index in the rule set (ips_engine_rule())
+ * @p: the inspection
+ */
+typedef void ips_match_fn(void *ctx, const struct ips_rule *r,
+			  uint32_t rule_idx, const struct ips_pktinfo *p);
+
+int ips_engine_build(struct ips_engine **out, struct ips_ruleset *rs,
+		     const struct ips_engine_cfg *cfg, char *err,
+		     size_t errlen);
+void ips_engine_free(struct ips_engine *e);
+const struct ips_ruleset *ips_engine_ruleset(const struct ips_engine *e);
+uint32_t ips_engine_rule_count(const struct ips_engine *e);
+const struct ips_rule *ips_engine_rule(const struct ips_engine *e,
+				       uint32_t idx);
+uint32_t ips_engine_flowbit_words(const struct ips_engine *e);
+uint64_t ips_engine_hits(const struct ips_engine *e, uint32_t idx);
+uint64_t ips_engine_memory(const struct ips_engine *e);
+void ips_engine_stats(const struct ips_engine *e, struct ips_engine_stats *st);
+void ips_engine_reset_state(struct ips_engine *e);
+
+struct ips_scratch *ips_scratch_new(const struct ips_engine *e);
+void ips_scratch_free(struct ips_scratch *s);
+
+int ips_detect(struct ips_engine *e, struct ips_scratch *s,
+	       struct ips_pktinfo *p, struct ips_detect_result *res,
+	       ips_match_fn *fn, void *ctx);
+
+#endif
