@@ -60,7 +60,7 @@ enum ips_stream_flags {
 	X(OOO_BYTES, ooo_bytes, "bytes copied into out-of-order chunks")       \
 	X(RETRANS, retrans, "segments wholly inside received data (ignored)")  \
 	X(OVERLAPS, overlaps, "segments partly inside received data")          \
-	X(OVERLAP_DIFF, overlap_diff, "overlaps with other bytes (first kept)")  \
+	X(OVERLAP_DIFF, overlap_diff, "overlaps of other bytes (first kept)")  \
 	X(GAPS, gaps, "holes skipped: data delivered with IPS_STREAM_GAP")     \
 	X(GAP_BYTES, gap_bytes, "sequence space skipped by gaps")              \
 	X(REFUSED, refused, "out-of-order segments not stored: memory limit")  \
