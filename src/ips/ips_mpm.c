@@ -105,7 +105,7 @@ int ips_mpm_build(struct ips_mpm **out, const struct ips_mpm_pattern *pats,
 		  uint32_t n, char *err, size_t errlen)
 {
 	hs_compile_error_t *ce = NULL;
-	struct lit_arrays a = { 0 };
+	struct lit_arrays a = {0};
 	struct ips_mpm *m;
 	hs_error_t rc;
 
@@ -119,7 +119,8 @@ int ips_mpm_build(struct ips_mpm **out, const struct ips_mpm_pattern *pats,
 		if (!pats[i].len) {
 			if (err && errlen)
 				snprintf(err, errlen,
-					 "hyperscan: pattern %u (id %u) is empty",
+					 "hyperscan: pattern %u (id %u) is "
+					 "empty",
 					 i, pats[i].id);
 			return -EINVAL;
 		}
@@ -256,7 +257,7 @@ static int on_match(unsigned int id, unsigned long long from,
 int ips_mpm_scan(const struct ips_mpm *m, struct ips_mpm_scratch *s,
 		 const uint8_t *buf, uint32_t len, ips_mpm_fn *fn, void *ctx)
 {
-	struct scan_ctx sc = { .fn = fn, .ctx = ctx };
+	struct scan_ctx sc = {.fn = fn, .ctx = ctx};
 	hs_error_t rc;
 
 	rc = hs_scan(m->db, buf ? (const char *)buf : "", len, 0,

@@ -39,7 +39,9 @@ static int record(void *ctx, uint32_t id, uint64_t end)
 }
 
 #define PAT(s, i, nc)                                                          \
-	{ (const uint8_t *)(s), sizeof(s) - 1, (i), (nc) }
+	{                                                                      \
+		(const uint8_t *)(s), sizeof(s) - 1, (i), (nc)                 \
+	}
 
 static void scan_str(struct ips_mpm *m, struct ips_mpm_scratch *s,
 		     const void *buf, size_t len, struct hits *h)
@@ -58,7 +60,7 @@ static void test_caseless(void **state)
 	};
 	struct ips_mpm_scratch *s = NULL;
 	struct ips_mpm *m;
-	struct hits h = { 0 };
+	struct hits h = {0};
 	char err[256];
 
 	(void)state;
@@ -89,18 +91,18 @@ static void test_caseless(void **state)
 
 static void test_binary_nul(void **state)
 {
-	static const uint8_t p0[] = { 0x00, 0x01, 0x00 };
-	static const uint8_t p1[] = { 0xff, 0x00, 'A' };
-	static const uint8_t buf[] = { 'x', 0xff, 0x00, 'a', 0x00, 0x01,
-				       0x00, 'y' };
+	static const uint8_t p0[] = {0x00, 0x01, 0x00};
+	static const uint8_t p1[] = {0xff, 0x00, 'A'};
+	static const uint8_t buf[] = {'x',  0xff, 0x00, 'a',
+				      0x00, 0x01, 0x00, 'y'};
 	const struct ips_mpm_pattern pats[] = {
-		{ p0, sizeof(p0), 1, false },
-		{ p1, sizeof(p1), 2, true },
-		{ p1, sizeof(p1), 3, false },
+		{p0, sizeof(p0), 1, false},
+		{p1, sizeof(p1), 2, true},
+		{p1, sizeof(p1), 3, false},
 	};
 	struct ips_mpm_scratch *s = NULL;
 	struct ips_mpm *m;
-	struct hits h = { 0 };
+	struct hits h = {0};
 
 	(void)state;
 	assert_int_equal(ips_mpm_build(&m, pats, 3, NULL, 0), 0);
@@ -124,8 +126,8 @@ static bool contains(const uint8_t *hay, size_t n, const uint8_t *pat,
 		size_t k = 0;
 
 		while (k < len &&
-		       (nocase ? (hay[i + k] | 0x20) == (pat[k] | 0x20) :
-				 hay[i + k] == pat[k]))
+		       (nocase ? (hay[i + k] | 0x20) == (pat[k] | 0x20)
+			       : hay[i + k] == pat[k]))
 			k++;
 		if (k == len)
 			return true;
@@ -152,8 +154,8 @@ static void test_many_patterns(void **state)
 
 		for (uint32_t k = 0; k < len; k++)
 			store[i][k] = alpha[rand() % 6];
-		pats[i] = (struct ips_mpm_pattern){ store[i], len, i,
-						    rand() % 2 == 0 };
+		pats[i] = (struct ips_mpm_pattern){store[i], len, i,
+						   rand() % 2 == 0};
 	}
 	assert_int_equal(ips_mpm_build(&m, pats, N, NULL, 0), 0);
 	assert_int_equal(ips_mpm_scratch_grow(&s, m), 0);
@@ -164,8 +166,8 @@ static void test_many_patterns(void **state)
 			buf[k] = alpha[rand() % 6];
 		scan_str(m, s, buf, n, &h);
 		for (uint32_t i = 0; i < N; i++) {
-			bool want = contains(buf, n, pats[i].bytes,
-					     pats[i].len, pats[i].nocase);
+			bool want = contains(buf, n, pats[i].bytes, pats[i].len,
+					     pats[i].nocase);
 
 			assert_int_equal(h.count[i], want ? 1 : 0);
 			seen += want;
@@ -178,14 +180,16 @@ static void test_many_patterns(void **state)
 
 static void test_shared_scratch_and_stop(void **state)
 {
-	const struct ips_mpm_pattern pa[] = { PAT("foo", 1, false) };
+	const struct ips_mpm_pattern pa[] = {PAT("foo", 1, false)};
 	const struct ips_mpm_pattern pb[] = {
-		PAT("barbaz", 2, false), PAT("qux", 3, false),
-		PAT("a", 4, false),	 PAT("b", 5, false),
+		PAT("barbaz", 2, false),
+		PAT("qux", 3, false),
+		PAT("a", 4, false),
+		PAT("b", 5, false),
 	};
 	struct ips_mpm_scratch *s = NULL;
 	struct ips_mpm *a, *b;
-	struct hits h = { 0 };
+	struct hits h = {0};
 
 	(void)state;
 	assert_int_equal(ips_mpm_build(&a, pa, 1, NULL, 0), 0);
@@ -211,18 +215,15 @@ static void test_shared_scratch_and_stop(void **state)
 
 static void test_errors(void **state)
 {
-	const struct ips_mpm_pattern pats[] = { PAT("ok", 1, false),
-						{ (const uint8_t *)"", 0, 9,
-						  false } };
+	const struct ips_mpm_pattern pats[] = {
+		PAT("ok", 1, false), {(const uint8_t *)"", 0, 9, false}};
 	struct ips_mpm *m = (struct ips_mpm *)1;
 	char err[256] = "";
 
 	(void)state;
-	assert_int_equal(ips_mpm_build(&m, pats, 0, err, sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(ips_mpm_build(&m, pats, 0, err, sizeof(err)), -EINVAL);
 	assert_null(m);
-	assert_int_equal(ips_mpm_build(&m, pats, 2, err, sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(ips_mpm_build(&m, pats, 2, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "id 9"));
 	ips_mpm_free(NULL);
 	ips_mpm_scratch_free(NULL);

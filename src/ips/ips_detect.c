@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ips_detect.c - the per-inspection path of the detection engine (see
+ * ips_detect.h for the contract, ips_detect_build.c for how the engine is
+ * compiled): collect candidates, evaluate them in slot order, report.
+ *
+ * Candidates come from one Hyperscan scan per present buffer (each
+ * pattern id adds its rule list) plus the "always" lists of the present
+ * buffers, the header-only list on packet inspections and the
+ * application lists. A rule may be added several times (by two
+ * patterns, or by two buffers); the scratch's generation array keeps the
+ * first, so no per-inspection clearing or allocation is needed. The
+ * candidates are then sorted by slot, which is evaluation order.
+ *
+ * The naive engine (cfg->naive) has no lists: every slot is a candidate.
+ * Both paths apply the same eligibility test (required buffers present,
+ * packet inspection for header-only rules), so they fire the same rules.
+ */
+#include <stdlib.h>
+
+#include "ips/ips_detect_priv.h"
+
+enum {
+	SORT_INSERTION_MAX = 24, /* candidates sorted by insertion below */
+};
+
+static bool packet_inspection(const struct ips_pktinfo *p)
+{
+	return (p->bufs.present & (1ull << IPS_BUF_PAYLOAD)) &&
+	       !(p->flow & IPS_FLOW_ONLY_STREAM);
+}
+
+static void next_generation(struct ips_scratch *s)
+{
+	if (++s->cur == 0) {
+		for (uint32_t i = 0; i < s->e->n_rules; i++)
+			s->gen[i] = 0;
+		s->cur = 1;
+	}
+	s->n_cands = 0;
+}
+
+static void add_list(struct ips_scratch *s, const struct ips_list *l,
+		     uint32_t k)
+{
+	for (uint32_t i = l->start[k]; i < l->start[k + 1]; i++) {
+		uint32_t slot = l->slots[i];
+
+		if (s->gen[slot] != s->cur) {
+			s->gen[slot] = s->cur;
+			s->cands[s->n_cands++] = slot;
+		}
+	}
+}
+
+static int on_pattern(void *ctx, uint32_t id, uint64_t end)
+{
+	struct ips_scratch *s = ctx;
+
+	(void)end;
+	add_list(s, &s->e->pats, id);
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void sort_cands(uint32_t *c, uint32_t n)
+{
+	if (n > SORT_INSERTION_MAX) {
+		qsort(c, n, sizeof(*c), cmp_u32);
+		return;
+	}
+	for (uint32_t i = 1; i < n; i++) {
+		uint32_t v = c[i], j = i;
+
+		for (; j > 0 && c[j - 1] > v; j--)
+			c[j] = c[j - 1];
+		c[j] = v;
+	}
+}
+
+static void collect(const struct ips_engine *e, struct ips_scratch *s,
+		    const struct ips_pktinfo *p)
+{
+	uint64_t present = p->bufs.present;
+
+	for (uint64_t m = present; m; m &= m - 1) {
+		uint32_t b = (uint32_t)__builtin_ctzll(m);
+
+		if (b >= IPS_BUF_MAX)
+			break;
+		/* a scan error (a foreign scratch) just finds nothing */
+		if (e->mpm[b])
+			(void)ips_mpm_scan(e->mpm[b], s->hs, p->bufs.p[b],
+					   p->bufs.len[b], on_pattern, s);
+		add_list(s, &e->always, b);
+	}
+	if (packet_inspection(p))
+		add_list(s, &e->hdr_only, 0);
+	for (uint32_t app = IPS_APP_HTTP; app <= IPS_APP_TLS; app++)
+		if (present & e->app_bufs[app])
+			add_list(s, &e->app_only, app);
+	sort_cands(s->cands, s->n_cands);
+}
+
+static bool eligible(const struct ips_engine *e, const struct ips_drule *d,
+		     const struct ips_pktinfo *p)
+{
+	if (d->bufs)
+		return (p->bufs.present & d->bufs) == d->bufs;
+	if (d->flags & IPS_DR_APP_ONLY)
+		return p->bufs.present & e->app_bufs[d->app];
+	return packet_inspection(p);
+}
+
+static uint8_t proto_bit(uint8_t proto)
+{
+	switch (proto) {
+	case 6:
+		return IPS_PBIT_TCP;
+	case 17:
+		return IPS_PBIT_UDP;
+	case 1:
+	case 58:
+		return IPS_PBIT_ICMP;
+	default:
+		return 0;
+	}
+}
+
+static bool has_ports(uint8_t proto)
+{
+	return proto == 6 || proto == 17 || proto == 132;
+}
+
+static bool addr_ok(const struct ips_addrs *a, bool any,
+		    const struct ips_pktinfo *p, bool src)
+{
+	if (any)
+		return true;
+	if (p->family == 4)
+		return ips_addrs_match_v4(a, src ? p->src4 : p->dst4);
+	if (p->family == 6)
+		return ips_addrs_match_v6(a, src ? p->src6 : p->dst6);
+	return false;
+}
+
+static bool port_ok(const struct ips_set *s, bool any, uint16_t port)
+{
+	return any || ips_set_contains(s, port);
+}
+
+/* The header's addresses and ports, as written or (@swap) reversed */
+static bool endpoints_ok(const struct ips_drule *d, const struct ips_pktinfo *p,
+			 bool swap)
+{
+	const struct ips_rule *r = d->r;
+	uint32_t f = d->flags;
+
+	if (!addr_ok(&r->src, f & IPS_DR_SRC_ANY, p, !swap) ||
+	    !addr_ok(&r->dst, f & IPS_DR_DST_ANY, p, swap))
+		return false;
+	if (!has_ports(p->proto))
+		return (f & IPS_DR_SPORT_ANY) && (f & IPS_DR_DPORT_ANY);
+	return port_ok(&r->sport, f & IPS_DR_SPORT_ANY,
+		       swap ? p->dport : p->sport) &&
+	       port_ok(&r->dport, f & IPS_DR_DPORT_ANY,
+		       swap ? p->sport : p->dport);
+}
+
+/* flow: each keyword the rule gives must hold for this inspection */
+static bool flow_ok(uint32_t want, uint32_t have)
+{
+	if ((want & IPS_FLOW_TO_SERVER) && !(have & IPS_FLOW_TO_SERVER))
+		return false;
+	if ((want & IPS_FLOW_TO_CLIENT) && !(have & IPS_FLOW_TO_CLIENT))
+		return false;
+	if ((want & IPS_FLOW_ESTABLISHED) && !(have & IPS_FLOW_ESTABLISHED))
+		return false;
+	if ((want & IPS_FLOW_NOT_ESTABLISHED) && (have & IPS_FLOW_ESTABLISHED))
+		return false;
+	if ((want & IPS_FLOW_ONLY_STREAM) && !(have & IPS_FLOW_ONLY_STREAM))
+		return false;
+	if ((want & IPS_FLOW_NO_STREAM) && (have & IPS_FLOW_ONLY_STREAM))
+		return false;
+	if ((want & IPS_FLOW_ONLY_FRAG) && !(have & IPS_FLOW_ONLY_FRAG))
+		return false;
+	if ((want & IPS_FLOW_NO_FRAG) && (have & IPS_FLOW_ONLY_FRAG))
+		return false;
+	return true;
+}
+
+/* flags: with Suricata's modifiers (detect-tcp-flags.c) */
+static bool tcp_flags_ok(const struct ips_tcp_flags *tf, uint8_t have)
+{
+	uint8_t f = have & (uint8_t)~tf->ignore;
+
+	switch (tf->mod) {
+	case '+':
+		return (f & tf->set) == tf->set && f != tf->set;
+	case '*':
+		return (f & tf->set) || !tf->set;
+	case '!':
+		return (f & tf->set) != tf->set;
+	default:
+		return f == tf->set;
+	}
+}
+
+static bool num_ok(const struct ips_num *n, uint64_t x)
+{
+	return n->op == IPS_NUM_NONE || ips_match_num(n, x);
+}
+
+/* dsize, flags, itype/icode, urilen */
+static bool sizes_ok(const struct ips_rule *r, const struct ips_pktinfo *p)
+{
+	bool icmp = p->proto == 1 || p->proto == 58;
+	uint8_t ub;
+
+	if (r->dsize.op != IPS_NUM_NONE &&
+	    ((p->flow & IPS_FLOW_ONLY_STREAM) || !num_ok(&r->dsize, p->dsize)))
+		return false;
+	if (r->tcp_flags.given &&
+	    (p->proto != 6 || !tcp_flags_ok(&r->tcp_flags, p->tcp_flags)))
+		return false;
+	if ((r->itype.op != IPS_NUM_NONE || r->icode.op != IPS_NUM_NONE) &&
+	    (!icmp || !num_ok(&r->itype, p->icmp_type) ||
+	     !num_ok(&r->icode, p->icmp_code)))
+		return false;
+	if (r->urilen.op == IPS_NUM_NONE)
+		return true;
+	ub = r->urilen_raw ? IPS_BUF_HTTP_URI_RAW : IPS_BUF_HTTP_URI;
+	return num_ok(&r->urilen, p->bufs.len[ub]);
+}
+
+static bool header_ok(const struct ips_drule *d, const struct ips_pktinfo *p)
+{
+	const struct ips_rule *r = d->r;
+
+	if (d->proto_mask && !(d->proto_mask & proto_bit(p->proto)))
+		return false;
+	if (d->app != IPS_APP_NONE && p->app != d->app)
+		return false;
+	if (r->flow && !flow_ok(r->flow, p->flow))
+		return false;
+	if (!endpoints_ok(d, p, false) &&
+	    !(r->bidir && endpoints_ok(d, p, true)))
+		return false;
+	return sizes_ok(r, p);
+}
+
+static bool rule_matches(const struct ips_engine *e, struct ips_scratch *s,
+			 const struct ips_drule *d, const struct ips_pktinfo *p)
+{
+	if (!eligible(e, d, p) || !header_ok(d, p))
+		return false;
+	if ((d->flags & IPS_DR_FB_TEST) && !ips_detect_fb_test(d->r, p))
+		return false;
+	if ((d->flags & IPS_DR_PAYLOAD) &&
+	    !ips_match_rule(d->r, &p->bufs, &s->mctx))
+		return false;
+	return true;
+}
+
+/* pass > drop > reject > alert: lower is stronger */
+static unsigned int action_rank(uint8_t action)
+{
+	static const uint8_t rank[IPS_ACT_MAX + 1] = {
+		[IPS_ACT_PASS] = 0,  [IPS_ACT_DROP] = 1, [IPS_ACT_REJECT] = 2,
+		[IPS_ACT_ALERT] = 3, [IPS_ACT_MAX] = 4,
+	};
+
+	return action <= IPS_ACT_MAX ? rank[action] : 4;
+}
+
+/* A matched rule: flowbits, threshold, report. True: stop (pass). */
+static bool fire(struct ips_engine *e, uint32_t slot, struct ips_pktinfo *p,
+		 struct ips_detect_result *res, ips_match_fn *fn, void *ctx)
+{
+	const struct ips_drule *d = &e->rules[slot];
+	const struct ips_rule *r = d->r;
+
+	if (d->flags & IPS_DR_FB_ACT)
+		ips_detect_fb_apply(r, p);
+	if ((d->flags & IPS_DR_THRESH) &&
+	    !ips_detect_thresh_ok(&e->thresh, slot, r, p))
+		return false;
+	__atomic_fetch_add(&e->hits[slot], 1, __ATOMIC_RELAXED);
+	if (!r->noalert) {
+		if (fn)
+			fn(ctx, r, d->idx, p);
+		res->n_fired++;
+	} else if (r->action == IPS_ACT_ALERT) {
+		return false;
+	}
+	if (action_rank(r->action) < action_rank(res->action)) {
+		res->action = r->action;
+		res->rule = r;
+	}
+	return r->action == IPS_ACT_PASS;
+}
+
+/**
+ * ips_detect() - run the engine on one inspection
+ * @e: the engine
+ * @s: this thread's scratch, made for @e
+ * @p: the inspection; its flowbits are read and written
+ * @res: what was decided
+ * @fn: called for every rule that fires (not noalert, not suppressed by
+ *      its threshold), pass rules included; may be NULL
+ * @ctx: passed to @fn
+ *
+ * Return: res->action: the decisive enum ips_action, IPS_ACT_MAX when no
+ * rule fired. Does not allocate.
+ */
+int ips_detect(struct ips_engine *e, struct ips_scratch *s,
+	       struct ips_pktinfo *p, struct ips_detect_result *res,
+	       ips_match_fn *fn, void *ctx)
+{
+	*res = (struct ips_detect_result){.action = IPS_ACT_MAX};
+	next_generation(s);
+	if (e->naive) {
+		for (uint32_t slot = 0; slot < e->n_rules; slot++)
+			if (rule_matches(e, s, &e->rules[slot], p) &&
+			    fire(e, slot, p, res, fn, ctx))
+				break;
+		return res->action;
+	}
+	collect(e, s, p);
+	for (uint32_t i = 0; i < s->n_cands; i++) {
+		uint32_t slot = s->cands[i];
+
+		if (rule_matches(e, s, &e->rules[slot], p) &&
+		    fire(e, slot, p, res, fn, ctx))
+			break;
+	}
+	return res->action;
+}

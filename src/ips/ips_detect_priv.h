@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ips_detect_priv.h - the detection engine's compiled form, shared by its
+ * three files: ips_detect_build.c (compile a rule set: fast patterns,
+ * Hyperscan databases, evaluation order, scratch), ips_detect.c (the
+ * per-inspection path) and ips_detect_state.c (flowbits and
+ * threshold/detection_filter state). Not for use outside them.
+ *
+ * Rules are renumbered at build into evaluation order ("slots": pass
+ * rules, then flowbit setters, then setters that also test, then the
+ * rest, each in load order), so a candidate list sorted by slot is in
+ * evaluation order. Pattern ids and rule lists all speak slots; only the
+ * callback and ips_engine_hits() use rule-set indexes.
+ */
+#ifndef DCBOX_IPS_DETECT_PRIV_H
+#define DCBOX_IPS_DETECT_PRIV_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "ips/ips_detect.h"
+#include "ips/ips_match.h"
+#include "ips/ips_mpm.h"
+
+/* struct ips_drule flags */
+enum {
+	IPS_DR_SRC_ANY = 1u << 0, /* source addresses: any */
+	IPS_DR_DST_ANY = 1u << 1,
+	IPS_DR_SPORT_ANY = 1u << 2, /* source ports: any */
+	IPS_DR_DPORT_ANY = 1u << 3,
+	IPS_DR_FB_TEST = 1u << 4, /* isset / isnotset */
+	IPS_DR_FB_ACT = 1u << 5, /* set / unset / toggle */
+	IPS_DR_THRESH = 1u << 6, /* threshold or detection_filter */
+	IPS_DR_HDR_ONLY = 1u << 7, /* no buffer: packet inspections */
+	IPS_DR_APP_ONLY = 1u << 8, /* app rule without buffers */
+	IPS_DR_PAYLOAD = 1u << 9, /* has payload conditions */
+};
+
+/* the groups of the evaluation order */
+enum ips_drule_rank {
+	IPS_RANK_PASS,
+	IPS_RANK_FB_SET,
+	IPS_RANK_FB_SET_TEST,
+	IPS_RANK_OTHER,
+};
+
+/**
+ * struct ips_drule - a rule as the engine evaluates it (one per slot)
+ * @r: the rule (in the engine's rule set)
+ * @idx: its index in the rule set
+ * @bufs: buffers it needs present (its conditions' and urilen's)
+ * @flags: IPS_DR_*
+ * @proto_mask: IP protocols it applies to, as PROTO_BIT_* (0: any)
+ * @app: enum ips_app it requires of the flow (IPS_APP_NONE: any)
+ * @fp_buf: buffer of its fast pattern, or IPS_BUF_MAX without one
+ */
+struct ips_drule {
+	const struct ips_rule *r;
+	uint32_t idx;
+	uint64_t bufs;
+	uint32_t flags;
+	uint8_t proto_mask;
+	uint8_t app;
+	uint8_t fp_buf;
+};
+
+/* struct ips_drule.proto_mask bits */
+enum {
+	IPS_PBIT_TCP = 1u << 0,
+	IPS_PBIT_UDP = 1u << 1,
+	IPS_PBIT_ICMP = 1u << 2, /* ICMP and ICMPv6 */
+};
+
+/**
+ * struct ips_list - rule slots in CSR form: list i is
+ * slots[start[i] .. start[i + 1])
+ * @start: n + 1 offsets
+ * @slots: the slots
+ */
+struct ips_list {
+	uint32_t *start;
+	uint32_t *slots;
+};
+
+/**
+ * struct ips_thresh_ent - one threshold/detection_filter tracker
+ * @slot: rule slot + 1 (0: free)
+ * @kind: 0 threshold:, 1 detection_filter:
+ * @family: 4 or 6 (0 with by_rule)
+ * @a: tracked address (source; destination for by_dst)
+ * @b: second address (destination, by_both)
+ * @start_ns: the window's start
+ * @count: events in the window
+ */
+struct ips_thresh_ent {
+	uint32_t slot;
+	uint8_t kind;
+	uint8_t family;
+	uint8_t a[16];
+	uint8_t b[16];
+	uint64_t start_ns;
+	uint32_t count;
+};
+
+/**
+ * struct ips_thresh_tab - bounded threshold table (open addressing)
+ * @ents: slots, allocated at build
+ * @mask: slots - 1 (a power of two minus one), 0 without a table
+ * @evictions: live entries reused because a probe window was full
+ * @lock: held around every lookup (detection threads share the table)
+ */
+struct ips_thresh_tab {
+	struct ips_thresh_ent *ents;
+	uint32_t mask;
+	uint64_t evictions;
+	pthread_mutex_t lock;
+};
+
+/**
+ * struct ips_engine - a compiled rule set
+ * @rs: the rule set, moved in at build
+ * @rules: rules by slot
+ * @n_rules: slots
+ * @slot_of: rule-set index -> slot
+ * @hits: fired counts by slot (relaxed atomics)
+ * @naive: no prefilter
+ * @mpm: Hyperscan database per buffer (NULL: no fast pattern there)
+ * @pats: pattern id -> the slots of the rules using it
+ * @n_pats: distinct patterns
+ * @always: buffer -> slots of rules without a fast pattern whose first
+ *          buffer it is
+ * @hdr_only: slots of header-only rules (list 0)
+ * @app_only: app -> slots of app rules without buffers
+ * @app_bufs: app -> mask of its buffers
+ * @fb_words: 64-bit words of flowbits a flow needs
+ * @thresh: threshold table
+ * @stats: build statistics
+ * @mem: bytes allocated by the build (without the Hyperscan databases)
+ */
+struct ips_engine {
+	struct ips_ruleset rs;
+	struct ips_drule *rules;
+	uint32_t n_rules;
+	uint32_t *slot_of;
+	uint64_t *hits;
+	bool naive;
+	struct ips_mpm *mpm[IPS_BUF_MAX];
+	struct ips_list pats;
+	uint32_t n_pats;
+	struct ips_list always;
+	struct ips_list hdr_only;
+	struct ips_list app_only;
+	uint64_t app_bufs[4];
+	uint32_t fb_words;
+	struct ips_thresh_tab thresh;
+	struct ips_engine_stats stats;
+	uint64_t mem;
+};
+
+/**
+ * struct ips_scratch - one thread's working memory for one engine
+ * @e: the engine it was made for
+ * @hs: Hyperscan scratch grown for all of @e's databases
+ * @mctx: the matcher's context
+ * @gen: per slot, the inspection number it was last added in
+ * @cur: this inspection's number
+ * @cands: candidate slots of this inspection
+ * @n_cands: in use
+ */
+struct ips_scratch {
+	const struct ips_engine *e;
+	struct ips_mpm_scratch *hs;
+	struct ips_match_ctx mctx;
+	uint32_t *gen;
+	uint32_t cur;
+	uint32_t *cands;
+	uint32_t n_cands;
+};
+
+bool ips_detect_fb_test(const struct ips_rule *r, const struct ips_pktinfo *p);
+void ips_detect_fb_apply(const struct ips_rule *r, struct ips_pktinfo *p);
+int ips_detect_thresh_init(struct ips_thresh_tab *t, uint32_t entries);
+void ips_detect_thresh_fini(struct ips_thresh_tab *t);
+void ips_detect_thresh_reset(struct ips_thresh_tab *t);
+bool ips_detect_thresh_ok(struct ips_thresh_tab *t, uint32_t slot,
+			  const struct ips_rule *r,
+			  const struct ips_pktinfo *p);
+
+#endif
