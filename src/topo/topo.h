@@ -345,9 +345,31 @@ struct topo_firewall {
 	char rules_path[PATH_MAX]; /* as opened (relative to the topology
 				    * file's directory); names it in messages */
 	bool has_ips;
-	char ips[TOPO_PATH_MAX];   /* `ips: FILE`, reserved, not checked */
+	char ips[TOPO_PATH_MAX];   /* `ips: FILE` as written (topo_ips.c) */
 	int line;
 	int col;                   /* 1-based position of the YAML key */
+};
+
+/* IPS rule variables (`ips-vars:`): limits */
+enum {
+	TOPO_IPS_VARS_MAX = 64,        /* in the whole topology */
+	TOPO_IPS_VAR_NAME_MAX = 64,    /* bytes, with the NUL */
+	TOPO_IPS_VAR_VALUE_MAX = 512,  /* bytes, with the NUL */
+	TOPO_IPS_ALL = 0xffff,         /* topo_ips_var.fw: the top level */
+};
+
+/**
+ * struct topo_ips_var - one IPS rule variable of `ips-vars:`, at the top
+ * level (every firewall) or in one firewall (overrides the top level);
+ * Suricata's defaults apply to the rest (topo_ips.c)
+ */
+struct topo_ips_var {
+	uint16_t fw;               /* firewall index, or TOPO_IPS_ALL */
+	uint8_t port;              /* 0 address-groups, 1 port-groups */
+	char name[TOPO_IPS_VAR_NAME_MAX];  /* without the '$' */
+	char value[TOPO_IPS_VAR_VALUE_MAX];
+	int line;
+	int col;
 };
 
 /* Tunnels: limits and defaults */
@@ -385,6 +407,7 @@ struct topo {
 	uint16_t nrouters;
 	uint16_t ngroups, nfirewalls;
 	uint16_t ntunnels;          /* used of tunnels */
+	uint16_t nips_vars;         /* used of ips_vars */
 	uint32_t nfw_rules;        /* used of fw_rules */
 	uint32_t fw_text_len;      /* bytes used of fw_text */
 	struct topo_switch switches[TOPO_MAX_SWITCHES];
@@ -398,6 +421,7 @@ struct topo {
 	struct topo_fw_rule fw_rules[TOPO_FW_MAX_RULES];
 	char fw_text[TOPO_FW_TEXT_MAX];
 	struct topo_tunnel tunnels[TOPO_MAX_TUNNELS];
+	struct topo_ips_var ips_vars[TOPO_IPS_VARS_MAX];
 };
 
 /*
@@ -448,6 +472,20 @@ int topo_firewall_port_names(const struct topo *t,
 int topo_fw_policy(const struct topo *t, const struct topo_firewall *fw,
 		   struct fw_policy *p, char *err, size_t errsize);
 int topo_fw_validate(const struct topo *t, char *err, size_t errsize);
+
+/* The `ips:` rules and `ips-vars:` of firewalls (topo_ips.c) */
+struct ips_ruleset;
+struct ips_vars;
+int topo_ips_path(const struct topo *t, const struct topo_firewall *fw,
+		  char *out, size_t size);
+int topo_ips_vars(const struct topo *t, unsigned int fw, struct ips_vars *v,
+		  char *err, size_t errsize);
+int topo_ips_load(const struct topo *t, unsigned int fw,
+		  struct ips_ruleset *rs, char *err, size_t errsize);
+int topo_ips_validate(const struct topo *t, char *err, size_t errsize);
+void topo_ips_report(const char *fw, const char *path,
+		     const struct ips_ruleset *rs, FILE *f);
+int topo_ips_warn(const struct topo *t, FILE *f);
 
 /* Tunnels (topo_parse_tunnel.c): "SWITCH.vxVNI"; 0 or -ENAMETOOLONG. */
 int topo_tunnel_port_name(const struct topo *t, const struct topo_tunnel *tu,

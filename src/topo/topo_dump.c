@@ -296,6 +296,17 @@ static void dump_firewall(const struct topo *t, const struct topo_firewall *fw,
 	dump_fw_rules(t, fw, f);
 }
 
+/* `ips-vars:` in order: "ips-var SCOPE address|port NAME VALUE" */
+static void dump_ips_var(const struct topo *t, const struct topo_ips_var *v,
+			 FILE *f)
+{
+	fprintf(f, "ips-var %s %s %s %s\n",
+		v->fw == TOPO_IPS_ALL	 ? "*"
+		: v->fw < t->nfirewalls ? t->firewalls[v->fw].name
+					 : "?",
+		v->port ? "port" : "address", v->name, v->value);
+}
+
 static void dump_tunnel(const struct topo *t, const struct topo_tunnel *tu,
 			FILE *f)
 {
@@ -362,4 +373,6 @@ void topo_dump(const struct topo *t, FILE *f)
 	}
 	for (i = 0; i < t->ntunnels; i++)
 		dump_tunnel(t, &t->tunnels[i], f);
+	for (i = 0; i < t->nips_vars && i < TOPO_IPS_VARS_MAX; i++)
+		dump_ips_var(t, &t->ips_vars[i], f);
 }

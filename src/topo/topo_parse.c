@@ -51,12 +51,13 @@ enum {
 	TOP_GROUPS,
 	TOP_FIREWALLS,
 	TOP_TUNNELS,
+	TOP_IPS_VARS,
 	TOP_N
 };
 static const char *const top_keys[] = {
 	"name",	   "switches", "links",	 "hosts",     "vms",
 	"mirrors", "routers",  "groups", "firewalls", "tunnels",
-	NULL};
+	"ips-vars", NULL};
 static const char *const top_future[] = {NULL};
 
 enum { SW_AGING, SW_LIMIT, SW_TABLE, SW_UPLINK, SW_UPLINK_VLANS, SW_N };
@@ -739,7 +740,7 @@ static int tp_sections(struct tp *p, yaml_node_t *v[])
 	};
 	int i, ret;
 
-	for (i = TOP_SWITCHES; i < TOP_N; i++) {
+	for (i = TOP_SWITCHES; i < TOP_IPS_VARS; i++) {
 		if (!v[i])
 			continue;
 		if (i == TOP_LINKS || i == TOP_MIRRORS || i == TOP_TUNNELS)
@@ -766,6 +767,8 @@ static int tp_sections(struct tp *p, yaml_node_t *v[])
 		ret = tp_each_item(p, v[TOP_MIRRORS], tp_mirror);
 	if (!ret)
 		ret = tp_each_item(p, v[TOP_TUNNELS], tp_tunnel);
+	if (!ret && v[TOP_IPS_VARS])
+		ret = tp_ips_vars(p, v[TOP_IPS_VARS], TOPO_IPS_ALL);
 	return ret;
 }
 

@@ -58,11 +58,12 @@ enum {
 	FWK_RULES,
 	FWK_RULES_FILE,
 	FWK_IPS,
+	FWK_IPS_VARS,
 	FWK_N
 };
-static const char *const fw_keys[] = {"inline",	    "one-arm", "default",
-				      "log",	    "non-ip",  "rules",
-				      "rules-file", "ips",     NULL};
+static const char *const fw_keys[] = {
+	"inline", "one-arm", "default", "log",	    "non-ip",
+	"rules",  "rules-file", "ips",	"ips-vars", NULL};
 
 _Static_assert((int)FWK_N <= (int)TP_FIELDS_MAX,
 	       "tp_fields() sorts too few keys");
@@ -435,6 +436,8 @@ static int tp_fw_options(struct tp *p, yaml_node_t *v[])
 		ret = tp_fw_path(p, v[FWK_IPS], "ips", fw->ips);
 		fw->has_ips = !ret;
 	}
+	if (!ret && v[FWK_IPS_VARS])
+		ret = tp_ips_vars(p, v[FWK_IPS_VARS], p->t->nfirewalls);
 	return ret;
 }
 

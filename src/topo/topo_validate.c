@@ -843,6 +843,8 @@ int topo_validate(const struct topo *t, char *err, size_t errsize)
 		ret = check_inline_legs(t, err, errsize);
 	if (!ret)
 		ret = topo_fw_validate(t, err, errsize);
+	if (!ret)
+		ret = topo_ips_validate(t, err, errsize);
 	return ret;
 }
 

@@ -100,5 +100,6 @@ int tp_router(struct tp *p, yaml_node_pair_t *pair);
 int tp_group(struct tp *p, yaml_node_pair_t *pair);
 int tp_firewall(struct tp *p, yaml_node_pair_t *pair);
 int tp_tunnel(struct tp *p, yaml_node_t *item);
+int tp_ips_vars(struct tp *p, yaml_node_t *n, uint16_t fw);
 
 #endif

@@ -332,7 +332,7 @@ static const char shop[] = "name: shop\n"
 			   "    inline: [front, back]\n"
 			   "    log: all\n"
 			   "    non-ip: drop\n"
-			   "    ips: sigs.rules\n"
+			   "    ips: tests/golden/topo/rules/sigs.rules\n"
 			   "    rules:\n"
 			   "      - allow tcp from web to db port 5432\n"
 			   "      - 'allow icmp from any to any'\n"
@@ -785,7 +785,7 @@ static void firewall_model(void **state)
 	assert_int_equal(fw->log, TOPO_FW_LOG_ALL);
 	assert_int_equal(fw->non_ip, TOPO_FW_NON_IP_DROP);
 	assert_true(fw->has_ips);
-	assert_string_equal(fw->ips, "sigs.rules");
+	assert_string_equal(fw->ips, "tests/golden/topo/rules/sigs.rules");
 	assert_false(fw->has_rules_file);
 	assert_int_equal(fw->first_rule, 0);
 	assert_int_equal(fw->nrules, 3);
