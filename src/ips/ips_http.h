@@ -110,19 +110,19 @@ enum {
  */
 struct ips_http_dir {
 	uint8_t state;
-	uint8_t eoh; /* end-of-headers scanner: bytes of "\r\n\r\n" seen */
+	uint8_t eoh; /* line scanner: 1 at a line start, 2 after its '\r' */
 	bool overflow; /* header block exceeded header_limit */
-	bool chunked;
-	bool msg_body; /* the current message has a body */
-	bool dead; /* gave up (tunnel, not HTTP) */
+	bool has_body; /* the current message has a body */
+	bool emitted; /* the current message was reported */
+	bool chunk_ext; /* in a chunk-size line's extension */
+	uint8_t chunk_digits;
+	uint16_t chunk_line; /* bytes of the chunk-size line */
 	uint32_t hdr_len; /* bytes in the raw header block */
 	uint32_t body_len; /* bytes in the body buffer */
 	uint32_t body_limit;
 	uint64_t remain; /* Content-Length or chunk bytes left */
-	uint32_t chunk_line; /* bytes of the chunk-size line */
 	uint32_t hdr_off, der_off, body_off; /* into ips_http.mem */
-	uint32_t der_size;
-	struct ips_bufs bufs; /* this direction's buffers */
+	struct ips_bufs bufs; /* the current message's buffers */
 };
 
 /**
