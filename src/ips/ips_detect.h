@@ -90,6 +90,8 @@ struct ips_engine_cfg {
  * @n_patterns: distinct fast patterns (all buffers)
  * @n_databases: Hyperscan databases (one per buffer that has patterns)
  * @build_ns: wall time of ips_engine_build()
+ * @prepare_ns: ... of it spent preparing rules (pcre JIT: ips_match.h)
+ * @mpm_ns: ... of it spent compiling Hyperscan databases
  * @memory: bytes in use, as ips_engine_memory()
  * @thresh_evictions: threshold entries reused while still live
  */
@@ -100,6 +102,8 @@ struct ips_engine_stats {
 	uint32_t n_patterns;
 	uint32_t n_databases;
 	uint64_t build_ns;
+	uint64_t prepare_ns;
+	uint64_t mpm_ns;
 	uint64_t memory;
 	uint64_t thresh_evictions;
 };

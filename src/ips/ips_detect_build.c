@@ -31,8 +31,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ips/ips_detect_priv.h"
+
+enum {
+	DB_THREADS_MAX = 8, /* threads compiling Hyperscan databases */
+};
 
 /* buffer -> application protocol, from the IPS_BUFS table */
 static const uint8_t buf_app[IPS_BUF_MAX] = {
@@ -317,35 +322,138 @@ static int csr_build(struct ips_engine *e, struct ips_list *l,
 	return 0;
 }
 
-static int build_db(struct ips_engine *e, const struct pat_tab *t, uint8_t buf,
-		    struct ips_mpm_pattern *tmp, char *err, size_t errlen)
-{
-	uint32_t n = 0;
+/**
+ * struct db_job - one buffer's database, compiled by one of the workers
+ * @buf: the buffer
+ * @pats: its patterns
+ * @n: how many
+ * @mpm: the result
+ * @ret: ips_mpm_build()'s return
+ * @err: its message
+ */
+struct db_job {
+	uint8_t buf;
+	struct ips_mpm_pattern *pats;
+	uint32_t n;
+	struct ips_mpm *mpm;
+	int ret;
+	char err[256];
+};
 
-	for (uint32_t id = 0; id < t->n; id++) {
-		if (t->fps[id].buf != buf)
-			continue;
-		tmp[n++] = (struct ips_mpm_pattern){t->fps[id].bytes,
-						    t->fps[id].len, id,
-						    t->fps[id].nocase};
+/**
+ * struct db_jobs - the databases to compile, largest first
+ * @jobs: one per buffer with patterns
+ * @n: how many
+ * @next: the next job a worker takes (atomic)
+ */
+struct db_jobs {
+	struct db_job jobs[IPS_BUF_MAX];
+	uint32_t n;
+	uint32_t next;
+};
+
+static void *db_worker(void *arg)
+{
+	struct db_jobs *js = arg;
+	uint32_t i;
+
+	while ((i = __atomic_fetch_add(&js->next, 1, __ATOMIC_RELAXED)) <
+	       js->n) {
+		struct db_job *j = &js->jobs[i];
+
+		j->ret = ips_mpm_build(&j->mpm, j->pats, j->n, j->err,
+				       sizeof(j->err));
 	}
-	if (!n)
-		return 0;
-	e->stats.n_databases++;
-	return ips_mpm_build(&e->mpm[buf], tmp, n, err, errlen);
+	return NULL;
+}
+
+/* Group the patterns by buffer into @tmp, one job per buffer */
+static void db_jobs_fill(struct db_jobs *js, const struct pat_tab *t,
+			 struct ips_mpm_pattern *tmp)
+{
+	uint32_t count[IPS_BUF_MAX] = {0}, off = 0;
+
+	for (uint32_t id = 0; id < t->n; id++)
+		count[t->fps[id].buf]++;
+	for (uint32_t b = 0; b < IPS_BUF_MAX; b++) {
+		if (!count[b])
+			continue;
+		js->jobs[js->n++] =
+			(struct db_job){.buf = (uint8_t)b, .pats = tmp + off};
+		off += count[b];
+	}
+	for (uint32_t id = 0; id < t->n; id++) {
+		const struct fp *fp = &t->fps[id];
+
+		for (uint32_t k = 0; k < js->n; k++) {
+			struct db_job *j = &js->jobs[k];
+
+			if (j->buf == fp->buf) {
+				j->pats[j->n++] = (struct ips_mpm_pattern){
+					fp->bytes, fp->len, id, fp->nocase};
+				break;
+			}
+		}
+	}
+	/* largest first, so the longest compile starts at once */
+	for (uint32_t i = 1; i < js->n; i++)
+		for (uint32_t k = i; k > 0 && js->jobs[k - 1].n < js->jobs[k].n;
+		     k--) {
+			struct db_job x = js->jobs[k];
+
+			js->jobs[k] = js->jobs[k - 1];
+			js->jobs[k - 1] = x;
+		}
+}
+
+/* Hyperscan's compiler is reentrant: compile the buffers in parallel */
+static void db_jobs_run(struct db_jobs *js)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	uint32_t n = cpus > 1 ? (uint32_t)cpus : 1, started = 0;
+	pthread_t th[DB_THREADS_MAX];
+
+	if (n > DB_THREADS_MAX)
+		n = DB_THREADS_MAX;
+	if (n > js->n)
+		n = js->n;
+	for (uint32_t i = 1; i < n; i++, started++)
+		if (pthread_create(&th[started], NULL, db_worker, js))
+			break;
+	db_worker(js);
+	for (uint32_t i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
 }
 
 static int build_dbs(struct ips_engine *e, const struct pat_tab *t, char *err,
 		     size_t errlen)
 {
 	struct ips_mpm_pattern *tmp = calloc(t->n ? t->n : 1, sizeof(*tmp));
+	struct db_jobs *js = calloc(1, sizeof(*js));
+	uint64_t t0 = now_ns();
 	int ret = 0;
 
-	if (!tmp)
+	if (!tmp || !js) {
+		free(tmp);
+		free(js);
 		return -ENOMEM;
-	for (uint32_t b = 0; b < IPS_BUF_MAX && !ret; b++)
-		ret = build_db(e, t, (uint8_t)b, tmp, err, errlen);
+	}
+	db_jobs_fill(js, t, tmp);
+	db_jobs_run(js);
+	for (uint32_t i = 0; i < js->n; i++) {
+		struct db_job *j = &js->jobs[i];
+
+		e->mpm[j->buf] = j->mpm;
+		if (j->ret && !ret) {
+			ret = j->ret;
+			snprintf(err, errlen, "%s: %s", ips_buf_name(j->buf),
+				 j->err);
+		}
+	}
+	e->stats.n_databases = js->n;
 	free(tmp);
+	free(js);
+	e->stats.mpm_ns = now_ns() - t0;
 	return ret;
 }
 
@@ -459,12 +567,15 @@ static int engine_compile(struct ips_engine *e, struct ips_ruleset *rs,
 			  const struct ips_engine_cfg *cfg, char *err,
 			  size_t errlen)
 {
+	uint64_t t0;
 	int ret;
 
 	e->naive = cfg && cfg->naive;
 	app_masks(e);
 	e->fb_words = (rs->n_flowbits + 63) / 64;
+	t0 = now_ns();
 	ret = prepare_rules(rs, err, errlen);
+	e->stats.prepare_ns = now_ns() - t0;
 	if (ret)
 		return ret;
 	ret = order_rules(e, rs);

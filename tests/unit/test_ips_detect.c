@@ -674,12 +674,15 @@ static void test_et_open(void **state)
 	if (ips_engine_build(&e, &rs, NULL, err, sizeof(err)))
 		fail_msg("ET Open build: %s", err);
 	ips_engine_stats(e, &st);
-	print_message("ET Open: %u rules built in %llu ms (%u prefiltered, "
-		      "%u always, %u patterns, %u databases, %llu KiB)\n",
+	print_message("ET Open: %u rules built in %llu ms (pcre %llu ms, "
+		      "hyperscan %llu ms; %u prefiltered, %u always, %u "
+		      "patterns, %u databases, %llu KiB)\n",
 		      st.n_rules,
 		      (unsigned long long)(mono_ns() - t0) / 1000000,
-		      st.n_prefiltered, st.n_always, st.n_patterns,
-		      st.n_databases, (unsigned long long)st.memory / 1024);
+		      (unsigned long long)st.prepare_ns / 1000000,
+		      (unsigned long long)st.mpm_ns / 1000000, st.n_prefiltered,
+		      st.n_always, st.n_patterns, st.n_databases,
+		      (unsigned long long)st.memory / 1024);
 	assert_true(st.n_prefiltered * 10 > st.n_rules * 9);
 	s = ips_scratch_new(e);
 	assert_non_null(s);
@@ -727,9 +730,10 @@ static void test_30k_rules(void **state)
 	e = engine_from(text, false);
 	ips_engine_stats(e, &st);
 	print_message("30k rules: loaded and built in %llu ms (build %llu "
-		      "ms, %u patterns, %llu KiB)\n",
+		      "ms, hyperscan %llu ms, %u patterns, %llu KiB)\n",
 		      (unsigned long long)(mono_ns() - t0) / 1000000,
-		      (unsigned long long)st.build_ns / 1000000, st.n_patterns,
+		      (unsigned long long)st.build_ns / 1000000,
+		      (unsigned long long)st.mpm_ns / 1000000, st.n_patterns,
 		      (unsigned long long)st.memory / 1024);
 	assert_int_equal(st.n_rules, RULES);
 	assert_true(st.build_ns < 30ull * 1000000000ull);
