@@ -76,6 +76,8 @@ enum ips_verdict {
 	X(FRAGMENTS, "fragments", "IPv4 fragments seen")                       \
 	X(REASSEMBLED, "reassembled", "datagrams reassembled from fragments") \
 	X(FRAG_HELD, "frag_held", "fragments held for a later one")            \
+	X(FRAG_BAD, "frag_bad", "fragments refused by reassembly (inline: dropped)") \
+	X(UNSUPPORTED, "unsupported", "not inspected: IPv6 fragment, not IP") \
 	X(FLOWS, "flows", "flows created")                                     \
 	X(FLOWS_EVICTED, "flows_evicted", "flows evicted while in use")        \
 	X(FLOWS_TIMEOUT, "flows_timeout", "flows expired")                     \
@@ -85,6 +87,7 @@ enum ips_verdict {
 	X(HTTP_EVENTS, "http_events", "HTTP events inspected")                 \
 	X(DNS_QUERIES, "dns_queries", "DNS queries inspected")                 \
 	X(TLS_SNI, "tls_sni", "TLS ClientHello SNIs inspected")                \
+	X(NO_APP_SLOT, "no_app_slot", "flows without app-layer state (pool full)") \
 	X(INSPECTIONS, "inspections", "calls into detection")                  \
 	X(ALERTS, "alerts", "alerts reported")                                 \
 	X(DROPS, "drops", "packets dropped (inline)")                          \
@@ -116,7 +119,7 @@ void ips_inspect_destroy(struct ips_inspect *in);
 enum ips_verdict ips_inspect_packet(struct ips_inspect *in, const uint8_t *l3,
 				    uint32_t len, uint64_t now_ns,
 				    uint64_t ts_ns);
-void ips_inspect_set_engine(struct ips_inspect *in, struct ips_engine *eng);
+int ips_inspect_set_engine(struct ips_inspect *in, struct ips_engine *eng);
 void ips_inspect_tick(struct ips_inspect *in, uint64_t now_ns);
 const uint64_t *ips_inspect_counters(const struct ips_inspect *in);
 uint32_t ips_inspect_flows_active(const struct ips_inspect *in);

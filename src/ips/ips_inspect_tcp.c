@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ips_inspect_tcp.c - the inspector's TCP part: connection state (enough
+ * for flow:established: the three-way handshake, or data both ways for a
+ * connection picked up mid-stream; FIN/RST for the close), the packet's
+ * place in the stream (for de-duplication, see ips_inspect.c), feeding
+ * the direction's reassembly, and inspecting each stretch of new in-order
+ * data as a raw window (tail + new bytes) before handing it to the
+ * app-layer parsers.
+ */
+#include <string.h>
+
+#include "ips/ips_inspect_priv.h"
+
+enum {
+	TH_FIN = 0x01,
+	TH_SYN = 0x02,
+	TH_RST = 0x04,
+	TH_ACK = 0x10,
+};
+
+static struct ips_flow_dir *cur_dir(struct ips_inspect *in)
+{
+	return &in->cur.f->dir[in->cur.to_server ? 0 : 1];
+}
+
+static void state(struct ips_inspect *in)
+{
+	struct ips_pkt_ctx *c = &in->cur;
+	struct ips_flow *f = c->f;
+	uint8_t fl = c->d.tcp_flags;
+
+	if ((fl & (TH_SYN | TH_ACK)) == TH_SYN && c->to_server) {
+		f->flags |= IPS_FLOWF_SYN;
+		if (!f->dir[0].stream.started)
+			ips_stream_start(&f->dir[0].stream, c->d.seq + 1);
+	} else if ((fl & (TH_SYN | TH_ACK)) == (TH_SYN | TH_ACK) &&
+		   !c->to_server) {
+		f->flags |= IPS_FLOWF_SYNACK;
+		if (!f->dir[1].stream.started)
+			ips_stream_start(&f->dir[1].stream, c->d.seq + 1);
+	} else if ((fl & TH_ACK) && c->to_server &&
+		   (f->flags & IPS_FLOWF_SYNACK)) {
+		f->flags |= IPS_FLOWF_ESTABLISHED;
+	}
+	if (c->d.payload_len)
+		f->flags |= c->to_server ? IPS_FLOWF_DATA_TS : IPS_FLOWF_DATA_TC;
+	if ((f->flags & (IPS_FLOWF_DATA_TS | IPS_FLOWF_DATA_TC)) ==
+	    (IPS_FLOWF_DATA_TS | IPS_FLOWF_DATA_TC))
+		f->flags |= IPS_FLOWF_ESTABLISHED;
+	if ((f->flags & IPS_FLOWF_ESTABLISHED) &&
+	    f->tclass == IPS_FLOW_TC_TCP_NEW)
+		ips_flow_set_class(in->flows, f, IPS_FLOW_TC_TCP_EST);
+}
+
+/* sequence number of the first payload byte (a SYN takes one) */
+static uint32_t data_seq(const struct ips_decoded *d)
+{
+	return d->seq + ((d->tcp_flags & TH_SYN) ? 1 : 0);
+}
+
+/* Where the packet's bytes sit in the direction's stream. */
+static void packet_place(struct ips_inspect *in, struct ips_flow_dir *dir)
+{
+	struct ips_pkt_ctx *c = &in->cur;
+	int64_t start = (int64_t)dir->off;
+
+	if (!c->d.payload_len)
+		return;
+	if (dir->stream.started)
+		start += (int32_t)(data_seq(&c->d) - dir->stream.next_seq);
+	if (start < 0)
+		start = 0;
+	c->has_off = true;
+	c->win_start = (uint64_t)start;
+	c->win_end = (uint64_t)start + c->d.payload_len;
+}
+
+/* One raw inspection of tail + @n new bytes; the tail moves on. */
+static void window(struct ips_inspect *in, struct ips_flow_dir *dir,
+		   const uint8_t *data, uint32_t n)
+{
+	struct ips_pkt_ctx *c = &in->cur;
+	uint32_t wlen = dir->tail_len + n, keep;
+	struct ips_pktinfo p;
+
+	memcpy(in->win, dir->tail, dir->tail_len);
+	memcpy(in->win + dir->tail_len, data, n);
+	c->has_off = true;
+	c->win_start = dir->off - dir->tail_len;
+	c->win_end = dir->off + n;
+	ips_inspect_pktinfo(in, &p);
+	p.flow |= IPS_FLOW_ONLY_STREAM;
+	p.bufs.present = 1ull << IPS_BUF_PAYLOAD;
+	p.bufs.p[IPS_BUF_PAYLOAD] = in->win;
+	p.bufs.len[IPS_BUF_PAYLOAD] = wlen;
+	ips_inspect_run(in, &p, IPS_INSP_STREAM);
+	keep = wlen < IPS_FLOW_TAIL ? wlen : IPS_FLOW_TAIL;
+	memcpy(dir->tail, in->win + wlen - keep, keep);
+	dir->tail_len = (uint16_t)keep;
+}
+
+static void on_data(void *ctx, const uint8_t *data, uint32_t len,
+		    uint32_t seq, uint32_t flags)
+{
+	struct ips_inspect *in = ctx;
+	struct ips_pkt_ctx *c = &in->cur;
+	struct ips_flow_dir *dir = cur_dir(in);
+	uint32_t done, n;
+
+	in->counters[IPS_IC_STREAM_BYTES] += len;
+	if ((flags & IPS_STREAM_GAP) || seq != c->expect) {
+		dir->off += (uint32_t)(seq - c->expect);
+		dir->tail_len = 0;
+	}
+	c->expect = seq + len;
+	for (done = 0; done < len; done += n) {
+		n = len - done < IPS_WIN_STEP ? len - done : IPS_WIN_STEP;
+		if (!ips_inspect_stopped(in))
+			window(in, dir, data + done, n);
+		dir->off += n;
+	}
+	if (!ips_inspect_stopped(in))
+		ips_inspect_app_data(in, data, len, flags);
+}
+
+static void feed(struct ips_inspect *in, struct ips_flow_dir *dir)
+{
+	struct ips_pkt_ctx *c = &in->cur;
+	uint32_t seq = data_seq(&c->d);
+
+	in->counters[IPS_IC_TCP_SEGMENTS]++;
+	c->expect = dir->stream.started ? dir->stream.next_seq : seq;
+	ips_stream_segment(&dir->stream, seq, c->d.payload, c->d.payload_len,
+			   on_data, in);
+}
+
+static void close_dir(struct ips_inspect *in, bool to_server)
+{
+	struct ips_pkt_ctx *c = &in->cur;
+	struct ips_flow_dir *dir = &c->f->dir[to_server ? 0 : 1];
+	bool saved = c->to_server;
+
+	c->to_server = to_server;
+	c->expect = dir->stream.next_seq;
+	if (dir->stream.started && ips_stream_queued(&dir->stream))
+		ips_stream_flush(&dir->stream, on_data, in);
+	ips_inspect_app_close(in, to_server);
+	c->to_server = saved;
+}
+
+/* FIN closes the sender's direction; RST both; a closed flow times out
+ * quickly and gives its app-layer memory back. */
+static void closing(struct ips_inspect *in)
+{
+	struct ips_pkt_ctx *c = &in->cur;
+	struct ips_flow *f = c->f;
+	uint16_t fin = c->to_server ? IPS_FLOWF_FIN_TS : IPS_FLOWF_FIN_TC;
+
+	if ((c->d.tcp_flags & TH_FIN) && !(f->flags & fin)) {
+		f->flags |= fin;
+		close_dir(in, c->to_server);
+	}
+	if ((c->d.tcp_flags & TH_RST) && !(f->flags & IPS_FLOWF_RST)) {
+		f->flags |= IPS_FLOWF_RST;
+		if (!(f->flags & IPS_FLOWF_FIN_TS))
+			close_dir(in, true);
+		if (!(f->flags & IPS_FLOWF_FIN_TC))
+			close_dir(in, false);
+	}
+	if ((f->flags & IPS_FLOWF_RST) ||
+	    (f->flags & (IPS_FLOWF_FIN_TS | IPS_FLOWF_FIN_TC)) ==
+		    (IPS_FLOWF_FIN_TS | IPS_FLOWF_FIN_TC)) {
+		ips_flow_set_class(in->flows, f, IPS_FLOW_TC_TCP_CLOSED);
+		ips_inspect_app_release(in, f);
+	}
+}
+
+/**
+ * ips_inspect_tcp() - the TCP path of the current packet (which has a
+ * flow): state, packet inspection, stream reassembly and inspection of
+ * new in-order data, close handling
+ * @in: the inspector
+ */
+void ips_inspect_tcp(struct ips_inspect *in)
+{
+	struct ips_flow_dir *dir = cur_dir(in);
+
+	state(in);
+	packet_place(in, dir);
+	ips_inspect_payload(in);
+	if (ips_inspect_stopped(in))
+		return;
+	if (in->cur.d.payload_len && !(in->cur.f->flags & IPS_FLOWF_RST))
+		feed(in, dir);
+	if (!ips_inspect_stopped(in))
+		closing(in);
+}
