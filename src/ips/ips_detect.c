@@ -16,8 +16,6 @@
  * Both paths apply the same eligibility test (required buffers present,
  * packet inspection for header-only rules), so they fire the same rules.
  */
-#include <stdlib.h>
-
 #include "ips/ips_detect_priv.h"
 
 enum {
@@ -62,17 +60,35 @@ static int on_pattern(void *ctx, uint32_t id, uint64_t end)
 	return 0;
 }
 
-static int cmp_u32(const void *a, const void *b)
+static void sift_down(uint32_t *c, uint32_t root, uint32_t n)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	for (uint32_t child; (child = 2 * root + 1) < n; root = child) {
+		uint32_t t;
 
-	return x < y ? -1 : x > y;
+		if (child + 1 < n && c[child + 1] > c[child])
+			child++;
+		if (c[root] >= c[child])
+			return;
+		t = c[root];
+		c[root] = c[child];
+		c[child] = t;
+	}
 }
 
+/* Insertion sort when short, else heapsort: in place (glibc's qsort may
+ * malloc) */
 static void sort_cands(uint32_t *c, uint32_t n)
 {
 	if (n > SORT_INSERTION_MAX) {
-		qsort(c, n, sizeof(*c), cmp_u32);
+		for (uint32_t i = n / 2; i-- > 0;)
+			sift_down(c, i, n);
+		for (uint32_t end = n - 1; end > 0; end--) {
+			uint32_t t = c[0];
+
+			c[0] = c[end];
+			c[end] = t;
+			sift_down(c, 0, end);
+		}
 		return;
 	}
 	for (uint32_t i = 1; i < n; i++) {
@@ -317,22 +333,27 @@ static bool fire(struct ips_engine *e, uint32_t slot, struct ips_pktinfo *p,
  * @ctx: passed to @fn
  *
  * Return: res->action: the decisive enum ips_action, IPS_ACT_MAX when no
- * rule fired. Does not allocate.
+ * rule fired (or @s was made for another engine: nothing is evaluated).
+ * Does not allocate.
  */
 int ips_detect(struct ips_engine *e, struct ips_scratch *s,
 	       struct ips_pktinfo *p, struct ips_detect_result *res,
 	       ips_match_fn *fn, void *ctx)
 {
 	*res = (struct ips_detect_result){.action = IPS_ACT_MAX};
+	if (s->e != e) /* a scratch of another engine: its arrays misfit */
+		return res->action;
 	next_generation(s);
 	if (e->naive) {
 		for (uint32_t slot = 0; slot < e->n_rules; slot++)
 			if (rule_matches(e, s, &e->rules[slot], p) &&
 			    fire(e, slot, p, res, fn, ctx))
 				break;
+		res->n_cands = e->n_rules;
 		return res->action;
 	}
 	collect(e, s, p);
+	res->n_cands = s->n_cands;
 	for (uint32_t i = 0; i < s->n_cands; i++) {
 		uint32_t slot = s->cands[i];
 

@@ -114,11 +114,13 @@ struct ips_engine_stats {
  *          reject > alert); IPS_ACT_MAX when nothing fired
  * @rule: that rule, or NULL
  * @n_fired: rules reported to the callback
+ * @n_cands: rules evaluated past the prefilter (for statistics)
  */
 struct ips_detect_result {
 	uint8_t action;
 	const struct ips_rule *rule;
 	uint32_t n_fired;
+	uint32_t n_cands;
 };
 
 /**
