@@ -34,6 +34,7 @@ int cli_route(struct cli *c);
 int cli_reload(struct cli *c);
 int cli_log(struct cli *c);
 int cli_ips(struct cli *c);
+int cli_ips_offline(struct cli *c);
 void cli_fw_print(json_t *r);
 bool cli_router_print(const char *what, json_t *r);
 

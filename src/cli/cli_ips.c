@@ -3,7 +3,8 @@
  * cli_ips.c - `dcbox ips -T -S FILE|DIR ...`: load Snort/Suricata rule
  * files and report what loaded, what was skipped (unsupported keyword or
  * protocol, named) and what failed (with file and line); exit 1 if any
- * rule is invalid. Offline detection (`-r pcap`) comes with the engine.
+ * rule is invalid. With -r, the offline mode (cli_ips_offline.c) runs the
+ * rules over a pcap.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,7 +30,8 @@ static int load(struct ips_ruleset *rs, const char *path,
 }
 
 /**
- * cli_ips() - `dcbox ips -T -S FILE|DIR [-S ...] [-q]`
+ * cli_ips() - `dcbox ips -T -S FILE|DIR [-S ...] [-q]`, or the offline
+ * mode with -r (cli_ips_offline())
  * @c: options
  *
  * Return: 0 if every rule is valid (skipped ones included), 1 otherwise.
@@ -41,6 +43,9 @@ int cli_ips(struct cli *c)
 	bool test = false, quiet = false;
 	int i, n = 0, ret = 0;
 
+	for (i = 1; i < c->argc; i++)
+		if (!strcmp(c->argv[i], "-r"))
+			return cli_ips_offline(c);
 	for (i = 1; i < c->argc; i++) {
 		if (!strcmp(c->argv[i], "-T"))
 			test = true;
@@ -48,8 +53,8 @@ int cli_ips(struct cli *c)
 			quiet = true;
 		else if (strcmp(c->argv[i], "-S") || i + 1 >= c->argc)
 			return cli_err("usage: dcbox ips -T -S FILE|DIR [-S ...] "
-				       "[-q] (offline -r PCAP is not built "
-				       "yet)");
+				       "[-q], or dcbox ips -r PCAP -S RULES "
+				       "-l DIR [--inline] [-k none]");
 		else
 			i++, n++;
 	}

@@ -27,56 +27,55 @@ static const struct classtype {
 	const char *desc;
 	uint8_t prio;
 } classtypes[] = {
-	{ "not-suspicious", "Not Suspicious Traffic", 3 },
-	{ "unknown", "Unknown Traffic", 3 },
-	{ "bad-unknown", "Potentially Bad Traffic", 2 },
-	{ "attempted-recon", "Attempted Information Leak", 2 },
-	{ "successful-recon-limited", "Information Leak", 2 },
-	{ "successful-recon-largescale", "Large Scale Information Leak", 2 },
-	{ "attempted-dos", "Attempted Denial of Service", 2 },
-	{ "successful-dos", "Denial of Service", 2 },
-	{ "attempted-user", "Attempted User Privilege Gain", 1 },
-	{ "unsuccessful-user", "Unsuccessful User Privilege Gain", 1 },
-	{ "successful-user", "Successful User Privilege Gain", 1 },
-	{ "attempted-admin", "Attempted Administrator Privilege Gain", 1 },
-	{ "successful-admin", "Successful Administrator Privilege Gain", 1 },
-	{ "rpc-portmap-decode", "Decode of an RPC Query", 2 },
-	{ "shellcode-detect", "Executable code was detected", 1 },
-	{ "string-detect", "A suspicious string was detected", 3 },
-	{ "suspicious-filename-detect", "A suspicious filename was detected",
-	  2 },
-	{ "suspicious-login",
-	  "An attempted login using a suspicious username was detected", 2 },
-	{ "system-call-detect", "A system call was detected", 2 },
-	{ "tcp-connection", "A TCP connection was detected", 4 },
-	{ "trojan-activity", "A Network Trojan was detected", 1 },
-	{ "unusual-client-port-connection",
-	  "A client was using an unusual port", 2 },
-	{ "network-scan", "Detection of a Network Scan", 3 },
-	{ "denial-of-service", "Detection of a Denial of Service Attack", 2 },
-	{ "non-standard-protocol",
-	  "Detection of a non-standard protocol or event", 2 },
-	{ "protocol-command-decode", "Generic Protocol Command Decode", 3 },
-	{ "web-application-activity",
-	  "access to a potentially vulnerable web application", 2 },
-	{ "web-application-attack", "Web Application Attack", 1 },
-	{ "misc-activity", "Misc activity", 3 },
-	{ "misc-attack", "Misc Attack", 2 },
-	{ "icmp-event", "Generic ICMP event", 3 },
-	{ "policy-violation", "Potential Corporate Privacy Violation", 1 },
-	{ "default-login-attempt",
-	  "Attempt to login by a default username and password", 2 },
-	{ "targeted-activity", "Targeted Malicious Activity was Detected", 1 },
-	{ "exploit-kit", "Exploit Kit Activity Detected", 1 },
-	{ "external-ip-check",
-	  "Device Retrieving External IP Address Detected", 2 },
-	{ "domain-c2", "Domain Observed Used for C2 Detected", 1 },
-	{ "pup-activity", "Possibly Unwanted Program Detected", 2 },
-	{ "credential-theft", "Successful Credential Theft Detected", 1 },
-	{ "social-engineering", "Possible Social Engineering Attempted", 2 },
-	{ "coin-mining", "Crypto Currency Mining Activity Detected", 2 },
-	{ "command-and-control",
-	  "Malware Command and Control Activity Detected", 1 },
+	{"not-suspicious", "Not Suspicious Traffic", 3},
+	{"unknown", "Unknown Traffic", 3},
+	{"bad-unknown", "Potentially Bad Traffic", 2},
+	{"attempted-recon", "Attempted Information Leak", 2},
+	{"successful-recon-limited", "Information Leak", 2},
+	{"successful-recon-largescale", "Large Scale Information Leak", 2},
+	{"attempted-dos", "Attempted Denial of Service", 2},
+	{"successful-dos", "Denial of Service", 2},
+	{"attempted-user", "Attempted User Privilege Gain", 1},
+	{"unsuccessful-user", "Unsuccessful User Privilege Gain", 1},
+	{"successful-user", "Successful User Privilege Gain", 1},
+	{"attempted-admin", "Attempted Administrator Privilege Gain", 1},
+	{"successful-admin", "Successful Administrator Privilege Gain", 1},
+	{"rpc-portmap-decode", "Decode of an RPC Query", 2},
+	{"shellcode-detect", "Executable code was detected", 1},
+	{"string-detect", "A suspicious string was detected", 3},
+	{"suspicious-filename-detect", "A suspicious filename was detected", 2},
+	{"suspicious-login",
+	 "An attempted login using a suspicious username was detected", 2},
+	{"system-call-detect", "A system call was detected", 2},
+	{"tcp-connection", "A TCP connection was detected", 4},
+	{"trojan-activity", "A Network Trojan was detected", 1},
+	{"unusual-client-port-connection", "A client was using an unusual port",
+	 2},
+	{"network-scan", "Detection of a Network Scan", 3},
+	{"denial-of-service", "Detection of a Denial of Service Attack", 2},
+	{"non-standard-protocol",
+	 "Detection of a non-standard protocol or event", 2},
+	{"protocol-command-decode", "Generic Protocol Command Decode", 3},
+	{"web-application-activity",
+	 "access to a potentially vulnerable web application", 2},
+	{"web-application-attack", "Web Application Attack", 1},
+	{"misc-activity", "Misc activity", 3},
+	{"misc-attack", "Misc Attack", 2},
+	{"icmp-event", "Generic ICMP event", 3},
+	{"policy-violation", "Potential Corporate Privacy Violation", 1},
+	{"default-login-attempt",
+	 "Attempt to login by a default username and password", 2},
+	{"targeted-activity", "Targeted Malicious Activity was Detected", 1},
+	{"exploit-kit", "Exploit Kit Activity Detected", 1},
+	{"external-ip-check", "Device Retrieving External IP Address Detected",
+	 2},
+	{"domain-c2", "Domain Observed Used for C2 Detected", 1},
+	{"pup-activity", "Possibly Unwanted Program Detected", 2},
+	{"credential-theft", "Successful Credential Theft Detected", 1},
+	{"social-engineering", "Possible Social Engineering Attempted", 2},
+	{"coin-mining", "Crypto Currency Mining Activity Detected", 2},
+	{"command-and-control", "Malware Command and Control Activity Detected",
+	 1},
 };
 
 /* A bounded appender: once something does not fit, it stays failed. */
@@ -130,7 +129,7 @@ static void out_json_str(struct out *o, const char *s)
 
 	out_raw(o, "\"", 1);
 	for (; *p && !o->overflow; p++) {
-		char esc[6] = { '\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15] };
+		char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
 
 		if (*p == '"' || *p == '\\') {
 			esc[1] = (char)*p;
@@ -264,8 +263,8 @@ static bool has_ports(uint8_t proto)
 	return proto == 6 || proto == 17 || proto == 132;
 }
 
-static void addr_text(const struct ips_alert *a, const uint8_t *addr,
-		      char *txt, size_t size)
+static void addr_text(const struct ips_alert *a, const uint8_t *addr, char *txt,
+		      size_t size)
 {
 	if (!inet_ntop(a->family == 6 ? AF_INET6 : AF_INET, addr, txt,
 		       (socklen_t)size))
@@ -283,8 +282,9 @@ static void eve_alert_obj(struct out *o, const struct ips_alert *a)
 	const struct ips_rule *r = a->rule;
 	const char *cat = ips_alert_category(r);
 
-	out_fmt(o, ",\"alert\":{\"action\":\"%s\",\"gid\":%u,"
-		   "\"signature_id\":%u,\"rev\":%u,\"signature\":",
+	out_fmt(o,
+		",\"alert\":{\"action\":\"%s\",\"gid\":%u,"
+		"\"signature_id\":%u,\"rev\":%u,\"signature\":",
 		a->blocked ? "blocked" : "allowed", r->gid, r->sid, r->rev);
 	out_json_str(o, r->msg ? r->msg : "");
 	out_str(o, ",\"category\":");
@@ -303,7 +303,7 @@ static void eve_alert_obj(struct out *o, const struct ips_alert *a)
  */
 int ips_alert_eve(const struct ips_alert *a, char *buf, size_t size)
 {
-	struct out o = { buf, size, 0, size < 1 };
+	struct out o = {buf, size, 0, size < 1};
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], num[8];
 	const char *app = ips_app_name(a->app);
 	struct utc t;
@@ -311,8 +311,9 @@ int ips_alert_eve(const struct ips_alert *a, char *buf, size_t size)
 	utc_of(a->ts_ns, &t);
 	addr_text(a, a->src, src, sizeof(src));
 	addr_text(a, a->dst, dst, sizeof(dst));
-	out_fmt(&o, "{\"timestamp\":\"%04d-%02u-%02uT%02u:%02u:%02u.%06u"
-		    "+0000\",\"flow_id\":%llu,",
+	out_fmt(&o,
+		"{\"timestamp\":\"%04d-%02u-%02uT%02u:%02u:%02u.%06u"
+		"+0000\",\"flow_id\":%llu,",
 		t.year, t.mon, t.day, t.h, t.m, t.s, t.usec,
 		(unsigned long long)a->flow_id);
 	if (a->iface) {
@@ -352,7 +353,7 @@ int ips_alert_eve(const struct ips_alert *a, char *buf, size_t size)
  */
 int ips_alert_fast(const struct ips_alert *a, char *buf, size_t size)
 {
-	struct out o = { buf, size, 0, size < 1 };
+	struct out o = {buf, size, 0, size < 1};
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], num[8];
 	const struct ips_rule *r = a->rule;
 	const char *cat = ips_alert_category(r);

@@ -136,8 +136,8 @@ struct ips_flow_table *ips_flow_table_create(const struct ips_flow_cfg *cfg,
 		ips_stream_init(&t->flows[i].dir[0].stream, pool);
 		ips_stream_init(&t->flows[i].dir[1].stream, pool);
 		t->flows[i].app_slot = IPS_FLOW_NONE;
-		t->flows[i].next = i + 1 < t->cfg.max_flows ? i + 1
-							      : IPS_FLOW_NONE;
+		t->flows[i].next =
+			i + 1 < t->cfg.max_flows ? i + 1 : IPS_FLOW_NONE;
 	}
 	t->free_head = 0;
 	for (i = 0; i < IPS_FLOW_TC_MAX; i++)

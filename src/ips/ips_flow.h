@@ -49,7 +49,10 @@ enum ips_flow_tclass {
 };
 
 /* default timeouts per class, seconds */
-#define IPS_FLOW_TIMEOUTS_S {60, 3600, 30, 120, 30}
+#define IPS_FLOW_TIMEOUTS_S                                                    \
+	{                                                                      \
+		60, 3600, 30, 120, 30                                          \
+	}
 
 /* struct ips_flow.flags */
 enum {

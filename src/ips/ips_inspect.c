@@ -59,8 +59,7 @@ const char *const ips_inspect_counter_names[IPS_IC_MAX] = {
 #undef IPS_INSPECT_COUNTER_NAME
 };
 
-static void cnt(struct ips_inspect *in, enum ips_inspect_counter c,
-		uint64_t n)
+static void cnt(struct ips_inspect *in, enum ips_inspect_counter c, uint64_t n)
 {
 	in->counters[c] += n;
 }
@@ -77,15 +76,16 @@ static void cfg_defaults(struct ips_inspect_cfg *c)
 
 static int create_tables(struct ips_inspect *in)
 {
-	struct ips_stream_cfg scfg = { .memcap = in->cfg.stream_memcap };
-	struct ips_frag_cfg fcfg = { .memcap = in->cfg.frag_memcap };
-	struct ips_flow_cfg flcfg = { .max_flows = in->cfg.max_flows };
+	struct ips_stream_cfg scfg = {.memcap = in->cfg.stream_memcap};
+	struct ips_frag_cfg fcfg = {.memcap = in->cfg.frag_memcap};
+	struct ips_flow_cfg flcfg = {.max_flows = in->cfg.max_flows};
 
 	if (ips_stream_pool_init(&in->spool, &scfg))
 		return -ENOMEM;
 	in->frag = ips_frag_create(&fcfg);
 	ips_http_cfg_default(&in->http_cfg);
-	flcfg.app_slot_size = (uint32_t)ips_inspect_app_slot_size(&in->http_cfg);
+	flcfg.app_slot_size =
+		(uint32_t)ips_inspect_app_slot_size(&in->http_cfg);
 	flcfg.flowbit_words = in->eng ? ips_engine_flowbit_words(in->eng) : 0;
 	in->flows = ips_flow_table_create(&flcfg, &in->spool, NULL, NULL);
 	in->win = malloc(IPS_FLOW_TAIL + IPS_WIN_STEP);
@@ -209,8 +209,8 @@ uint32_t ips_inspect_flows_active(const struct ips_inspect *in)
 
 /* ---- detection and alerts ---- */
 
-static bool seen_before(struct ips_flow_dir *dir, uint32_t idx,
-			uint64_t start, uint64_t end)
+static bool seen_before(struct ips_flow_dir *dir, uint32_t idx, uint64_t start,
+			uint64_t end)
 {
 	struct ips_flow_seen *s = NULL;
 	uint32_t i;
@@ -263,8 +263,8 @@ static void report(struct ips_inspect *in, const struct ips_rule *r)
 		return;
 	memset(&a, 0, sizeof(a));
 	a.rule = r;
-	a.blocked = in->cfg.inline_mode && (r->action == IPS_ACT_DROP ||
-					    r->action == IPS_ACT_REJECT);
+	a.blocked = in->cfg.inline_mode &&
+		    (r->action == IPS_ACT_DROP || r->action == IPS_ACT_REJECT);
 	a.flow_id = in->cur.f ? in->cur.f->id : 0;
 	a.ts_ns = in->cur.ts_ns;
 	a.family = d->family;
@@ -355,10 +355,12 @@ void ips_inspect_pktinfo(struct ips_inspect *in, struct ips_pktinfo *p)
 	p->sport = d->sport;
 	p->dport = d->dport;
 	if (d->family == 4) {
-		p->src4 = (uint32_t)d->src[0] << 24 | (uint32_t)d->src[1] << 16 |
-			  (uint32_t)d->src[2] << 8 | d->src[3];
-		p->dst4 = (uint32_t)d->dst[0] << 24 | (uint32_t)d->dst[1] << 16 |
-			  (uint32_t)d->dst[2] << 8 | d->dst[3];
+		p->src4 = (uint32_t)d->src[0] << 24 |
+			  (uint32_t)d->src[1] << 16 | (uint32_t)d->src[2] << 8 |
+			  d->src[3];
+		p->dst4 = (uint32_t)d->dst[0] << 24 |
+			  (uint32_t)d->dst[1] << 16 | (uint32_t)d->dst[2] << 8 |
+			  d->dst[3];
 	} else {
 		memcpy(p->src6, d->src, 16);
 		memcpy(p->dst6, d->dst, 16);
@@ -467,8 +469,7 @@ static bool flow_of(struct ips_inspect *in, enum ips_verdict *v)
 	return true;
 }
 
-static void flow_done(struct ips_inspect *in, struct ips_flow *f,
-		      uint16_t flag)
+static void flow_done(struct ips_inspect *in, struct ips_flow *f, uint16_t flag)
 {
 	f->flags |= flag;
 	ips_inspect_app_release(in, f);

@@ -70,29 +70,31 @@ enum ips_verdict {
  */
 #define IPS_INSPECT_COUNTERS(X)                                                \
 	X(PACKETS, "packets", "packets given to the inspector")                \
-	X(BYTES, "bytes", "bytes of those packets (from the IP header)")      \
-	X(INVALID, "invalid", "not inspected: truncated or bad headers")      \
-	X(CSUM_BAD, "csum_bad", "not inspected: invalid checksum")            \
+	X(BYTES, "bytes", "bytes of those packets (from the IP header)")       \
+	X(INVALID, "invalid", "not inspected: truncated or bad headers")       \
+	X(CSUM_BAD, "csum_bad", "not inspected: invalid checksum")             \
 	X(FRAGMENTS, "fragments", "IPv4 fragments seen")                       \
-	X(REASSEMBLED, "reassembled", "datagrams reassembled from fragments") \
+	X(REASSEMBLED, "reassembled", "datagrams reassembled from fragments")  \
 	X(FRAG_HELD, "frag_held", "fragments held for a later one")            \
-	X(FRAG_BAD, "frag_bad", "fragments refused by reassembly (inline: dropped)") \
-	X(UNSUPPORTED, "unsupported", "not inspected: IPv6 fragment, not IP") \
+	X(FRAG_BAD, "frag_bad",                                                \
+	  "fragments refused by reassembly (inline: dropped)")                 \
+	X(UNSUPPORTED, "unsupported", "not inspected: IPv6 fragment, not IP")  \
 	X(FLOWS, "flows", "flows created")                                     \
 	X(FLOWS_EVICTED, "flows_evicted", "flows evicted while in use")        \
 	X(FLOWS_TIMEOUT, "flows_timeout", "flows expired")                     \
-	X(NO_FLOW, "no_flow", "packets inspected without a flow (no room)")   \
+	X(NO_FLOW, "no_flow", "packets inspected without a flow (no room)")    \
 	X(TCP_SEGMENTS, "tcp_segments", "TCP segments with data")              \
 	X(STREAM_BYTES, "stream_bytes", "in-order TCP stream bytes inspected") \
 	X(HTTP_EVENTS, "http_events", "HTTP events inspected")                 \
 	X(DNS_QUERIES, "dns_queries", "DNS queries inspected")                 \
 	X(TLS_SNI, "tls_sni", "TLS ClientHello SNIs inspected")                \
-	X(NO_APP_SLOT, "no_app_slot", "flows without app-layer state (pool full)") \
+	X(NO_APP_SLOT, "no_app_slot",                                          \
+	  "flows without app-layer state (pool full)")                         \
 	X(INSPECTIONS, "inspections", "calls into detection")                  \
 	X(ALERTS, "alerts", "alerts reported")                                 \
 	X(DROPS, "drops", "packets dropped (inline)")                          \
 	X(REJECTS, "rejects", "packets rejected (inline)")                     \
-	X(FLOW_DROPPED, "flow_dropped", "packets of an already dropped flow") \
+	X(FLOW_DROPPED, "flow_dropped", "packets of an already dropped flow")  \
 	X(FLOW_PASSED, "flow_passed", "packets of a passed flow, uninspected")
 
 /** enum ips_inspect_counter - index into ips_inspect_counters() */
@@ -113,8 +115,8 @@ extern const char *const ips_inspect_counter_names[IPS_IC_MAX];
 typedef void ips_alert_fn(void *ctx, const struct ips_alert *a);
 
 struct ips_inspect *ips_inspect_create(const struct ips_inspect_cfg *cfg,
-				       struct ips_engine *eng,
-				       ips_alert_fn *fn, void *ctx);
+				       struct ips_engine *eng, ips_alert_fn *fn,
+				       void *ctx);
 void ips_inspect_destroy(struct ips_inspect *in);
 enum ips_verdict ips_inspect_packet(struct ips_inspect *in, const uint8_t *l3,
 				    uint32_t len, uint64_t now_ns,

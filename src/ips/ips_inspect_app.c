@@ -50,8 +50,7 @@ static void inspect_buf(struct ips_inspect *in, enum ips_buf b,
 	ips_inspect_run(in, &pi, IPS_INSP_APP);
 }
 
-static void on_http(void *ctx, enum ips_http_event ev,
-		    const struct ips_bufs *b)
+static void on_http(void *ctx, enum ips_http_event ev, const struct ips_bufs *b)
 {
 	struct ips_inspect *in = ctx;
 	struct ips_pktinfo pi;
@@ -101,8 +100,8 @@ static void decide(struct ips_inspect *in, const uint8_t *data, uint32_t len)
 		ips_flow_app_put(in->flows, f);
 }
 
-static void tls_data(struct ips_inspect *in, uint8_t *mem,
-		     const uint8_t *data, uint32_t len)
+static void tls_data(struct ips_inspect *in, uint8_t *mem, const uint8_t *data,
+		     uint32_t len)
 {
 	struct ips_flow *f = in->cur.f;
 	struct ips_flow_dir *dir = &f->dir[0];
@@ -190,7 +189,8 @@ void ips_inspect_app_data(struct ips_inspect *in, const uint8_t *data,
 	switch (f->app) {
 	case IPS_APP_HTTP:
 		ips_http_feed((struct ips_http *)mem, in->cur.to_server, data,
-			      len, (flags & IPS_STREAM_GAP) ? IPS_HTTP_F_GAP : 0,
+			      len,
+			      (flags & IPS_STREAM_GAP) ? IPS_HTTP_F_GAP : 0,
 			      on_http, in);
 		break;
 	case IPS_APP_TLS:

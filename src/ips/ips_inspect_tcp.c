@@ -44,7 +44,8 @@ static void state(struct ips_inspect *in)
 		f->flags |= IPS_FLOWF_ESTABLISHED;
 	}
 	if (c->d.payload_len)
-		f->flags |= c->to_server ? IPS_FLOWF_DATA_TS : IPS_FLOWF_DATA_TC;
+		f->flags |=
+			c->to_server ? IPS_FLOWF_DATA_TS : IPS_FLOWF_DATA_TC;
 	if ((f->flags & (IPS_FLOWF_DATA_TS | IPS_FLOWF_DATA_TC)) ==
 	    (IPS_FLOWF_DATA_TS | IPS_FLOWF_DATA_TC))
 		f->flags |= IPS_FLOWF_ESTABLISHED;
@@ -100,8 +101,8 @@ static void window(struct ips_inspect *in, struct ips_flow_dir *dir,
 	dir->tail_len = (uint16_t)keep;
 }
 
-static void on_data(void *ctx, const uint8_t *data, uint32_t len,
-		    uint32_t seq, uint32_t flags)
+static void on_data(void *ctx, const uint8_t *data, uint32_t len, uint32_t seq,
+		    uint32_t flags)
 {
 	struct ips_inspect *in = ctx;
 	struct ips_pkt_ctx *c = &in->cur;
