@@ -1,0 +1,97 @@
+#!/bin/bash
+# test_ips_offline.sh - `dcbox ips -r PCAP -S RULES -l DIR`: the IPS over
+# captures written by ips_pcapgen.py with scapy (no namespaces needed):
+#
+#   http_eth.pcap  (Ethernet, one flow VLAN-tagged)  split User-Agent,
+#                  %-encoded UNION SELECT, %-encoded ../, a clean request
+#   dns_raw.pcap   (raw IP)      DNS query evil.example.com
+#   dns_sll2.pcap  (Linux SLL2)  the same query
+#   tls_sll.pcap   (Linux SLL)   ClientHello with SNI bad.example.org
+#   csum_eth.pcap  (Ethernet)    "CSUMPROBE" in a segment with a bad checksum
+#   usr0.pcap      (USER0)       an unsupported link type
+#
+# eve.json and fast.log are checked with python3's json (no jq), each
+# expected rule exactly once; --inline drops the attack flow from the
+# packet that completes the attack; -k none inspects bad checksums; bad
+# input exits 1 naming the file.
+. "$(dirname "$0")/lib.sh"
+py=/usr/bin/python3
+gen=$(dirname "$0")/ips_pcapgen.py
+pc="$T_DIR/pc"
+mkdir -p "$pc"
+check "scapy writes the captures" sh -c "$py '$gen' '$pc' >'$T_DIR/gen.out' 2>&1"
+tail_n=$(awk '$1 == "attack_tail" {print $2}' "$T_DIR/gen.out")
+http_n=$(awk '$1 == "http_eth" {print $2}' "$T_DIR/gen.out")
+cat >"$T_DIR/r.rules" <<'R'
+alert tcp any any -> any 80 (msg:"split UA"; flow:established,to_server; content:"evil-scanner"; classtype:web-application-attack; sid:1000001; rev:1;)
+drop http any any -> any any (msg:"SQLi union select"; http.uri; content:"union select"; nocase; classtype:web-application-attack; sid:1000002; rev:2;)
+alert http any any -> any any (msg:"path traversal"; http.uri; content:"/etc/passwd"; sid:1000003;)
+alert dns any any -> any any (msg:"evil domain"; dns.query; content:"evil.example.com"; nocase; sid:1000004;)
+alert tls any any -> any any (msg:"bad sni"; tls.sni; content:"bad.example.org"; sid:1000005;)
+alert tcp any any -> any any (msg:"csum probe"; content:"CSUMPROBE"; sid:1000006;)
+alert http any any -> any any (msg:"never"; http.uri; content:"/index.html"; content:"nothing-here"; sid:1000007;)
+R
+
+# sids DIR: "SID ACTION APP" per EVE line, sorted (fails on a bad line)
+sids() {
+	$py -c '
+import json, sys
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    assert e["event_type"] == "alert" and e["flow_id"] > 0
+    for k in ("timestamp", "src_ip", "src_port", "dest_ip", "dest_port", "proto"):
+        assert k in e, k
+    a = e["alert"]
+    for k in ("gid", "rev", "signature", "category", "severity"):
+        assert k in a, k
+    print(a["signature_id"], a["action"], e.get("app_proto", "-"))
+' "$1/eve.json" | sort
+}
+# run NAME ARGS...: dcbox ips ARGS -l $T_DIR/NAME; output also in NAME.out
+run() { local d=$1; shift; dc ips "$@" -S "$T_DIR/r.rules" -l "$T_DIR/$d" >"$T_DIR/$d.out" 2>&1; local r=$?; cat "$T_DIR/$d.out"; return $r; }
+
+check "http pcap: exit 0 with alerts" run http -r "$pc/http_eth.pcap"
+check "summary counts the packets" grep -q "^packets: $http_n (" "$T_DIR/http.out"
+check "summary has time and rate" grep -qE '^rate: [0-9.]+ Mbit/s, [0-9]+ packets/s' "$T_DIR/http.out"
+check "not inline: no drops" grep -q '^drops: 0, rejects: 0 (not inline' "$T_DIR/http.out"
+sids "$T_DIR/http" >"$T_DIR/http.sids"
+check "split pattern, SQLi URI, traversal: each once" \
+	diff -u - "$T_DIR/http.sids" <<'E'
+1000001 allowed http
+1000002 allowed http
+1000003 allowed http
+E
+check "fast.log in Suricata's layout" grep -qE '^11/26/2026-06:00:00\.[0-9]{6}  \[\*\*\] \[1:1000002:2\] SQLi union select \[\*\*\] \[Classification: Web Application Attack\] \[Priority: 1\] \{TCP\} 10\.0\.0\.1:40001 -> 10\.0\.0\.2:80$' "$T_DIR/http/fast.log"
+check "eve timestamp from the pcap" grep -q '"timestamp":"2026-11-26T06:00:00\.0' "$T_DIR/http/eve.json"
+
+check "--inline: exit 0" run http_inl -r "$pc/http_eth.pcap" --inline
+check "--inline drops the attack flow from the completing packet" grep -q "^drops: $tail_n, rejects: 0 (inline)" "$T_DIR/last.out"
+check "--inline: the drop rule is blocked, the others allowed" \
+	sh -c "grep -c '\"action\":\"blocked\"' '$T_DIR/http_inl/eve.json' | grep -qx 1 && grep -q '^.*\[Drop\] \[\*\*\] \[1:1000002:2\]' '$T_DIR/http_inl/fast.log'"
+
+check "raw IP: DNS query alerts" run dns_raw -r "$pc/dns_raw.pcap"
+check "raw IP: dns app_proto" sh -c "[ \"\$(cat)\" = '1000004 allowed dns' ]" < <(sids "$T_DIR/dns_raw")
+check "SLL2: DNS query alerts" run dns_sll2 -r "$pc/dns_sll2.pcap"
+check "SLL2: one alert" grep -q '^alerts: 1$' "$T_DIR/last.out"
+check "SLL: TLS SNI alerts" run tls -r "$pc/tls_sll.pcap"
+check "SLL: tls app_proto" sh -c "[ \"\$(cat)\" = '1000005 allowed tls' ]" < <(sids "$T_DIR/tls")
+
+check "bad checksum: exit 0" run csum -r "$pc/csum_eth.pcap"
+check "bad checksum: not inspected" sh -c "grep -q 'bad checksum: 1' '$T_DIR/csum.out' && grep -q '^alerts: 0$' '$T_DIR/csum.out'"
+check "-k none: inspected" run csum_k -r "$pc/csum_eth.pcap" -k none
+check "-k none: alerts" grep -q '1000006' "$T_DIR/csum_k/fast.log"
+
+check "--json: one object with the counts" sh -c "'$DCBOX' --json ips -r '$pc/http_eth.pcap' -S '$T_DIR/r.rules' -l '$T_DIR/js' 2>/dev/null | $py -c '
+import json, sys
+j = json.load(sys.stdin)
+assert j[\"packets\"] == $http_n and j[\"alerts\"] == 3 and j[\"flows\"] == 3, j
+assert j[\"wall_s\"] >= 0 and j[\"cpu_s\"] >= 0 and \"mbit_s\" in j and \"pps\" in j
+assert j[\"counters\"][\"http_events\"] >= 4
+'"
+
+check_not "unsupported link type: exit 1" run usr0 -r "$pc/usr0.pcap"
+check "... naming file and link type" grep -q "usr0.pcap: unsupported link type 147" "$T_DIR/last.out"
+check_not "missing pcap: exit 1" run none -r "$T_DIR/missing.pcap"
+check "... naming the file" grep -q "missing.pcap: No such file" "$T_DIR/last.out"
+check_not "missing -l: usage, exit 1" dc ips -r "$pc/dns_raw.pcap" -S "$T_DIR/r.rules"
+t_done
