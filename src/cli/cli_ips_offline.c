@@ -240,7 +240,7 @@ static uint16_t rd16(const uint8_t *p)
 /* Offset of the IP header in a frame, or -1 if it carries no IP. */
 static int l3_offset(int dlt, const uint8_t *p, uint32_t len)
 {
-	uint32_t off, et;
+	uint32_t off, et = 0;
 
 	switch (dlt) {
 	case DLT_EN10MB:
