@@ -11,7 +11,7 @@ and their alerts can be compared. Their shape follows Emerging Threats web
 rules: most carry a distinctive pattern that never occurs in the traffic of
 bench/ips_pcapgen.c, some share a common first pattern with it ("/images/",
 "/api/v1/", "Mozilla/5.0") so that the multi-pattern prefilter hands the
-rule over for full evaluation which then fails, and a few (about 0.2%) are
+rule over for full evaluation which then fails, and a few (about 1%) are
 "policy" rules that fire on ordinary requests. Same seed, same rules.
 
 usage: ips_rulegen.py N [--seed S] [--sid FIRST] [-o FILE]
@@ -183,7 +183,7 @@ def policy(r):
     s += ('flow:established,to_server; http.uri; content:"/api/v1/%s"; '
           'content:"page=%d"; distance:0; ' % (r.choice(["products", "news",
                                                            "orders", "cart"]),
-                                                  r.randint(0, 9)))
+                                                  r.randint(1, 4)))
     s += "classtype:policy-violation; "
     return s
 
@@ -191,7 +191,7 @@ def policy(r):
 KINDS = [  # (weight, generator)
     (30, uri_app), (4, uri_pcre), (6, uri_common), (13, user_agent),
     (3, ua_common), (10, host), (9, header), (5, cookie), (8, file_data),
-    (8, raw_tcp), (2, dns), (2, tls), (0.4, policy),
+    (8, raw_tcp), (2, dns), (2, tls), (1, policy),
 ]
 
 

@@ -17,6 +17,8 @@
  * The rate is packets and bytes (as captured, link header included) over
  * the wall time of the packet loop alone, start-up (rule loading and
  * engine build) excluded, as Suricata and Snort report theirs.
+ * --naive builds the engine without its multi-pattern prefilter (every
+ * rule evaluated on every buffer): the baseline of bench/ips.sh.
  */
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -52,6 +54,7 @@ struct opts {
 	unsigned int n_rules;
 	bool inline_mode;
 	bool checksums;
+	bool naive;
 };
 
 /* one run's state */
@@ -69,7 +72,7 @@ struct run {
 
 static const char usage[] =
 	"usage: dcbox ips -r PCAP -S RULES [-S ...] -l DIR [--inline] "
-	"[-k none|all] [--json]";
+	"[--naive] [-k none|all] [--json]";
 
 static uint64_t clock_ns(clockid_t id)
 {
@@ -91,6 +94,10 @@ static int parse_opts(struct cli *c, struct opts *o)
 
 		if (!strcmp(a, "--inline")) {
 			o->inline_mode = true;
+			continue;
+		}
+		if (!strcmp(a, "--naive")) {
+			o->naive = true;
 			continue;
 		}
 		if (!v)
@@ -135,6 +142,7 @@ static int load_rules(const struct opts *o, struct ips_ruleset *rs,
 
 static int build_engine(struct run *r, struct ips_engine **eng, FILE *info)
 {
+	struct ips_engine_cfg cfg = {.naive = r->o.naive};
 	struct ips_ruleset rs;
 	struct ips_vars v;
 	char err[256];
@@ -147,7 +155,7 @@ static int build_engine(struct run *r, struct ips_engine **eng, FILE *info)
 	ret = load_rules(&r->o, &rs, &v);
 	if (!ret) {
 		ips_ruleset_summary(&rs, info, 10);
-		if (ips_engine_build(eng, &rs, NULL, err, sizeof(err)))
+		if (ips_engine_build(eng, &rs, &cfg, err, sizeof(err)))
 			ret = cli_err("rules: %s", err);
 	}
 	ips_ruleset_free(&rs);
