@@ -17,6 +17,8 @@
 #                buffer); on rule sets above NAIVE_FULL_MAX rules it reads
 #                the smaller NAIVE_MB pcap (same generator, same seed),
 #                one repetition, and is skipped for sets not in NAIVE_SETS
+#   dcbox-inline, suricata-inline  (rule sets in INLINE_CMP_SETS, one
+#                repetition) --inline and --simulate-ips: drop rules drop
 #   suricata     suricata -c bench/ips-suricata.yaml -r PCAP -S RULES -l DIR
 #                -k none --runmode single
 # Rates are the pcap's wire bytes and packets over the engine's processing
@@ -24,7 +26,10 @@
 # excluded), Suricata's CPU between "Engine started" and "Stopping engine"
 # (bench/ips_bench.py). Wall seconds are shown too. Then, per rule set, the
 # per-sid alert counts of dcbox and Suricata are compared on the rules both
-# loaded (ips_bench.py report).
+# loaded (ips_bench.py report), IDS and inline. In IDS mode Suricata 7
+# stops inspecting a flow once a drop rule fired in it (the alert still
+# says "allowed"); dcbox keeps inspecting, so later alerts in such flows
+# differ there and not inline.
 #
 # Rule sets: 10 = bench/ips-10.rules (matching the generator's attacks),
 # 1k/10k/30k = bench/ips_rulegen.py N (seeded), et-open = every file of
@@ -36,7 +41,7 @@
 #
 # Knobs (environment): BUILDDIR (build), DCBOX, PCAPGEN, OUT
 # (bench/results/ips-<UTC>), PCAP_MB, NAIVE_MB, RULESETS, NAIVE_SETS,
-# NAIVE_FULL_MAX, REPS, SEED, SURICATA, INLINE, INLINE_DUR, ET_DIR.
+# NAIVE_FULL_MAX, INLINE_CMP_SETS, REPS, SEED, SURICATA, INLINE, ET_DIR.
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -64,6 +69,7 @@ full)
 	echo "usage: $0 [quick|full]" >&2; exit 2 ;;
 esac
 NAIVE_FULL_MAX=${NAIVE_FULL_MAX:-1000}
+INLINE_CMP_SETS=${INLINE_CMP_SETS:-10}
 
 UTC=$(date -u +%Y%m%dT%H%M%SZ)
 OUT=${OUT:-$HERE/results/ips-$UTC}
@@ -145,9 +151,13 @@ run_one() {
 	dcbox-naive)
 		cmd=("$DCBOX" ips -r "$pcap" -S "$rules" -l "$d" -k none --json
 		     --naive) ;;
-	suricata)
+	dcbox-inline)
+		cmd=("$DCBOX" ips -r "$pcap" -S "$rules" -l "$d" -k none --json
+		     --inline) ;;
+	suricata*)
 		cmd=(suricata -c "$HERE/ips-suricata.yaml" -r "$pcap"
 		     -S "$rules" -l "$d" -k none --runmode single)
+		[ "$eng" = suricata-inline ] && cmd+=(--simulate-ips)
 		meta+=(--marker 'Engine started' --end-marker 'Stopping engine') ;;
 	esac
 	log "$set $eng rep $rep"
@@ -170,6 +180,11 @@ offline() {
 			[ "$SURICATA" = 1 ] &&
 				run_one "$set" suricata "$rep" "$big" "$rules"
 		done
+		case " $INLINE_CMP_SETS " in *" $set "*)
+			run_one "$set" dcbox-inline 1 "$big" "$rules"
+			[ "$SURICATA" = 1 ] &&
+				run_one "$set" suricata-inline 1 "$big" "$rules"
+		esac
 		case " $NAIVE_SETS " in *" $set "*) ;; *) continue ;; esac
 		pcap=$big
 		if [ "$n" -gt "$NAIVE_FULL_MAX" ]; then

@@ -263,12 +263,14 @@ def table(rows):
     return lines
 
 
-def compare(d, rs, runs):
+def compare(rs, runs, suffix=""):
     """Per-sid alert comparison of dcbox and Suricata for one rule set."""
-    byeng = {r["engine"]: r for r in runs if r["ruleset"] == rs}
-    if "dcbox" not in byeng or "suricata" not in byeng:
+    byeng = {r["engine"]: r for r in runs
+             if r["ruleset"] == rs and r.get("rep", 1) == 1}
+    dce, sue = "dcbox" + suffix, "suricata" + suffix
+    if dce not in byeng or sue not in byeng:
         return None, []
-    dc, su = byeng["dcbox"], byeng["suricata"]
+    dc, su = byeng[dce], byeng[sue]
     sids = rule_sids(dc["rule_files"])
     both = set(sids) - not_loaded(dc.get("load_log"), "dcbox") - \
         not_loaded(su.get("load_log"), "suricata")
@@ -278,7 +280,8 @@ def compare(d, rs, runs):
     for sid in sorted(set(cd) | set(cs)):
         if sid in ok_sids and cd[sid] != cs[sid]:
             diffs.append((sid, cd[sid], cs[sid]))
-    res = {"ruleset": rs, "rules_both_loaded": len(ok_sids),
+    res = {"ruleset": rs, "mode": "inline" if suffix else "ids",
+           "rules_both_loaded": len(ok_sids),
            "dcbox_alerts": sum(cd[s] for s in ok_sids),
            "suricata_alerts": sum(cs[s] for s in ok_sids),
            "sids_fired_dcbox": len([s for s in cd if s in ok_sids]),
@@ -286,8 +289,9 @@ def compare(d, rs, runs):
            "sids_same": len([s for s in set(cd) | set(cs)
                              if s in ok_sids and cd[s] == cs[s]]),
            "sids_differ": len(diffs), "diffs": diffs[:50]}
-    lines = ["", "### Alerts on %s (%d rules loaded by both)" %
-             (rs, len(ok_sids)), "",
+    lines = ["", "### Alerts on %s%s (%d rules loaded by both)" %
+             (rs, ", inline (dcbox --inline, suricata --simulate-ips)"
+              if suffix else "", len(ok_sids)), "",
              "dcbox %d alerts from %d sids, Suricata %d alerts from %d sids; "
              "%d sids agree, %d differ" % (
                  res["dcbox_alerts"], res["sids_fired_dcbox"],
@@ -325,10 +329,11 @@ def cmd_report(d):
     lines += table(rows)
     cmps = []
     for rs in collections.OrderedDict((r["ruleset"], 1) for r in runs):
-        c, cl = compare(d, rs, runs)
-        if c:
-            cmps.append(c)
-            lines += cl
+        for suffix in ("", "-inline"):
+            c, cl = compare(rs, runs, suffix)
+            if c:
+                cmps.append(c)
+                lines += cl
     text = "\n".join(lines) + "\n"
     with open(os.path.join(d, "summary.md"), "w") as f:
         f.write(text)
