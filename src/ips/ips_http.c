@@ -148,8 +148,8 @@ int ips_http_init(struct ips_http *h, const struct ips_http_cfg *cfg)
 	return 0;
 }
 
-static void set_buf(struct ips_bufs *b, enum ips_buf buf, const uint8_t *p,
-		    uint32_t len)
+static void body_set_buf(struct ips_bufs *b, enum ips_buf buf, const uint8_t *p,
+			 uint32_t len)
 {
 	b->p[buf] = p;
 	b->len[buf] = len;
@@ -168,11 +168,11 @@ static void emit(struct ips_http *h, struct ips_http_dir *d,
 	if (d->has_body && d->body_limit) {
 		const uint8_t *body = h->mem + d->body_off;
 
-		set_buf(&d->bufs,
-			request ? IPS_BUF_HTTP_REQUEST_BODY
-				: IPS_BUF_HTTP_RESPONSE_BODY,
-			body, d->body_len);
-		set_buf(&d->bufs, IPS_BUF_FILE_DATA, body, d->body_len);
+		body_set_buf(&d->bufs,
+			     request ? IPS_BUF_HTTP_REQUEST_BODY
+				     : IPS_BUF_HTTP_RESPONSE_BODY,
+			     body, d->body_len);
+		body_set_buf(&d->bufs, IPS_BUF_FILE_DATA, body, d->body_len);
 	}
 	if (request)
 		h->requests++;
