@@ -36,6 +36,9 @@ int cli_log(struct cli *c);
 int cli_ips(struct cli *c);
 int cli_ips_offline(struct cli *c);
 void cli_fw_print(json_t *r);
+enum { CLI_IPS_TOP = 10 }; /* rules `show ips` lists without --json */
+void cli_ips_print(json_t *r);
+int cli_alerts(struct cli *c);
 bool cli_router_print(const char *what, json_t *r);
 
 #endif

@@ -144,6 +144,8 @@ int cli_show(struct cli *c)
 		json_object_set_new(req, "firewall", json_string(c->argv[3]));
 	else if (c->argc > 2)
 		json_object_set_new(req, "arg", json_string(c->argv[2]));
+	if (!strcmp(what, "ips") && !c->json) /* people: the top rules */
+		json_object_set_new(req, "top", json_integer(CLI_IPS_TOP));
 	r = cli_request_name(c, req);
 	if (!r)
 		return 1;
@@ -157,6 +159,8 @@ int cli_show(struct cli *c)
 		print_switches(r);
 	else if (!strcmp(what, "firewall"))
 		cli_fw_print(r);
+	else if (!strcmp(what, "ips"))
+		cli_ips_print(r);
 	else if (!cli_router_print(what, r))
 		print_topology(r);
 	json_decref(r);

@@ -159,8 +159,10 @@ int cli_up(struct cli *c)
 		free(t);
 		return cli_err("%s: %s", file, err);
 	}
-	if (!fg)        /* the daemon warns in its log, or here with fg */
+	if (!fg) {      /* the daemon warns in its log, or here with fg */
 		topo_tunnel_warn_mtu(t, stderr);
+		topo_ips_warn(t, stderr); /* skipped IPS rules */
+	}
 	if (fg)
 		return run_daemon(t, -1);
 	if (pipe2(pfd, O_CLOEXEC)) {
@@ -254,6 +256,8 @@ int cli_check(struct cli *c)
 	t = load(c->argv[1]);
 	if (!t)
 		return 1;
+	if (!c->json)
+		topo_ips_warn(t, stderr); /* skipped IPS rules */
 	if (c->json)
 		cli_print_json(json_pack("{s:s,s:b,s:i,s:i,s:i,s:i}", "file",
 			c->argv[1], "valid", 1, "switches", t->nswitches,

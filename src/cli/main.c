@@ -36,6 +36,10 @@ static const char usage[] =
 "  reload [FILE]             apply changed firewall policies without a\n"
 "                            restart (default FILE: the one it runs)\n"
 "  log [-f] [-n N]           firewall EVE events (-f: follow)\n"
+"  show ips [FIREWALL]       IPS rules loaded/skipped, memory, counters and\n"
+"                            the rules with most hits (all with --json)\n"
+"  alerts [-f] [-n N]        IPS alerts, fast.log style (EVE with --json;\n"
+"                            -f: follow until Ctrl-C)\n"
 "  ips -T -S FILE|DIR [-S ..] check Snort/Suricata rules: loaded, skipped\n"
 "                            (with the reason) and failed (file:line);\n"
 "                            exit 1 if any rule is invalid\n"
@@ -54,7 +58,7 @@ static const char usage[] =
 "  -t, --topology NAME       the topology to address (its `name:`); may be\n"
 "                            left out when only one is up\n"
 "  --json                    machine-readable output (status, show, check,\n"
-"                            reload, log)\n"
+"                            reload, log, alerts)\n"
 "  -h, --help                this text\n"
 "  --version                 print the version\n";
 
@@ -69,7 +73,7 @@ static const struct command commands[] = {
 	{ "show", cli_show },     { "exec", cli_exec },
 	{ "capture", cli_capture }, { "route", cli_route },
 	{ "reload", cli_reload }, { "log", cli_log },
-	{ "ips", cli_ips },
+	{ "ips", cli_ips },        { "alerts", cli_alerts },
 };
 
 static int global_opts(struct cli *c, int argc, char **argv)

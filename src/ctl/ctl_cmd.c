@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "ctl_firewall.h"
+#include "ctl_ips.h"
 #include "ctl_proto.h"
 #include "ctl_router.h"
 #include "ctl_show.h"
@@ -139,6 +140,8 @@ static json_t *cmd_show(struct daemon *d, json_t *req)
 	else if (!strcmp(what, "firewall"))
 		return (r = ctl_fw_show(&d->rt, arg)) ? ok(r) :
 			error("no firewall '%s'", arg ? arg : "");
+	else if (!strcmp(what, "ips"))
+		return ctl_ips_cmd_show(&d->rt, req);
 	else if (!strcmp(what, "conntrack") &&
 		 json_string_value(json_object_get(req, "firewall")))
 		return (r = ctl_fw_conntrack(&d->rt, json_string_value(
@@ -150,7 +153,7 @@ static json_t *cmd_show(struct daemon *d, json_t *req)
 			error("no router '%s'", arg ? arg : "");
 	else
 		return error("cannot show '%s' (ports, mac, switches, topology, "
-			     ROUTER_VIEWS ", firewall)", what);
+			     ROUTER_VIEWS ", firewall, ips)", what);
 	return r ? ok(r) : error("no switch '%s'", arg);
 }
 

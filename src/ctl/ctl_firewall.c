@@ -9,7 +9,9 @@
  * groups) must equal the running one, every firewall's policy is parsed
  * and compiled; only then are all classifiers swapped in, between two
  * batches. Flows are re-judged on their next packet (src/node/firewall.c):
- * those still allowed never lose a packet, the others are cut.
+ * those still allowed never lose a packet, the others are cut. The IPS
+ * rules files (`ips:`) are compiled in the same first phase and swapped
+ * in the same second one (ctl_ips.c).
  */
 #include <errno.h>
 #include <jansson.h>
@@ -22,6 +24,7 @@
 #include "../fw/fw_classify.h"
 #include "../fw/fw_policy.h"
 #include "ctl_firewall.h"
+#include "ctl_ips.h"
 #include "ctl_router.h"
 
 static json_t *rules_json(const struct firewall *fw)
@@ -137,8 +140,8 @@ static bool same_shape(const struct topo *a, const struct topo *b,
 	return true;
 differ:
 	snprintf(err, errsize, "reload applies firewall policies (rules, "
-		 "default, log, non-ip, groups) only; this file changes more: "
-		 "use dcbox down and dcbox up");
+		 "default, log, non-ip, groups, ips, ips-vars) only; this file "
+		 "changes more: use dcbox down and dcbox up");
 	return false;
 }
 
@@ -197,14 +200,21 @@ int ctl_fw_reload(struct topo_rt *rt, const struct topo *nt, char *err,
 {
 	struct fw_policy p[TOPO_MAX_FIREWALLS];
 	struct fw_classifier *cls[TOPO_MAX_FIREWALLS];
+	struct ctl_ips_prep ips;
 	unsigned int i;
 	int ret;
 
 	if (!same_shape(rt->topo, nt, err, errsize))
 		return -EINVAL;
-	ret = compile_all(nt, p, cls, err, errsize);
+	ret = ctl_ips_prepare(rt, nt, &ips, err, errsize);
 	if (ret)
 		return ret;
+	ret = compile_all(nt, p, cls, err, errsize);
+	if (ret) {
+		ctl_ips_abort(&ips);
+		return ret;
+	}
+	ctl_ips_commit(rt, nt, &ips);
 	for (i = 0; i < nt->nfirewalls; i++) {
 		firewall_swap_policy(rt->fws[i], &p[i], cls[i], loop_now_ns());
 		fw_opts(&nt->firewalls[i], rt->fws[i]);

@@ -2,8 +2,9 @@
 /*
  * firewall.c - the firewall's per-packet path: parse, non-IP policy,
  * conntrack, the verdict of a known flow (generation check, lazy re-judge
- * after a reload), the classification of a new flow, and the per-leg
- * output batches. Rejects are built in firewall_reject.c, events in
+ * after a reload), the classification of a new flow, the IPS step for
+ * what the policy passes (firewall_ips.c), and the per-leg output
+ * batches. Rejects are built in firewall_reject.c, events in
  * firewall_log.c, set-up and reload in firewall_config.c.
  *
  * firewall_input() handles a batch in two loops: the first parses every
@@ -215,13 +216,18 @@ static enum firewall_counter judge(struct firewall *fw, const struct fw_pctx *c,
 				   int parsed)
 {
 	const struct pkt_meta *m = c->m;
+	enum firewall_counter v;
 
 	if (unlikely(parsed))
 		return FIREWALL_C_DROP_PARSE;
 	if (unlikely(m->l3 != PKT_L3_IPV4 && m->l3 != PKT_L3_IPV6))
 		return fw->opts.non_ip_drop ? FIREWALL_C_NON_IP_DROPPED
 					    : FIREWALL_C_NON_IP_PASSED;
-	return judge_ip(fw, c);
+	v = judge_ip(fw, c);
+	/* what the policy lets through, the IPS looks into */
+	if (fw->ips && v == FIREWALL_C_PASSED)
+		v = firewall_ips_step(fw, c);
+	return v;
 }
 
 static void input_burst(struct firewall *fw, uint16_t leg, struct pkt **pkts,

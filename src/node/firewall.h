@@ -65,6 +65,16 @@
  *    n_rules means the default), default (bool), rule_text, rule_line,
  *    generation, reason ("policy" or "reload").
  *
+ * IPS (firewall_ips.c, optional: `ips: FILE` in the topology): a packet
+ * the policy passes (new flow or known) then goes through the IPS
+ * inspector (src/ips/ips_inspect.h) and its rules. Inline, a drop rule
+ * drops the packet and every later one of its flow (IPS_DROPPED), a
+ * reject rule also sends a TCP RST both ways or an ICMP unreachable
+ * (IPS_REJECTED); one-arm, rules only alert. Alerts are EVE "alert"
+ * events with Suricata's "alert" object (action "blocked" or "allowed")
+ * in the same EVE file, and fast.log lines. firewall_ips_swap_engine()
+ * replaces the rules (reload) and keeps every flow's IPS state.
+ *
  * Threading: everything runs on the dataplane thread that calls
  * firewall_input(); the control side calls the set-up functions between
  * batches on that thread (single writer, no locks).
@@ -111,7 +121,8 @@ enum firewall_log {
  * struct firewall counters, named for `dcbox show firewall --json`. Every
  * frame received is counted once in exactly one of PASSED, DROPPED,
  * REJECTED, INVALID, DROP_FRAGMENT, DROP_PARSE, NON_IP_PASSED,
- * NON_IP_DROPPED, DROP_NO_LEG (one-arm counts as if inline).
+ * NON_IP_DROPPED, DROP_NO_LEG, IPS_DROPPED, IPS_REJECTED (one-arm counts
+ * as if inline).
  */
 #define FIREWALL_COUNTERS(X)                                                   \
 	X(RX, "rx", "frames received")                                         \
@@ -138,7 +149,14 @@ enum firewall_log {
 	  "flows re-judged after a reload, kept")                              \
 	X(RECHECK_CUT, "recheck_cut", "flows cut after a reload")              \
 	X(ALERTS, "alerts", "one-arm: flows the policy would deny")            \
-	X(RELOADS, "reloads", "policies swapped in")
+	X(RELOADS, "reloads", "policies swapped in")                           \
+	X(IPS_DROPPED, "ips_dropped", "IP packets dropped by an IPS rule")     \
+	X(IPS_REJECTED, "ips_rejected",                                        \
+	  "IP packets rejected by an IPS rule (RST/ICMP sent)")                \
+	X(IPS_ALERTS, "ips_alerts", "IPS alerts logged")                       \
+	X(IPS_ALERTS_LOST, "ips_alerts_lost",                                  \
+	  "IPS alerts not logged: rate limit or too long")                     \
+	X(IPS_RELOADS, "ips_reloads", "IPS rule sets swapped in")
 
 /** enum firewall_counter - index into firewall_counters() */
 enum firewall_counter {
@@ -226,6 +244,42 @@ uint16_t firewall_generation(const struct firewall *fw);
 struct eve_log *firewall_eve(struct firewall *fw);
 int firewall_rule_stats(const struct firewall *fw, uint32_t idx,
 			uint64_t *packets, uint64_t *bytes);
+
+/* The IPS step (firewall_ips.c) */
+struct ips_engine;
+struct firewall_ips;
+
+enum { FIREWALL_PATH_MAX = 256 };
+
+/**
+ * struct firewall_ips_cfg - how to make a firewall's IPS step
+ * @rules: the rules file, for `show ips` (text only)
+ * @fast_fd: O_APPEND fd for fast.log lines, or -1; the IPS owns (closes)
+ *           it once firewall_ips_new() succeeded
+ * @max_flows: flows inspected at once (0: the inspector's default)
+ * @stream_memcap: bytes of TCP data held out of order (0: default)
+ */
+struct firewall_ips_cfg {
+	char rules[FIREWALL_PATH_MAX];
+	int fast_fd;
+	uint32_t max_flows;
+	uint64_t stream_memcap;
+};
+
+struct firewall_ips *firewall_ips_new(struct firewall *fw,
+				      struct ips_engine *eng,
+				      const struct firewall_ips_cfg *cfg,
+				      char *err, size_t errsize);
+void firewall_ips_free(struct firewall_ips *ips);
+void firewall_set_ips(struct firewall *fw, struct firewall_ips *ips);
+void firewall_ips_swap_engine(struct firewall *fw, struct ips_engine *eng,
+			      const char *rules);
+const struct firewall_ips *firewall_get_ips(const struct firewall *fw);
+const struct ips_engine *firewall_ips_engine(const struct firewall_ips *ips);
+const char *firewall_ips_rules(const struct firewall_ips *ips);
+const uint64_t *firewall_ips_counters(const struct firewall_ips *ips);
+uint32_t firewall_ips_flows(const struct firewall_ips *ips);
+const struct eve_log *firewall_ips_eve(const struct firewall_ips *ips);
 
 /* Reject replies (firewall_reject.c), exported for tests and the IPS. */
 int firewall_build_rst(struct pkt *out, const struct pkt *orig,

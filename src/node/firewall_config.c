@@ -167,6 +167,7 @@ void firewall_destroy(struct firewall *fw)
 {
 	if (!fw)
 		return;
+	firewall_ips_free(fw->ips);
 	eve_log_fini(&fw->eve);
 	free(fw->dedup);
 	ct_table_fini(&fw->ct);
@@ -360,7 +361,7 @@ void firewall_set_log_sink(struct firewall *fw, eve_sink_fn *fn, void *ctx)
 /**
  * firewall_tick() - periodic work (the daemon's tick, about once a
  * second; more often makes events appear sooner): expire conntrack
- * entries, write queued events
+ * entries and IPS flows, write queued events and alerts
  * @fw: firewall
  * @now_ns: monotonic time
  */
@@ -368,6 +369,8 @@ void firewall_tick(struct firewall *fw, uint64_t now_ns)
 {
 	ct_sweep(&fw->ct, now_ns / 1000000, 0);
 	eve_log_flush(&fw->eve);
+	if (fw->ips)
+		firewall_ips_tick(fw, now_ns);
 }
 
 /** firewall_name() - the name given at create. @fw: firewall */

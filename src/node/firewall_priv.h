@@ -56,6 +56,7 @@ struct firewall {
 	uint64_t v6_cost_ns;
 	struct eve_log eve;
 	struct fw_dedup *dedup;
+	struct firewall_ips *ips; /* NULL: no IPS step */
 	uint64_t counters[FIREWALL_C_MAX];
 	struct pkt_batch out[FIREWALL_LEGS];
 };
@@ -81,6 +82,10 @@ void firewall_reject(struct firewall *fw, const struct fw_pctx *c,
 void firewall_rate_init(struct firewall *fw);
 unsigned int firewall_recheck_walk(struct firewall *fw, uint64_t now_ns,
 				   bool all);
+
+enum firewall_counter firewall_ips_step(struct firewall *fw,
+				       const struct fw_pctx *c);
+void firewall_ips_tick(struct firewall *fw, uint64_t now_ns);
 
 /** enum fw_event - the kinds of EVE event the firewall writes */
 enum fw_event {

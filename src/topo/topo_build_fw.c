@@ -11,6 +11,13 @@
  * or one host's or VM's port (both ways). Built last, so every port it
  * mirrors exists. The policy is compiled by src/fw from the rules as
  * written (topo_fw_policy()); EVE lines go to the topology's EVE log.
+ *
+ * A firewall with `ips: FILE` also gets an IPS step: the rules file is
+ * loaded (topo_ips_load()), compiled into a detection engine
+ * (ips_engine_build()) and handed to the firewall with an inspector
+ * (firewall_ips_new()); its alerts go to the same EVE log and to
+ * DCBOX_LOG_DIR/NAME.fast.log. `dcbox reload` builds engines the same way
+ * (topo_ips_engine(), topo_ips_step()) and swaps them in.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +27,8 @@
 #include <unistd.h>
 
 #include "../fw/fw_policy.h"
+#include "../ips/ips_detect.h"
+#include "../ips/ips_ruleset.h"
 #include "../port/link.h"
 #include "topo_rt.h"
 
@@ -146,6 +155,103 @@ int topo_fw_apply_policy(struct topo_rt *rt, const struct topo *t,
 	return ret;
 }
 
+/**
+ * topo_ips_engine() - load firewall @i's `ips:` rules from @t and compile
+ * them
+ * @t: topology (a reload passes the new one)
+ * @i: firewall index; must have has_ips
+ * @out: receives the engine (the caller owns it)
+ * @log: if not NULL, gets topo_ips_report()'s line (the daemon's log)
+ * @err: out: the first invalid rule's FILE:LINE: what, or why the
+ *       engine could not be built
+ * @errsize: size of @err
+ *
+ * Return: 0 or -errno; nothing is left allocated on error.
+ */
+int topo_ips_engine(const struct topo *t, unsigned int i,
+		    struct ips_engine **out, FILE *log, char *err,
+		    size_t errsize)
+{
+	struct ips_engine_cfg cfg = { 0 };
+	struct ips_ruleset rs;
+	char path[PATH_MAX];
+	int ret;
+
+	ret = topo_ips_load(t, i, &rs, err, errsize);
+	if (ret)
+		return ret;
+	if (log && !topo_ips_path(t, &t->firewalls[i], path, sizeof(path)))
+		topo_ips_report(t->firewalls[i].name, path, &rs, log);
+	ret = ips_engine_build(out, &rs, &cfg, err, errsize);
+	if (ret && errsize) {
+		char msg[512];
+
+		snprintf(msg, sizeof(msg), "%s", err);
+		snprintf(err, errsize, "firewall '%s': ips %s: %s",
+			 t->firewalls[i].name, t->firewalls[i].ips, msg);
+	}
+	ips_ruleset_free(&rs);
+	return ret;
+}
+
+/* DCBOX_LOG_DIR/NAME.fast.log, opened for appending, or -1. */
+static int fast_open(const struct topo *t)
+{
+	char path[128];
+
+	if (mkdir(DCBOX_LOG_DIR, 0755) && errno != EEXIST)
+		return -1;
+	snprintf(path, sizeof(path), "%s/%s.fast.log", DCBOX_LOG_DIR, t->name);
+	return open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+}
+
+/**
+ * topo_ips_step() - an IPS step for firewall @i with engine @eng
+ * @rt: runtime (the firewall)
+ * @t: topology (rules file name, topology name for fast.log)
+ * @i: firewall index
+ * @eng: compiled rules; owned by the step on success
+ * @err: out: why not
+ * @errsize: size of @err
+ *
+ * fast.log is DCBOX_LOG_DIR/NAME.fast.log (not there if it cannot be
+ * opened: alerts still go to the EVE log).
+ *
+ * Return: the step (attach it with firewall_set_ips()), or NULL.
+ */
+struct firewall_ips *topo_ips_step(struct topo_rt *rt, const struct topo *t,
+				   unsigned int i, struct ips_engine *eng,
+				   char *err, size_t errsize)
+{
+	struct firewall_ips_cfg cfg = { .fast_fd = fast_open(t) };
+	struct firewall_ips *ips;
+
+	snprintf(cfg.rules, sizeof(cfg.rules), "%s", t->firewalls[i].ips);
+	ips = firewall_ips_new(rt->fws[i], eng, &cfg, err, errsize);
+	if (!ips && cfg.fast_fd >= 0)
+		close(cfg.fast_fd);
+	return ips;
+}
+
+static int build_ips(struct topo_rt *rt, unsigned int i, char *err,
+		     size_t errsize)
+{
+	struct firewall_ips *ips;
+	struct ips_engine *eng;
+	int ret;
+
+	ret = topo_ips_engine(rt->topo, i, &eng, stderr, err, errsize);
+	if (ret)
+		return ret;
+	ips = topo_ips_step(rt, rt->topo, i, eng, err, errsize);
+	if (!ips) {
+		ips_engine_free(eng);
+		return -ENOMEM;
+	}
+	firewall_set_ips(rt->fws[i], ips);
+	return 0;
+}
+
 static int build_fw(struct topo_rt *rt, unsigned int i, char *err,
 		    size_t errsize)
 {
@@ -174,7 +280,10 @@ static int build_fw(struct topo_rt *rt, unsigned int i, char *err,
 	for (k = 0; k < nlegs; k++)
 		dp_port_bind(&rt->dp, fp[k], firewall_input, rt->fws[i],
 			     (uint16_t)k);
-	return topo_fw_apply_policy(rt, rt->topo, i, err, errsize);
+	ret = topo_fw_apply_policy(rt, rt->topo, i, err, errsize);
+	if (!ret && f->has_ips)
+		ret = build_ips(rt, i, err, errsize);
+	return ret;
 }
 
 /**

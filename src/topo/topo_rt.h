@@ -75,6 +75,13 @@ int topo_build_uplinks(struct topo_rt *rt, char *err, size_t errsize);
 int topo_tunnel_warn_mtu(const struct topo *t, FILE *f);
 int topo_fw_apply_policy(struct topo_rt *rt, const struct topo *t,
 			 unsigned int i, char *err, size_t errsize);
+struct ips_engine;
+int topo_ips_engine(const struct topo *t, unsigned int i,
+		    struct ips_engine **out, FILE *log, char *err,
+		    size_t errsize);
+struct firewall_ips *topo_ips_step(struct topo_rt *rt, const struct topo *t,
+				   unsigned int i, struct ips_engine *eng,
+				   char *err, size_t errsize);
 int topo_preflight(const struct topo *t, char *err, size_t errsize);
 int topo_build(struct topo_rt *rt, const struct topo *t, char *err,
 	       size_t errsize);
