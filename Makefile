@@ -4,7 +4,8 @@
 # target. BUILD=asan builds everything with ASan+UBSan into build-asan/.
 #
 # Targets: all, check (deps, build, unit, asan, fuzz smoke, net tests),
-# unit, check-asan, fuzz, net, demo, bench, bench-quick, format-check, clean.
+# unit, check-asan, fuzz, net, demo, bench, bench-quick, bench-ips
+# (IPS_MODE=full for the full IPS run), format-check, clean.
 
 BUILD ?= release
 ifeq ($(BUILD),asan)
@@ -50,7 +51,7 @@ FUZZ_SRCS := $(wildcard fuzz/fuzz_*.c)
 FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=build-fuzz/%)
 
 .PHONY: all deps check unit check-asan fuzz fuzz-build net demo bench \
-        bench-quick format-check clean
+        bench-quick bench-ips format-check clean
 all: $(O)/dcbox $(UNIT_BINS) $(BENCH_BINS)
 
 deps:
@@ -110,6 +111,10 @@ bench-quick: deps all
 
 bench: deps all
 	@./bench/run.sh full
+
+IPS_MODE ?= quick
+bench-ips: deps all
+	@BUILDDIR=$(O) ./bench/ips.sh $(IPS_MODE)
 
 format-check:
 	clang-format --dry-run --Werror $(LIB_SRCS) $(CLI_SRCS)
