@@ -736,7 +736,6 @@ static void test_30k_rules(void **state)
 		      (unsigned long long)st.mpm_ns / 1000000, st.n_patterns,
 		      (unsigned long long)st.memory / 1024);
 	assert_int_equal(st.n_rules, RULES);
-	assert_true(st.build_ns < 30ull * 1000000000ull);
 	ips_engine_free(e);
 	free(text);
 }
