@@ -177,9 +177,11 @@ struct ips_frag_table *ips_frag_create(const struct ips_frag_cfg *cfg)
 		ips_frag_destroy(t);
 		return NULL;
 	}
-	for (uint32_t i = 0; i < t->cfg.max_datagrams; i++)
+	for (uint32_t i = 0; i < t->cfg.max_datagrams; i++) {
+		memset(t->dgs[i].pages, 0xff, sizeof(t->dgs[i].pages));
 		t->dgs[i].hnext =
 			i + 1 < t->cfg.max_datagrams ? i + 1 : FRAG_NONE;
+	}
 	t->free_dg = 0;
 	for (uint32_t i = 0; i < t->n_pages; i++)
 		t->page_free[i] = t->n_pages - 1 - i;
@@ -266,6 +268,8 @@ static void dg_free(struct ips_frag_table *t, uint32_t i)
 	else
 		t->newest = d->older;
 	pages_release(t, d);
+	/* no bit is set at or beyond max_end: clear only the words used */
+	memset(d->bits, 0, (d->max_end + 511) / 512 * sizeof(d->bits[0]));
 	d->flags = 0;
 	d->hnext = t->free_dg;
 	t->free_dg = i;
@@ -282,9 +286,8 @@ static uint32_t dg_new(struct ips_frag_table *t, uint32_t b, uint32_t src,
 		return FRAG_NONE;
 	d = &t->dgs[i];
 	t->free_dg = d->hnext;
+	/* pages[] and bits[] were left clean by create or dg_free() */
 	memset(d, 0, offsetof(struct frag_dg, pages));
-	memset(d->pages, 0xff, sizeof(d->pages));
-	memset(d->bits, 0, sizeof(d->bits));
 	d->src = src;
 	d->dst = dst;
 	d->id = id;
@@ -355,31 +358,80 @@ static uint8_t *dg_byte(struct ips_frag_table *t, const struct frag_dg *d,
 	       off % FRAG_PAGE;
 }
 
+/* First block in [b, b1) whose received state differs from block b's. */
+static uint32_t run_end(const struct frag_dg *d, uint32_t b, uint32_t b1)
+{
+	bool set = block_has(d, b);
+
+	while (b < b1) {
+		uint64_t w = set ? d->bits[b / 64] : ~d->bits[b / 64];
+		uint64_t x = ~(w >> (b % 64));
+		uint32_t room = 64 - b % 64;
+		uint32_t n = x ? (uint32_t)__builtin_ctzll(x) : 64;
+
+		/* shifted-in zeros stop the count at the end of the word */
+		if (n < room)
+			return b + n < b1 ? b + n : b1;
+		b += room;
+	}
+	return b1;
+}
+
+static void blocks_set(struct frag_dg *d, uint32_t b, uint32_t e)
+{
+	d->covered += e - b;
+	while (b < e) {
+		uint32_t n = 64 - b % 64 < e - b ? 64 - b % 64 : e - b;
+		uint64_t m = n == 64 ? ~0ull : ((1ull << n) - 1) << (b % 64);
+
+		d->bits[b / 64] |= m;
+		b += n;
+	}
+}
+
+/* Copy (or, @cmp, compare) payload bytes [lo, hi) page by page. */
+static bool bytes_move(struct ips_frag_table *t, const struct frag_dg *d,
+		       uint32_t lo, uint32_t hi, const uint8_t *src, bool cmp)
+{
+	while (lo < hi) {
+		uint32_t n = FRAG_PAGE - lo % FRAG_PAGE;
+
+		if (n > hi - lo)
+			n = hi - lo;
+		if (!cmp)
+			memcpy(dg_byte(t, d, lo), src, n);
+		else if (memcmp(dg_byte(t, d, lo), src, n))
+			return false;
+		lo += n;
+		src += n;
+	}
+	return true;
+}
+
 /*
- * Store payload [off, off + len) block by block; a block received before
- * must hold the same bytes. Return: 0, or -EBADMSG on a difference.
+ * Store payload [off, off + len) by runs of blocks not yet received;
+ * blocks received before must hold the same bytes. Return: 0, or -EBADMSG
+ * on a difference.
  */
 static int dg_store(struct ips_frag_table *t, struct frag_dg *d, uint32_t off,
 		    const uint8_t *data, uint32_t len)
 {
-	uint32_t end = off + len, seen = 0, blocks = 0;
+	uint32_t end = off + len, b1 = (end + 7) / 8, seen = 0;
 
-	for (uint32_t o = off; o < end; o += 8) {
-		uint32_t b = o / 8, n = end - o < 8 ? end - o : 8;
-		uint8_t *dst = dg_byte(t, d, o);
+	for (uint32_t b = off / 8, e; b < b1; b = e) {
+		uint32_t lo = b * 8, hi;
+		bool had = block_has(d, b);
 
-		blocks++;
-		if (block_has(d, b)) {
-			if (memcmp(dst, data + (o - off), n))
-				return -EBADMSG;
-			seen++;
-			continue;
-		}
-		memcpy(dst, data + (o - off), n);
-		d->bits[b / 64] |= 1ull << (b % 64);
-		d->covered++;
+		e = run_end(d, b, b1);
+		hi = e * 8 < end ? e * 8 : end;
+		if (!bytes_move(t, d, lo, hi, data + (lo - off), had))
+			return -EBADMSG;
+		if (had)
+			seen += e - b;
+		else
+			blocks_set(d, b, e);
 	}
-	if (seen == blocks)
+	if (seen == b1 - off / 8)
 		t->counters[IPS_FRAG_CNT_DUPLICATES]++;
 	else if (seen)
 		t->counters[IPS_FRAG_CNT_OVERLAPS]++;
@@ -476,6 +528,9 @@ static int dg_add(struct ips_frag_table *t, struct frag_dg *d,
 		dg_kill(t, d, IPS_FRAG_CNT_NO_MEMORY);
 		return -ENOBUFS;
 	}
+	/* before storing: dg_free() clears bits up to max_end */
+	if (h->off + h->len > d->max_end)
+		d->max_end = h->off + h->len;
 	if (dg_store(t, d, h->off, ip + h->hl, h->len)) {
 		dg_kill(t, d, IPS_FRAG_CNT_OVERLAP_DIFF);
 		return -EBADMSG;
@@ -484,8 +539,6 @@ static int dg_add(struct ips_frag_table *t, struct frag_dg *d,
 		d->flags |= DG_HAVE_END;
 		d->end = h->off + h->len;
 	}
-	if (h->off + h->len > d->max_end)
-		d->max_end = h->off + h->len;
 	if (!h->off && !d->hl) {
 		d->hl = h->hl;
 		memcpy(d->hdr, ip, h->hl);
