@@ -227,6 +227,10 @@ static enum firewall_counter judge(struct firewall *fw, const struct fw_pctx *c,
 	/* what the policy lets through, the IPS looks into */
 	if (fw->ips && v == FIREWALL_C_PASSED)
 		v = firewall_ips_step(fw, c);
+	/* a one-arm monitor inspects all it sees; it never drops */
+	else if (fw->ips && fw->mode == FIREWALL_ONE_ARM &&
+		 (v == FIREWALL_C_DROPPED || v == FIREWALL_C_REJECTED))
+		firewall_ips_step(fw, c);
 	return v;
 }
 

@@ -70,7 +70,8 @@
  * inspector (src/ips/ips_inspect.h) and its rules. Inline, a drop rule
  * drops the packet and every later one of its flow (IPS_DROPPED), a
  * reject rule also sends a TCP RST both ways or an ICMP unreachable
- * (IPS_REJECTED); one-arm, rules only alert. Alerts are EVE "alert"
+ * (IPS_REJECTED); one-arm, every IP packet it is fed is inspected
+ * (whatever the policy would do) and rules only alert. Alerts are EVE "alert"
  * events with Suricata's "alert" object (action "blocked" or "allowed")
  * in the same EVE file, and fast.log lines. firewall_ips_swap_engine()
  * replaces the rules (reload) and keeps every flow's IPS state.

@@ -5,6 +5,7 @@
 #   client (10.0.0.5) --+                                 +-- db (10.0.0.21:5432)
 #   web1 (10.0.0.11) ---+-- [front] == fw (inline) == [back]
 #   web2 (10.0.0.12) ---+    policy, then IPS            +-- www (10.0.0.31:80)
+#                      tap (one-arm on a mirror of front: the same rules, alerts only)
 #
 # The policy lets HTTP to www and web -> db:5432 through; the IPS looks
 # inside: a SQL-injection URL is dropped (the web server never sees it)
@@ -108,6 +109,10 @@ import json, sys
 es = [json.loads(l) for l in sys.stdin if l.strip()]
 ok = any(e[\"event_type\"] == \"alert\" and e[\"alert\"][\"action\"] == \"blocked\" and e[\"alert\"][\"signature_id\"] == 1000001 and e[\"alert\"][\"rev\"] == 1 and e[\"alert\"][\"category\"] == \"Web Application Attack\" and e[\"alert\"][\"severity\"] == 1 and e[\"src_ip\"] == \"10.0.0.5\" and e[\"dest_ip\"] == \"10.0.0.31\" and e[\"dest_port\"] == 80 and e[\"proto\"] == \"TCP\" and \"flow_id\" in e and \"timestamp\" in e for e in es)
 sys.exit(0 if ok else 1)'"
+check "one-arm tap alerted the same request, action allowed" sh -c "'$DCBOX' -t shop alerts -n 50 --json | /usr/bin/python3 -c '
+import json, sys
+es = [json.loads(l) for l in sys.stdin if l.strip()]
+sys.exit(0 if any(e[\"alert\"][\"signature_id\"] == 1000001 and e[\"alert\"][\"action\"] == \"allowed\" and e[\"firewall\"][\"name\"] == \"tap\" for e in es) else 1)'"
 check "fast.log has the alert" grep -q '1:1000001:1' "/var/log/dcbox/shop.fast.log"
 
 start=$(date +%s%N)
@@ -125,8 +130,13 @@ check_not "marker split over two segments is dropped" dc exec web1 -- /usr/bin/p
 check "the segment completing it never reached db" sh -c "grep -q 'EXFIL-MARKER-01234' '$T_DIR/db.log' && ! grep -q '56789' '$T_DIR/db.log'"
 check "alert for the split marker" wait_for 5 alert_for 1000004
 
+"$DCBOX" -t shop alerts -f -n 0 >"$T_DIR/follow.txt" 2>&1 &
+fp=$!
+sleep 0.5
 dc exec client -- /usr/bin/python3 "$T_DIR/dns.py" 10.0.0.31 www.malware.example
 check "DNS query for a listed domain alerts" wait_for 5 alert_for 1000005
+check "alerts -f printed it as it came" wait_for 3 grep -q '\[1:1000005:1\] SHOP DNS query' "$T_DIR/follow.txt"
+kill $fp; wait $fp 2>/dev/null
 dc exec client -- /usr/bin/python3 "$T_DIR/dns.py" 10.0.0.31 www.example.org
 check "show ips --json: rules loaded, hits counted" sh -c "[ \$('$DCBOX' -t shop show ips fw --json | /usr/bin/python3 -c '
 import json, sys
