@@ -269,30 +269,56 @@ static void parse_status_line(struct ips_http *h, struct ips_bufs *b,
 
 enum side { REQ = 1, RESP = 2, BOTH = 3 };
 
+enum {
+	HDR_OTHER = IPS_BUF_MAX, /* no buffer of its own */
+	HDR_TE, /* Transfer-Encoding: framing only */
+};
+
+#define KNOWN(name, buf, side)                                                 \
+	{                                                                      \
+		name, sizeof(name) - 1, buf, side                              \
+	}
+
 /* Headers with a buffer of their own (the first value is kept) */
 static const struct {
 	const char *name;
+	uint8_t len;
 	uint8_t buf;
 	uint8_t side;
 } known_headers[] = {
-	{"host", IPS_BUF_HTTP_HOST_RAW, REQ},
-	{"user-agent", IPS_BUF_HTTP_USER_AGENT, REQ},
-	{"cookie", IPS_BUF_HTTP_COOKIE, REQ},
-	{"set-cookie", IPS_BUF_HTTP_COOKIE, RESP},
-	{"content-type", IPS_BUF_HTTP_CONTENT_TYPE, BOTH},
-	{"content-length", IPS_BUF_HTTP_CONTENT_LEN, BOTH},
-	{"connection", IPS_BUF_HTTP_CONNECTION, BOTH},
-	{"location", IPS_BUF_HTTP_LOCATION, RESP},
-	{"server", IPS_BUF_HTTP_SERVER, RESP},
-	{"referer", IPS_BUF_HTTP_REFERER, REQ},
-	{"accept", IPS_BUF_HTTP_ACCEPT, REQ},
-	{"accept-encoding", IPS_BUF_HTTP_ACCEPT_ENC, REQ},
-	{"accept-language", IPS_BUF_HTTP_ACCEPT_LANG, REQ},
+	KNOWN("host", IPS_BUF_HTTP_HOST_RAW, REQ),
+	KNOWN("user-agent", IPS_BUF_HTTP_USER_AGENT, REQ),
+	KNOWN("cookie", IPS_BUF_HTTP_COOKIE, REQ),
+	KNOWN("set-cookie", IPS_BUF_HTTP_COOKIE, RESP),
+	KNOWN("content-type", IPS_BUF_HTTP_CONTENT_TYPE, BOTH),
+	KNOWN("content-length", IPS_BUF_HTTP_CONTENT_LEN, BOTH),
+	KNOWN("connection", IPS_BUF_HTTP_CONNECTION, BOTH),
+	KNOWN("location", IPS_BUF_HTTP_LOCATION, RESP),
+	KNOWN("server", IPS_BUF_HTTP_SERVER, RESP),
+	KNOWN("referer", IPS_BUF_HTTP_REFERER, REQ),
+	KNOWN("accept", IPS_BUF_HTTP_ACCEPT, REQ),
+	KNOWN("accept-encoding", IPS_BUF_HTTP_ACCEPT_ENC, REQ),
+	KNOWN("accept-language", IPS_BUF_HTTP_ACCEPT_LANG, REQ),
+	KNOWN("transfer-encoding", HDR_TE, BOTH),
 };
 
 static bool name_is(const uint8_t *name, uint32_t n, const char *s)
 {
 	return strlen(s) == n && !strncasecmp((const char *)name, s, n);
+}
+
+/* What a header name means on this side: a buffer, HDR_TE or HDR_OTHER */
+static uint8_t header_kind(const uint8_t *name, uint32_t n, uint8_t side)
+{
+	for (size_t i = 0; i < sizeof(known_headers) / sizeof(*known_headers);
+	     i++) {
+		if (known_headers[i].len == n &&
+		    (known_headers[i].side & side) &&
+		    (name[0] | 0x20) == known_headers[i].name[0] &&
+		    !strncasecmp((const char *)name, known_headers[i].name, n))
+			return known_headers[i].buf;
+	}
+	return HDR_OTHER;
 }
 
 /* Content-Length: digits only, at most 2^53 */
@@ -332,8 +358,7 @@ static void parse_header_line(struct ips_http *h, struct ips_bufs *b,
 {
 	const uint8_t *colon = memchr(l, ':', n);
 	uint32_t nl, vs, ve;
-	uint8_t side = request ? REQ : RESP;
-	bool cookie;
+	uint8_t side = request ? REQ : RESP, kind;
 
 	if (!colon || colon == l || is_blank(l[0])) {
 		h->anomalies[IPS_HTTP_ANOM_BAD_HEADER_LINE]++;
@@ -348,14 +373,10 @@ static void parse_header_line(struct ips_http *h, struct ips_bufs *b,
 	ve = n;
 	while (ve > vs && is_blank(l[ve - 1]))
 		ve--;
-	for (size_t i = 0; i < sizeof(known_headers) / sizeof(*known_headers);
-	     i++) {
-		if ((known_headers[i].side & side) &&
-		    name_is(l, nl, known_headers[i].name) &&
-		    !has_buf(b, known_headers[i].buf))
-			set_buf(b, known_headers[i].buf, l + vs, ve - vs);
-	}
-	if (name_is(l, nl, "content-length")) {
+	kind = header_kind(l, nl, side);
+	if (kind < IPS_BUF_MAX && !has_buf(b, kind))
+		set_buf(b, kind, l + vs, ve - vs);
+	if (kind == IPS_BUF_HTTP_CONTENT_LEN) {
 		int64_t cl = parse_cl(l + vs, ve - vs);
 
 		if (cl < 0 ||
@@ -363,13 +384,12 @@ static void parse_header_line(struct ips_http *h, struct ips_bufs *b,
 			h->anomalies[IPS_HTTP_ANOM_BAD_CONTENT_LENGTH]++;
 		if (cl >= 0 && m->content_length < 0)
 			m->content_length = cl;
-	} else if (name_is(l, nl, "transfer-encoding")) {
+	} else if (kind == HDR_TE) {
 		m->chunked = te_chunked(l + vs, ve - vs);
 	}
 	wr_put(&o->names, l, nl);
 	wr_put(&o->names, "\r\n", 2);
-	cookie = name_is(l, nl, request ? "cookie" : "set-cookie");
-	if (!cookie) {
+	if (kind != IPS_BUF_HTTP_COOKIE) {
 		wr_put(&o->header, l, nl);
 		wr_put(&o->header, ": ", 2);
 		wr_put(&o->header, l + vs, ve - vs);
