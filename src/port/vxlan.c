@@ -64,15 +64,26 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/virtio_net.h>
+#include <linux/filter.h>
+#include <netinet/udp.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 
 #include "../core/csum.h"
 #include "netns.h"
 #include "qsock_seg.h"
 #include "vxlan.h"
+#include "vxlan_gro.h"
 
 enum {
 	VX_TX_MSGS = PKT_BURST,
+	VX_TX_UNITS = 4 * PKT_BURST, /* segment headers staged per flush */
+	VX_TX_IOVS = 3 * VX_TX_UNITS,
+	VX_BUCKET_PORTS =
+		(VXLAN_SPORT_MAX - VXLAN_SPORT_MIN + 1) / VXLAN_TX_SOCKETS,
+	VX_GSO_SEGS = 64, /* UDP_MAX_SEGMENTS of kernels before 6.9 */
+	VX_UDP_MAX = 65535 - 20 - 8, /* largest UDP payload over IPv4 */
 	VX_ETH_HLEN = 14,
 	VX_INNER_ROOM = VXLAN_OUTER_LEN - VXLAN_HLEN, /* 36 - 8: IP + UDP */
 	VX_SNDBUF = 4 * 1024 * 1024,
@@ -84,6 +95,10 @@ _Static_assert((int)VXLAN_HLEN <= (int)PKT_HEADROOM,
 	       "rx reads the header there");
 _Static_assert((int)VXLAN_MAX_REMOTES <= (int)VX_TX_MSGS,
 	       "one frame fits a batch");
+_Static_assert((int)VX_GSO_SEGS <= (int)VX_TX_UNITS, "one chunk fits");
+_Static_assert(VX_BUCKET_PORTS * VXLAN_TX_SOCKETS ==
+		       VXLAN_SPORT_MAX - VXLAN_SPORT_MIN + 1,
+	       "buckets cover the source port range");
 
 const char *const vxlan_counter_names[VXLAN_C_MAX] = {
 #define X(e, n, d) [VXLAN_C_##e] = n,
@@ -105,23 +120,65 @@ struct vx_mac {
 	uint32_t seen_s; /* monotonic seconds */
 };
 
+/* room for one UDP_GRO control message */
+union vx_rcmsg {
+	char buf[CMSG_SPACE(sizeof(int))];
+	struct cmsghdr align;
+};
+
+/*
+ * Received datagrams wait in q[head..n) until handed on; a GRO train that
+ * cannot be joined is split unit by unit (@unit: the next one), possibly
+ * over several rx() calls. New datagrams are read only into an empty q.
+ */
 struct vx_rx {
 	struct mmsghdr msgs[PKT_BURST];
 	struct iovec iov[PKT_BURST];
 	struct sockaddr_in from[PKT_BURST];
+	union vx_rcmsg cmsg[PKT_BURST];
+	struct pkt *q[PKT_BURST];
+	uint32_t q_len[PKT_BURST]; /* datagram bytes */
+	uint16_t q_gso[PKT_BURST]; /* GRO unit size, 0: one datagram */
+	uint8_t q_remote[PKT_BURST]; /* index of the sender */
+	unsigned int head, n;
+	uint32_t unit;
+	bool armed; /* ev_fd is readable: q is not empty */
 };
 
+/* room for one UDP_SEGMENT control message */
+union vx_cmsg {
+	char buf[CMSG_SPACE(sizeof(uint16_t))];
+	struct cmsghdr align;
+};
+
+/*
+ * Staged datagrams. A message is one datagram, or with UDP_SEGMENT a
+ * train of equal-size datagrams (the last may be shorter) that the kernel
+ * cuts apart; each unit in it is 3 iovecs: the VXLAN header, the rebuilt
+ * inner headers of a TSO segment (seg[]) and the payload slice.
+ */
 struct vx_tx {
 	unsigned int n; /* messages staged */
-	unsigned int nseg; /* segment header slots used */
+	unsigned int nunits; /* segment header slots used */
+	unsigned int niov; /* iovecs used */
 	struct mmsghdr msgs[VX_TX_MSGS];
-	struct iovec iov[VX_TX_MSGS][3];
-	uint8_t outer[VX_TX_MSGS][VXLAN_OUTER_LEN];
-	uint8_t seg[VX_TX_MSGS][QSOCK_SEG_HDR_MAX];
+	uint16_t units[VX_TX_MSGS]; /* inner frames in each message */
+	uint8_t bucket[VX_TX_MSGS]; /* tx socket of each message */
+	struct mmsghdr sorted[VX_TX_MSGS]; /* msgs grouped by bucket */
+	uint16_t sorted_units[VX_TX_MSGS];
+	union vx_cmsg cmsg[VX_TX_MSGS];
+	struct iovec iov[VX_TX_IOVS];
+	uint8_t seg[VX_TX_UNITS][QSOCK_SEG_HDR_MAX];
 };
 
 struct vxlan {
-	int rx_fd, tx_fd;
+	int rx_fd;
+	int ev_fd; /* eventfd: readable while rx has datagrams queued */
+	int ep_fd; /* epoll over rx_fd and ev_fd: what fd() gives */
+	struct pkt_pool *rx_pool; /* of the queued datagrams, for close */
+	int tx_fds[VXLAN_TX_SOCKETS]; /* one per source port bucket */
+	uint16_t tx_ports[VXLAN_TX_SOCKETS]; /* their ports, host order */
+	uint8_t hdr[VXLAN_HLEN]; /* our VXLAN header, the same for all */
 	struct vxlan_cfg cfg;
 	uint32_t inner_max; /* largest inner frame: mtu - 36 */
 	uint32_t now_s; /* time of the current rx()/tx() call */
@@ -412,18 +469,9 @@ static void rx_drop(struct port *port, struct vxlan *vx, enum vxlan_counter c)
 	port->stats.rx_dropped++;
 }
 
-/* check and strip one datagram recvmmsg() wrote into @p; false: dropped */
-static bool rx_one(struct port *port, struct vxlan *vx, struct pkt *p,
-		   const struct mmsghdr *m, const struct sockaddr_in *from)
+/* is @hdr a VXLAN header of ours? if not, a counted drop */
+static bool rx_hdr_ok(struct port *port, struct vxlan *vx, const uint8_t *hdr)
 {
-	const uint8_t *hdr = p->buf + PKT_HEADROOM - VXLAN_HLEN;
-	int r;
-
-	if (m->msg_len < VXLAN_HLEN + VX_ETH_HLEN ||
-	    (m->msg_hdr.msg_flags & MSG_TRUNC)) {
-		rx_drop(port, vx, VXLAN_C_RX_SHORT);
-		return false;
-	}
 	if (!hdr_plain(hdr)) {
 		rx_drop(port, vx, VXLAN_C_RX_BAD_HDR);
 		return false;
@@ -432,20 +480,63 @@ static bool rx_one(struct port *port, struct vxlan *vx, struct pkt *p,
 		rx_drop(port, vx, VXLAN_C_RX_OTHER_VNI);
 		return false;
 	}
-	r = remote_index(vx, from);
+	return true;
+}
+
+/* @p (reset) holds an inner frame of @len bytes from remote @r: hand on */
+static void rx_deliver(struct port *port, struct vxlan *vx, struct pkt *p,
+		       uint32_t len, uint8_t r, struct pkt **out)
+{
+	p->len = len;
+	p->in_port = port->id;
+	mac_learn(vx, pkt_data(p) + 6, r);
+	if (p->vnet.gso_type == VIRTIO_NET_HDR_GSO_NONE) {
+		rx_partial_csum(p);
+		if (p->len > vx->inner_max && rx_gso(vx, p))
+			vx->counters[VXLAN_C_RX_GSO]++;
+	}
+	port->stats.rx_packets++;
+	port->stats.rx_bytes += p->len;
+	*out = p;
+}
+
+/* the UDP_GRO unit size the kernel reported for @h, 0 if none */
+static uint32_t rx_gro_size(struct msghdr *h)
+{
+	struct cmsghdr *c;
+	int gso;
+
+	for (c = CMSG_FIRSTHDR(h); c; c = CMSG_NXTHDR(h, c)) {
+		if (c->cmsg_level != SOL_UDP || c->cmsg_type != UDP_GRO)
+			continue;
+		memcpy(&gso, CMSG_DATA(c), sizeof(gso));
+		return gso > 0 ? (uint32_t)gso : 0;
+	}
+	return 0;
+}
+
+/* queue datagram @i of the last recvmmsg() (in @p); false: dropped */
+static bool rx_queue(struct port *port, struct vxlan *vx, struct pkt *p,
+		     unsigned int i)
+{
+	struct vx_rx *rx = &vx->rx;
+	struct mmsghdr *m = &rx->msgs[i];
+	int r;
+
+	if (m->msg_len < VXLAN_HLEN + VX_ETH_HLEN ||
+	    (m->msg_hdr.msg_flags & MSG_TRUNC)) {
+		rx_drop(port, vx, VXLAN_C_RX_SHORT);
+		return false;
+	}
+	r = remote_index(vx, &rx->from[i]);
 	if (r < 0) {
 		rx_drop(port, vx, VXLAN_C_RX_UNKNOWN_REMOTE);
 		return false;
 	}
-	pkt_reset(p);
-	p->len = m->msg_len - VXLAN_HLEN;
-	p->in_port = port->id;
-	mac_learn(vx, pkt_data(p) + 6, (uint8_t)r);
-	rx_partial_csum(p);
-	if (p->len > vx->inner_max && rx_gso(vx, p))
-		vx->counters[VXLAN_C_RX_GSO]++;
-	port->stats.rx_packets++;
-	port->stats.rx_bytes += p->len;
+	rx->q[rx->n] = p;
+	rx->q_len[rx->n] = m->msg_len;
+	rx->q_gso[rx->n] = (uint16_t)rx_gro_size(&m->msg_hdr);
+	rx->q_remote[rx->n++] = (uint8_t)r;
 	return true;
 }
 
@@ -462,134 +553,329 @@ static void rx_discard(struct port *port, struct vxlan *vx, unsigned int max)
 	}
 }
 
-static int vxlan_rx(struct port *port, struct pkt_pool *pool, struct pkt **pkts,
+/* read up to @max datagrams into the (empty) queue */
+static void rx_recv(struct port *port, struct vxlan *vx, struct pkt_pool *pool,
 		    unsigned int max)
 {
-	struct vxlan *vx = port->priv;
 	struct vx_rx *rx = &vx->rx;
 	struct pkt *bufs[PKT_BURST];
-	unsigned int i, n, got, k = 0;
+	unsigned int i, n, got;
 	int r;
 
+	rx->head = rx->n = rx->unit = 0;
 	n = pkt_alloc_bulk(pool, bufs, max < PKT_BURST ? max : PKT_BURST);
 	if (!n) {
 		rx_discard(port, vx, max);
-		return 0;
+		return;
 	}
 	for (i = 0; i < n; i++) {
 		rx->iov[i].iov_base = bufs[i]->buf + PKT_HEADROOM - VXLAN_HLEN;
 		rx->msgs[i].msg_hdr.msg_namelen = sizeof(rx->from[i]);
+		rx->msgs[i].msg_hdr.msg_controllen = sizeof(rx->cmsg[i].buf);
 	}
 	do {
 		r = recvmmsg(vx->rx_fd, rx->msgs, n, MSG_DONTWAIT, NULL);
 	} while (r < 0 && errno == EINTR);
 	got = r > 0 ? (unsigned int)r : 0;
-	vx->now_s = now_s();
-	for (i = 0; i < got; i++) {
-		if (rx_one(port, vx, bufs[i], &rx->msgs[i], &rx->from[i]))
-			pkts[k++] = bufs[i];
-		else
+	for (i = 0; i < got; i++)
+		if (!rx_queue(port, vx, bufs[i], i))
 			pkt_free(pool, bufs[i]);
-	}
 	pkt_free_bulk(pool, bufs + got, n - got);
+}
+
+/*
+ * The next unit of the GRO train at the queue's head, copied into a
+ * buffer of its own. Return: true when the train is used up.
+ */
+static bool rx_split(struct port *port, struct vxlan *vx, struct pkt_pool *pool,
+		     struct pkt **out, unsigned int *k)
+{
+	struct vx_rx *rx = &vx->rx;
+	uint32_t len = rx->q_len[rx->head], gso = rx->q_gso[rx->head];
+	const uint8_t *u = pkt_data(rx->q[rx->head]) - VXLAN_HLEN;
+	uint32_t ulen = len - rx->unit * gso < gso ? len - rx->unit * gso : gso;
+	struct pkt *p;
+
+	u += rx->unit * gso;
+	if (!rx->unit)
+		vx->counters[VXLAN_C_RX_GRO_SPLIT]++;
+	if (ulen < VXLAN_HLEN + VX_ETH_HLEN) {
+		rx_drop(port, vx, VXLAN_C_RX_SHORT);
+	} else if (rx_hdr_ok(port, vx, u)) {
+		p = pkt_alloc(pool);
+		if (!p) {
+			rx_drop(port, vx, VXLAN_C_RX_NOMEM);
+		} else {
+			memcpy(pkt_data(p), u + VXLAN_HLEN, ulen - VXLAN_HLEN);
+			rx_deliver(port, vx, p, ulen - VXLAN_HLEN,
+				   rx->q_remote[rx->head], &out[(*k)++]);
+		}
+	}
+	return ++rx->unit * gso >= len;
+}
+
+/*
+ * Hand on (part of) the datagram at the queue's head: a plain datagram
+ * or a joinable GRO train in place as one frame, else the train's next
+ * unit. Return: true when the head datagram is done with.
+ */
+static bool rx_one(struct port *port, struct vxlan *vx, struct pkt_pool *pool,
+		   struct pkt **out, unsigned int *k)
+{
+	struct vx_rx *rx = &vx->rx;
+	struct pkt *p = rx->q[rx->head];
+	uint32_t len = rx->q_len[rx->head], gso = rx->q_gso[rx->head], m;
+	uint8_t *d = pkt_data(p) - VXLAN_HLEN;
+	struct virtio_net_hdr vnet;
+
+	if (gso && len > gso) {
+		if (rx->unit || !vxlan_hdr_ok(d, vx->cfg.vni))
+			return rx_split(port, vx, pool, out, k);
+		m = vxlan_gro_merge(d, len, gso, &vnet);
+		if (!m)
+			return rx_split(port, vx, pool, out, k);
+		vx->counters[VXLAN_C_RX_GRO_MERGED]++;
+		pkt_reset(p);
+		p->vnet = vnet;
+		rx_deliver(port, vx, p, m, rx->q_remote[rx->head], &out[(*k)++]);
+		return true;
+	}
+	if (!rx_hdr_ok(port, vx, d)) {
+		pkt_free(pool, p);
+		return true;
+	}
+	pkt_reset(p);
+	rx_deliver(port, vx, p, len - VXLAN_HLEN, rx->q_remote[rx->head],
+		   &out[(*k)++]);
+	return true;
+}
+
+/* hand on queued frames, at most @max */
+static unsigned int rx_drain(struct port *port, struct vxlan *vx,
+			     struct pkt_pool *pool, struct pkt **out,
+			     unsigned int max)
+{
+	struct vx_rx *rx = &vx->rx;
+	unsigned int k = 0;
+
+	while (k < max && rx->head < rx->n) {
+		if (!rx_one(port, vx, pool, out, &k))
+			continue;
+		if (rx->unit)
+			pkt_free(pool, rx->q[rx->head]); /* split up */
+		rx->q[rx->head++] = NULL;
+		rx->unit = 0;
+	}
+	return k;
+}
+
+/* keep ev_fd readable exactly while datagrams wait in the queue */
+static void rx_arm(struct vxlan *vx)
+{
+	bool want = vx->rx.head < vx->rx.n;
+	uint64_t v = 1;
+
+	if (want == vx->rx.armed)
+		return;
+	if (want) {
+		vx->rx.armed = write(vx->ev_fd, &v, sizeof(v)) == sizeof(v);
+		return;
+	}
+	if (read(vx->ev_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		return;
+	vx->rx.armed = false;
+}
+
+static int vxlan_rx(struct port *port, struct pkt_pool *pool, struct pkt **pkts,
+		    unsigned int max)
+{
+	struct vxlan *vx = port->priv;
+	unsigned int k;
+
+	vx->now_s = now_s();
+	vx->rx_pool = pool;
+	k = rx_drain(port, vx, pool, pkts, max);
+	if (k < max && vx->rx.head == vx->rx.n) {
+		rx_recv(port, vx, pool, max - k);
+		k += rx_drain(port, vx, pool, pkts + k, max - k);
+	}
+	rx_arm(vx);
 	return (int)k;
 }
 
-/* send what is staged; every message counts as sent or dropped */
-static void tx_flush(struct port *port, struct vxlan *vx)
+/* group the staged messages by tx socket, keeping their order in each */
+static void tx_sort(struct vx_tx *tx, unsigned int start[VXLAN_TX_SOCKETS + 1])
+{
+	unsigned int pos[VXLAN_TX_SOCKETS], i, b;
+
+	memset(start, 0, (VXLAN_TX_SOCKETS + 1) * sizeof(*start));
+	for (i = 0; i < tx->n; i++)
+		start[tx->bucket[i] + 1]++;
+	for (b = 0; b < VXLAN_TX_SOCKETS; b++) {
+		start[b + 1] += start[b];
+		pos[b] = start[b];
+	}
+	for (i = 0; i < tx->n; i++) {
+		b = tx->bucket[i];
+		tx->sorted[pos[b]] = tx->msgs[i];
+		tx->sorted_units[pos[b]++] = tx->units[i];
+	}
+}
+
+static void tx_dropped(struct port *port, struct vxlan *vx, unsigned int units)
+{
+	vx->counters[VXLAN_C_TX_SEND] += units;
+	port->stats.tx_dropped += units;
+}
+
+/* send messages [@i, @end) of tx.sorted on @fd; each counts, sent or not */
+static void tx_send(struct port *port, struct vxlan *vx, int fd,
+		    unsigned int i, unsigned int end)
 {
 	struct vx_tx *tx = &vx->tx;
-	unsigned int i, done = 0;
+	unsigned int k;
+	int r;
 
-	while (done < tx->n) {
-		int r = sendmmsg(vx->tx_fd, tx->msgs + done, tx->n - done,
-				 MSG_DONTWAIT);
-
-		if (r > 0) {
-			for (i = done; i < done + (unsigned int)r; i++)
-				port->stats.tx_bytes +=
-					tx->msgs[i].msg_len - VXLAN_OUTER_LEN;
-			port->stats.tx_packets += (unsigned int)r;
-			done += (unsigned int)r;
-			continue;
-		}
+	while (i < end) {
+		r = sendmmsg(fd, tx->sorted + i, end - i, MSG_DONTWAIT);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0 && (errno == EAGAIN || errno == ENOBUFS)) {
-			vx->counters[VXLAN_C_TX_SEND] += tx->n - done;
-			port->stats.tx_dropped += tx->n - done;
-			break;
+			for (; i < end; i++)
+				tx_dropped(port, vx, tx->sorted_units[i]);
+			return;
 		}
-		vx->counters[VXLAN_C_TX_SEND]++; /* this one was refused */
-		port->stats.tx_dropped++;
-		done++;
+		if (r <= 0) { /* this one was refused */
+			tx_dropped(port, vx, tx->sorted_units[i++]);
+			continue;
+		}
+		for (k = i + (unsigned int)r; i < k; i++) {
+			port->stats.tx_packets += tx->sorted_units[i];
+			port->stats.tx_bytes += tx->sorted[i].msg_len -
+						VXLAN_HLEN * tx->sorted_units[i];
+		}
 	}
-	tx->n = 0;
-	tx->nseg = 0;
 }
 
-/* outer IPv4 + UDP + VXLAN headers for @inner bytes to remote @r */
-static void outer_build(const struct vxlan *vx, uint8_t *o, unsigned int r,
-			uint16_t sport, uint32_t inner)
-{
-	uint32_t udp = 8 + VXLAN_HLEN + inner;
-	uint32_t vni = vx->cfg.vni;
-
-	memset(o, 0, VXLAN_OUTER_LEN);
-	o[0] = 0x45;
-	o[2] = (uint8_t)((20 + udp) >> 8);
-	o[3] = (uint8_t)(20 + udp);
-	o[8] = 64; /* TTL */
-	o[9] = IPPROTO_UDP;
-	memcpy(o + 12, &vx->cfg.local, 4);
-	memcpy(o + 16, &vx->cfg.remotes[r], 4);
-	o[20] = (uint8_t)(sport >> 8);
-	o[21] = (uint8_t)sport;
-	o[22] = (uint8_t)(vx->cfg.port >> 8);
-	o[23] = (uint8_t)vx->cfg.port;
-	o[24] = (uint8_t)(udp >> 8);
-	o[25] = (uint8_t)udp;
-	o[28] = VX_FLAG_I; /* UDP checksum (26, 27) stays 0 */
-	o[32] = (uint8_t)(vni >> 16);
-	o[33] = (uint8_t)(vni >> 8);
-	o[34] = (uint8_t)vni;
-}
-
-/* stage one datagram: headers @h (may be NULL) then @d, to remote @r */
-static void tx_stage(struct vxlan *vx, unsigned int r, uint16_t sport,
-		     const uint8_t *h, uint32_t hlen, const uint8_t *d,
-		     uint32_t dlen)
+/* send what is staged, one sendmmsg() per tx socket used */
+static void tx_flush(struct port *port, struct vxlan *vx)
 {
 	struct vx_tx *tx = &vx->tx;
-	unsigned int m = tx->n++, k = 0;
+	unsigned int start[VXLAN_TX_SOCKETS + 1], b;
 
-	outer_build(vx, tx->outer[m], r, sport, hlen + dlen);
-	tx->iov[m][k++] = (struct iovec){tx->outer[m], VXLAN_OUTER_LEN};
-	if (hlen)
-		tx->iov[m][k++] = (struct iovec){(void *)h, hlen};
-	tx->iov[m][k++] = (struct iovec){(void *)d, dlen};
-	tx->msgs[m] =
-		(struct mmsghdr){.msg_hdr = {.msg_name = &vx->dst[r],
-					     .msg_namelen = sizeof(vx->dst[r]),
-					     .msg_iov = tx->iov[m],
-					     .msg_iovlen = k}};
+	tx_sort(tx, start);
+	for (b = 0; b < VXLAN_TX_SOCKETS; b++)
+		if (start[b + 1] > start[b])
+			tx_send(port, vx, vx->tx_fds[b], start[b],
+				start[b + 1]);
+	tx->n = 0;
+	tx->nunits = 0;
+	tx->niov = 0;
 }
 
-/* stage one inner frame (headers + data) to its remote(s) */
-static void tx_unit(struct port *port, struct vxlan *vx, int to, uint16_t sport,
-		    const uint8_t *h, uint32_t hlen, const uint8_t *d,
-		    uint32_t dlen)
+/* flush first unless @iovs iovecs, @units headers and @msgs fit */
+static void tx_room(struct port *port, struct vxlan *vx, unsigned int iovs,
+		    unsigned int units, unsigned int msgs)
 {
-	unsigned int r, want = to < 0 ? vx->cfg.nremotes : 1;
+	struct vx_tx *tx = &vx->tx;
 
-	if (vx->tx.n + want > VX_TX_MSGS)
+	if (tx->niov + iovs > VX_TX_IOVS || tx->nunits + units > VX_TX_UNITS ||
+	    tx->n + msgs > VX_TX_MSGS)
 		tx_flush(port, vx);
+}
+
+/* one message of @units frames in @iov to remote @r; @gso: unit size */
+static void tx_msg(struct vxlan *vx, unsigned int r, unsigned int bucket,
+		   struct iovec *iov, unsigned int niov, unsigned int units,
+		   uint16_t gso)
+{
+	struct vx_tx *tx = &vx->tx;
+	unsigned int m = tx->n++;
+	struct msghdr *h = &tx->msgs[m].msg_hdr;
+	struct cmsghdr *c;
+
+	*h = (struct msghdr){.msg_name = &vx->dst[r],
+			     .msg_namelen = sizeof(vx->dst[r]),
+			     .msg_iov = iov,
+			     .msg_iovlen = niov};
+	tx->units[m] = (uint16_t)units;
+	tx->bucket[m] = (uint8_t)bucket;
+	if (!gso)
+		return;
+	h->msg_control = tx->cmsg[m].buf;
+	h->msg_controllen = sizeof(tx->cmsg[m].buf);
+	c = CMSG_FIRSTHDR(h);
+	c->cmsg_level = SOL_UDP;
+	c->cmsg_type = UDP_SEGMENT;
+	c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+	memcpy(CMSG_DATA(c), &gso, sizeof(gso));
+}
+
+/* the same message to remote @to, or to every remote if @to < 0 */
+static void tx_msgs(struct vxlan *vx, int to, unsigned int bucket,
+		    struct iovec *iov, unsigned int niov, unsigned int units,
+		    uint16_t gso)
+{
+	unsigned int r;
+
 	if (to >= 0) {
-		tx_stage(vx, (unsigned int)to, sport, h, hlen, d, dlen);
+		tx_msg(vx, (unsigned int)to, bucket, iov, niov, units, gso);
 		return;
 	}
 	for (r = 0; r < vx->cfg.nremotes; r++)
-		tx_stage(vx, r, sport, h, hlen, d, dlen);
+		tx_msg(vx, r, bucket, iov, niov, units, gso);
+}
+
+static unsigned int nmsgs(const struct vxlan *vx, int to)
+{
+	return to < 0 ? vx->cfg.nremotes : 1;
+}
+
+/* stage a plain frame: VXLAN header + @len bytes at @d */
+static void tx_plain(struct port *port, struct vxlan *vx, int to,
+		     unsigned int bucket, const uint8_t *d, uint32_t len)
+{
+	struct vx_tx *tx = &vx->tx;
+	struct iovec *iov;
+
+	tx_room(port, vx, 2, 0, nmsgs(vx, to));
+	iov = tx->iov + tx->niov;
+	iov[0] = (struct iovec){vx->hdr, VXLAN_HLEN};
+	iov[1] = (struct iovec){(void *)d, len};
+	tx->niov += 2;
+	tx_msgs(vx, to, bucket, iov, 2, 1, 0);
+}
+
+/*
+ * Stage up to @per segments of @s as one UDP GSO message (per remote):
+ * every unit but the last has the same size, as UDP_SEGMENT needs.
+ * Return: true if @s may have more segments.
+ */
+static bool tx_chunk(struct port *port, struct vxlan *vx, struct qsock_seg *s,
+		     int to, unsigned int bucket, unsigned int per)
+{
+	struct vx_tx *tx = &vx->tx;
+	struct qsock_unit u;
+	struct iovec *iov;
+	unsigned int k = 0;
+	uint32_t size = 0;
+
+	tx_room(port, vx, 3 * per, per, nmsgs(vx, to));
+	iov = tx->iov + tx->niov;
+	while (k < per && qsock_seg_next(s, tx->seg[tx->nunits], &u)) {
+		tx->nunits++;
+		iov[3 * k] = (struct iovec){vx->hdr, VXLAN_HLEN};
+		iov[3 * k + 1] = (struct iovec){(void *)u.hdr, u.hdr_len};
+		iov[3 * k + 2] = (struct iovec){(void *)u.data, u.data_len};
+		if (!k)
+			size = VXLAN_HLEN + u.hdr_len + u.data_len;
+		k++;
+	}
+	if (!k)
+		return false;
+	tx->niov += 3 * k;
+	tx_msgs(vx, to, bucket, iov, 3 * k, k, k > 1 ? (uint16_t)size : 0);
+	return k == per;
 }
 
 static void too_big(struct port *port, struct vxlan *vx, uint32_t len)
@@ -614,13 +900,15 @@ static void too_big(struct port *port, struct vxlan *vx, uint32_t len)
 	vx->log_next_s = (uint64_t)vx->now_s + VXLAN_LOG_INTERVAL_S;
 }
 
-/* a TSO super-frame: one datagram per segment (and remote) */
+/*
+ * A TSO super-frame: its segments go out in UDP GSO trains of at most
+ * VX_GSO_SEGS datagrams and VX_UDP_MAX bytes, one train per remote.
+ */
 static void tx_gso(struct port *port, struct vxlan *vx, struct pkt *p, int to,
-		   uint16_t sport)
+		   unsigned int bucket)
 {
-	struct vx_tx *tx = &vx->tx;
-	struct qsock_unit u;
 	struct qsock_seg s;
+	uint32_t unit, per;
 
 	if (qsock_seg_start(&s, p)) {
 		vx->counters[VXLAN_C_TX_BAD_OFFLOAD]++;
@@ -633,21 +921,33 @@ static void tx_gso(struct port *port, struct vxlan *vx, struct pkt *p, int to,
 		return;
 	}
 	vx->counters[VXLAN_C_SEGMENTED]++;
-	for (;;) {
-		if (tx->nseg == VX_TX_MSGS)
-			tx_flush(port, vx);
-		if (!qsock_seg_next(&s, tx->seg[tx->nseg], &u))
-			break;
-		tx->nseg++;
-		tx_unit(port, vx, to, sport, u.hdr, u.hdr_len, u.data,
-			u.data_len);
-	}
+	unit = VXLAN_HLEN + s.hdr_len + s.mss;
+	per = VX_UDP_MAX / unit < VX_GSO_SEGS ? VX_UDP_MAX / unit
+					      : VX_GSO_SEGS;
+	while (tx_chunk(port, vx, &s, to, bucket, per))
+		;
+}
+
+/**
+ * vxlan_sport_bucket() - which tx socket carries a flow
+ * @sport: the flow's source port from vxlan_src_port()
+ *
+ * The range VXLAN_SPORT_MIN..MAX is cut into VXLAN_TX_SOCKETS slices of
+ * equal size; a flow leaves from the port its slice's socket is bound to.
+ *
+ * Return: 0..VXLAN_TX_SOCKETS - 1.
+ */
+unsigned int vxlan_sport_bucket(uint16_t sport)
+{
+	if (sport < VXLAN_SPORT_MIN)
+		return 0;
+	return (unsigned int)(sport - VXLAN_SPORT_MIN) / VX_BUCKET_PORTS;
 }
 
 static void tx_frame(struct port *port, struct vxlan *vx, struct pkt *p)
 {
 	const uint8_t *d = pkt_data(p);
-	uint16_t sport;
+	unsigned int bucket;
 	int to;
 
 	if (p->len < VX_ETH_HLEN) {
@@ -657,9 +957,9 @@ static void tx_frame(struct port *port, struct vxlan *vx, struct pkt *p)
 	}
 	to = mac_lookup(vx, d);
 	vx->counters[to < 0 ? VXLAN_C_FLOODED : VXLAN_C_UNICAST]++;
-	sport = vxlan_src_port(d, p->len);
+	bucket = vxlan_sport_bucket(vxlan_src_port(d, p->len));
 	if (qsock_seg_is_gso(p)) {
-		tx_gso(port, vx, p, to, sport);
+		tx_gso(port, vx, p, to, bucket);
 		return;
 	}
 	if (p->len > vx->inner_max) {
@@ -671,7 +971,7 @@ static void tx_frame(struct port *port, struct vxlan *vx, struct pkt *p)
 		port->stats.tx_dropped++;
 		return;
 	}
-	tx_unit(port, vx, to, sport, NULL, 0, d, p->len);
+	tx_plain(port, vx, to, bucket, d, p->len);
 }
 
 static int vxlan_tx(struct port *port, struct pkt_pool *pool, struct pkt **pkts,
@@ -693,7 +993,22 @@ static int vxlan_fd(const struct port *port)
 {
 	const struct vxlan *vx = port->priv;
 
-	return vx->rx_fd;
+	return vx->ep_fd;
+}
+
+static void sockets_close(struct vxlan *vx)
+{
+	unsigned int b;
+
+	if (vx->rx_fd >= 0)
+		close(vx->rx_fd);
+	if (vx->ev_fd >= 0)
+		close(vx->ev_fd);
+	if (vx->ep_fd >= 0)
+		close(vx->ep_fd);
+	for (b = 0; b < VXLAN_TX_SOCKETS; b++)
+		if (vx->tx_fds[b] >= 0)
+			close(vx->tx_fds[b]);
 }
 
 static void vxlan_close(struct port *port)
@@ -702,8 +1017,10 @@ static void vxlan_close(struct port *port)
 
 	if (!vx)
 		return;
-	close(vx->rx_fd);
-	close(vx->tx_fd);
+	if (vx->rx.head < vx->rx.n)
+		pkt_free_bulk(vx->rx_pool, vx->rx.q + vx->rx.head,
+			      vx->rx.n - vx->rx.head);
+	sockets_close(vx);
 	free(vx);
 	port->priv = NULL;
 }
@@ -725,6 +1042,7 @@ static void set_buf(int fd, int force, int plain, int size)
 
 static int sockets_make(struct vxlan *vx, int netns_fd)
 {
+	unsigned int b;
 	int saved, ret;
 
 	ret = netns_enter(netns_fd, &saved);
@@ -732,14 +1050,66 @@ static int sockets_make(struct vxlan *vx, int netns_fd)
 		return ret;
 	vx->rx_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	ret = vx->rx_fd < 0 ? -errno : 0;
-	if (!ret) {
-		vx->tx_fd =
-			socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW);
-		ret = vx->tx_fd < 0 ? -errno : 0;
+	for (b = 0; !ret && b < VXLAN_TX_SOCKETS; b++) {
+		vx->tx_fds[b] = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		ret = vx->tx_fds[b] < 0 ? -errno : 0;
 	}
 	if (netns_leave(saved) && !ret)
 		ret = -EIO;
 	return ret;
+}
+
+/*
+ * Tx socket @b: DF clear (like Linux's vxlan), nothing ever received (a
+ * filter drops all), bound to the first free port of its slice.
+ */
+static int tx_socket_setup(struct vxlan *vx, unsigned int b)
+{
+	static struct sock_filter drop = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog prog = {.len = 1, .filter = &drop};
+	struct sockaddr_in a = {.sin_family = AF_INET,
+				.sin_addr = vx->cfg.local};
+	int fd = vx->tx_fds[b], pmtu = IP_PMTUDISC_DONT;
+	unsigned int i, first = VXLAN_SPORT_MIN + b * VX_BUCKET_PORTS;
+
+	set_buf(fd, SO_SNDBUFFORCE, SO_SNDBUF, VX_SNDBUF);
+	if (setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)))
+		return -errno;
+	for (i = 0; i < VX_BUCKET_PORTS; i++) {
+		vx->tx_ports[b] = (uint16_t)(first + (vx->cfg.vni + i) %
+							     VX_BUCKET_PORTS);
+		a.sin_port = htons(vx->tx_ports[b]);
+		if (!bind(fd, (struct sockaddr *)&a, sizeof(a)))
+			return 0;
+		if (errno != EADDRINUSE)
+			return -errno;
+	}
+	return -EADDRINUSE;
+}
+
+/*
+ * UDP_GRO on the rx socket; fd() is an epoll set over it and an eventfd
+ * that rx() keeps readable while received datagrams still wait in its
+ * queue (the loop is level-triggered and calls rx() again).
+ */
+static int rx_wake_setup(struct vxlan *vx)
+{
+	struct epoll_event ev = {.events = EPOLLIN};
+	int on = 1;
+
+	if (setsockopt(vx->rx_fd, SOL_UDP, UDP_GRO, &on, sizeof(on)))
+		return -errno;
+	vx->ev_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (vx->ev_fd < 0)
+		return -errno;
+	vx->ep_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (vx->ep_fd < 0)
+		return -errno;
+	if (epoll_ctl(vx->ep_fd, EPOLL_CTL_ADD, vx->rx_fd, &ev) ||
+	    epoll_ctl(vx->ep_fd, EPOLL_CTL_ADD, vx->ev_fd, &ev))
+		return -errno;
+	return 0;
 }
 
 static int sockets_open(struct vxlan *vx, int netns_fd)
@@ -748,13 +1118,21 @@ static int sockets_open(struct vxlan *vx, int netns_fd)
 				.sin_port = htons(vx->cfg.port),
 				.sin_addr = vx->cfg.local};
 	int ret = sockets_make(vx, netns_fd);
+	unsigned int b;
 
 	if (ret)
 		return ret;
 	set_buf(vx->rx_fd, SO_RCVBUFFORCE, SO_RCVBUF, VX_RCVBUF);
-	set_buf(vx->tx_fd, SO_SNDBUFFORCE, SO_SNDBUF, VX_SNDBUF);
 	if (bind(vx->rx_fd, (struct sockaddr *)&a, sizeof(a)))
 		return -errno;
+	ret = rx_wake_setup(vx);
+	if (ret)
+		return ret;
+	for (b = 0; b < VXLAN_TX_SOCKETS; b++) {
+		ret = tx_socket_setup(vx, b);
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 
@@ -770,6 +1148,8 @@ static void rx_msgs_init(struct vx_rx *rx)
 			.msg_namelen = sizeof(rx->from[i]),
 			.msg_iov = &rx->iov[i],
 			.msg_iovlen = 1,
+			.msg_control = rx->cmsg[i].buf,
+			.msg_controllen = sizeof(rx->cmsg[i].buf),
 		};
 	}
 }
@@ -846,9 +1226,15 @@ static void vx_setup(struct vxlan *vx, const struct vxlan_cfg *cfg,
 	vx->cfg.mtu = mtu;
 	vx->inner_max = mtu - VX_INNER_ROOM - VXLAN_HLEN;
 	for (i = 0; i < cfg->nremotes; i++)
-		vx->dst[i] = (struct sockaddr_in){.sin_family = AF_INET,
-						  .sin_addr = cfg->remotes[i]};
+		vx->dst[i] = (struct sockaddr_in){
+			.sin_family = AF_INET,
+			.sin_port = htons(vx->cfg.port),
+			.sin_addr = cfg->remotes[i]};
 	rx_msgs_init(&vx->rx);
+	vx->hdr[0] = VX_FLAG_I;
+	vx->hdr[4] = (uint8_t)(vx->cfg.vni >> 16);
+	vx->hdr[5] = (uint8_t)(vx->cfg.vni >> 8);
+	vx->hdr[6] = (uint8_t)vx->cfg.vni;
 }
 
 /**
@@ -865,21 +1251,24 @@ static void vx_setup(struct vxlan *vx, const struct vxlan_cfg *cfg,
  *
  * Return: 0, -EINVAL for a bad @cfg, -EADDRNOTAVAIL if @cfg->local is not
  * an address of the namespace, -EADDRINUSE if local:port is taken (by
- * another tunnel or a kernel vxlan device), -EPERM without CAP_NET_RAW,
- * or another -errno (nothing left open).
+ * another tunnel or a kernel vxlan device) or no port of a source port
+ * slice is free, or another -errno (nothing left open).
  */
 int vxlan_port_open(struct port *port, const char *name, int netns_fd,
 		    const struct vxlan_cfg *cfg)
 {
 	struct vxlan *vx;
 	int ret = cfg_check(cfg);
+	unsigned int i;
 
 	if (ret)
 		return ret;
 	vx = calloc(1, sizeof(*vx));
 	if (!vx)
 		return -ENOMEM;
-	vx->rx_fd = vx->tx_fd = -1;
+	vx->rx_fd = vx->ev_fd = vx->ep_fd = -1;
+	for (i = 0; i < VXLAN_TX_SOCKETS; i++)
+		vx->tx_fds[i] = -1;
 	vx_setup(vx, cfg, netns_fd);
 	ret = sockets_open(vx, netns_fd);
 	if (ret)
@@ -890,10 +1279,7 @@ int vxlan_port_open(struct port *port, const char *name, int netns_fd,
 	return 0;
 
 err_close:
-	if (vx->rx_fd >= 0)
-		close(vx->rx_fd);
-	if (vx->tx_fd >= 0)
-		close(vx->tx_fd);
+	sockets_close(vx);
 	free(vx);
 	return ret;
 }

@@ -36,6 +36,7 @@ enum {
 	VXLAN_MAC_BUCKETS = 1024, /* learned MACs: buckets x ways */
 	VXLAN_MAC_WAYS = 4,
 	VXLAN_LOG_INTERVAL_S = 10, /* rate limit of data-path logs */
+	VXLAN_TX_SOCKETS = 32, /* source port slices, a UDP socket each */
 };
 
 /** struct vxlan_cfg - one tunnel: this VTEP, its VNI and its remotes */
@@ -64,6 +65,10 @@ struct vxlan_cfg {
 	  "dropped: sender is not a configured remote")                        \
 	X(RX_NOMEM, "rx_nomem", "dropped: pool empty")                         \
 	X(RX_GSO, "rx_gso", "TCP super-frames of a local sender, passed on")   \
+	X(RX_GRO_MERGED, "rx_gro_merged",                                      \
+	  "UDP GRO trains joined into one TCP super-frame")                    \
+	X(RX_GRO_SPLIT, "rx_gro_split",                                        \
+	  "UDP GRO trains handed on datagram by datagram")                     \
 	X(TX_TOO_BIG, "tx_too_big",                                            \
 	  "dropped: frame larger than the underlay MTU - 50 allows")           \
 	X(TX_BAD_OFFLOAD, "tx_bad_offload",                                    \
@@ -95,6 +100,7 @@ int vxlan_underlay_mtu(int netns_fd, struct in_addr local,
 
 /* Wire helpers, exposed for tests */
 uint16_t vxlan_src_port(const uint8_t *frame, uint32_t len);
+unsigned int vxlan_sport_bucket(uint16_t sport);
 bool vxlan_hdr_ok(const uint8_t hdr[VXLAN_HLEN], uint32_t vni);
 
 #endif

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * test_vxlan.c - the VXLAN tunnel port (src/port/vxlan.c) on loopback.
- * Needs root (the tx socket is IPPROTO_RAW); skipped otherwise.
+ * Needs root (forced socket buffers); skipped otherwise.
  *
  *   port under test            the test plays the remote VTEPs
  *   127.0.0.1:P  --VXLAN/UDP-->  127.0.0.3:P, 127.0.0.4:P, 127.0.0.5:P
@@ -13,7 +13,9 @@
  * three remotes, learning (and a MAC moving between remotes), source port
  * entropy (stable per flow, spread over flows, in 49152..65535), software
  * TSO with every segment's IP and TCP checksum, sequence and payload
- * checked, checksum completion, and the MTU drop.
+ * checked (sent as UDP GSO trains), checksum completion, the MTU drop,
+ * and UDP GRO trains on receive: joined back into one TSO frame, or
+ * split over several rx() calls with the port's fd readable meanwhile.
  */
 #include <errno.h>
 #include <poll.h>
@@ -27,6 +29,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <linux/virtio_net.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
 #include <cmocka.h>
 
@@ -208,7 +211,9 @@ static void test_encap_bytes(void **state)
 	assert_int_equal(n, VXLAN_HLEN + sizeof(f));
 	assert_memory_equal(fx->buf, hdr5001, VXLAN_HLEN);
 	assert_memory_equal(fx->buf + VXLAN_HLEN, f, sizeof(f));
-	assert_int_equal(sport, vxlan_src_port(f, sizeof(f)));
+	/* the flow's hash picks the slice, and so the socket and port */
+	assert_int_equal(vxlan_sport_bucket(sport),
+			 vxlan_sport_bucket(vxlan_src_port(f, sizeof(f))));
 	assert_int_equal(vxlan_port_mtu(&fx->port), 1500);
 }
 
@@ -512,6 +517,117 @@ static void test_rx_partial_and_gso(void **state)
 	pkt_free(&fx->pool, pkts[0]);
 }
 
+/* send @n units of @gso bytes at @d as one UDP GSO train from remote 0 */
+static void send_train(struct fixture *fx, const uint8_t *d, size_t len,
+		       uint16_t gso)
+{
+	struct sockaddr_in to = {.sin_family = AF_INET,
+				 .sin_port = htons(fx->udp_port),
+				 .sin_addr = lo(1)};
+	union {
+		char buf[CMSG_SPACE(sizeof(uint16_t))];
+		struct cmsghdr align;
+	} cm;
+	struct iovec iov = {(void *)d, len};
+	struct msghdr h = {.msg_name = &to,
+			   .msg_namelen = sizeof(to),
+			   .msg_iov = &iov,
+			   .msg_iovlen = 1,
+			   .msg_control = cm.buf,
+			   .msg_controllen = sizeof(cm.buf)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&h);
+
+	c->cmsg_level = SOL_UDP;
+	c->cmsg_type = UDP_SEGMENT;
+	c->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+	memcpy(CMSG_DATA(c), &gso, sizeof(gso));
+	assert_int_equal(sendmsg(fx->rem[0], &h, 0), (ssize_t)len);
+}
+
+/* unit @k of a train: TCP segment k of 1000 bytes (the last: 500) */
+static size_t tcp_unit(uint8_t *u, unsigned int k, unsigned int n)
+{
+	size_t pay = k + 1 < n ? 1000 : 500, len;
+	uint8_t *f = u + VXLAN_HLEN, *tcp = f + 34;
+	uint32_t sa, da, seq = 0x10000000u + k * 1000;
+	uint16_t c;
+
+	memcpy(u, hdr5001, VXLAN_HLEN);
+	len = tcp4(f, 5201, 40000, pay);
+	tcp[4] = (uint8_t)(seq >> 24);
+	tcp[5] = (uint8_t)(seq >> 16);
+	tcp[6] = (uint8_t)(seq >> 8);
+	tcp[7] = (uint8_t)seq;
+	memcpy(&sa, f + 26, 4);
+	memcpy(&da, f + 30, 4);
+	c = csum_fold(csum_partial(
+		tcp, len - 34,
+		csum_pseudo_ipv4(sa, da, IPPROTO_TCP, (uint16_t)(len - 34))));
+	memcpy(tcp + 16, &c, 2);
+	return VXLAN_HLEN + len;
+}
+
+/* a peer's TSO, cut and sent as one UDP GSO train, comes out whole */
+static void test_rx_gro_merge(void **state)
+{
+	struct fixture *fx = *state;
+	static uint8_t d[8 * 1100];
+	const uint8_t *f;
+	struct pkt *pkts[4];
+	size_t len = 0;
+	unsigned int k;
+
+	for (k = 0; k < 4; k++)
+		len += tcp_unit(d + len, k, 4);
+	send_train(fx, d, len, VXLAN_HLEN + 54 + 1000);
+	assert_int_equal(port_rx(fx, pkts, 4), 1);
+	f = pkt_data(pkts[0]);
+	assert_int_equal(pkts[0]->len, 54 + 3500);
+	assert_int_equal(f[16] << 8 | f[17], 40 + 3500);
+	assert_int_equal(csum_buf(f + 14, 20), 0);
+	assert_int_equal(pkts[0]->vnet.gso_type, VIRTIO_NET_HDR_GSO_TCPV4);
+	assert_int_equal(pkts[0]->vnet.gso_size, 1000);
+	assert_int_equal(pkts[0]->vnet.flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+	assert_memory_equal(f + 54 + 3000, d + 3 * (8 + 54 + 1000) + 8 + 54,
+			    500);
+	assert_int_equal(counter(fx, VXLAN_C_RX_GRO_MERGED), 1);
+	assert_int_equal(fx->port.stats.rx_packets, 1);
+	pkt_free(&fx->pool, pkts[0]);
+}
+
+/* a train of other frames is split, over several rx() calls if need be */
+static void test_rx_gro_split(void **state)
+{
+	struct fixture *fx = *state;
+	static uint8_t d[5 * 108];
+	struct pollfd pfd = {fx->port.ops->fd(&fx->port), POLLIN, 0};
+	struct pkt *pkts[4];
+	unsigned int k;
+
+	for (k = 0; k < 5; k++) {
+		memcpy(d + k * 108, hdr5001, VXLAN_HLEN);
+		eth(d + k * 108 + VXLAN_HLEN, bcast, mac_a, 100);
+		d[k * 108 + VXLAN_HLEN + 20] = (uint8_t)k;
+	}
+	d[2 * 108 + 6] ^= 1; /* unit 2: another VNI */
+	send_train(fx, d, 5 * 108 - 40, 108); /* the last is 60 bytes */
+	assert_int_equal(port_rx(fx, pkts, 2), 2);
+	assert_int_equal(pkts[1]->len, 100);
+	assert_int_equal(pkt_data(pkts[1])[20], 1);
+	pkt_free_bulk(&fx->pool, pkts, 2);
+	/* nothing new arrived, yet the fd says there is more */
+	assert_int_equal(poll(&pfd, 1, 0), 1);
+	assert_int_equal(fx->port.ops->rx(&fx->port, &fx->pool, pkts, 4), 2);
+	assert_int_equal(pkt_data(pkts[0])[20], 3);
+	assert_int_equal(pkts[1]->len, 60);
+	pkt_free_bulk(&fx->pool, pkts, 2);
+	assert_int_equal(poll(&pfd, 1, 0), 0);
+	assert_int_equal(counter(fx, VXLAN_C_RX_GRO_SPLIT), 1);
+	assert_int_equal(counter(fx, VXLAN_C_RX_OTHER_VNI), 1);
+	assert_int_equal(fx->port.stats.rx_packets, 4);
+	assert_int_equal(fx->pool.nfree, fx->pool.size);
+}
+
 static void test_open_errors(void **state)
 {
 	struct vxlan_cfg cfg = {.vni = 0, .local = lo(1), .nremotes = 1};
@@ -543,11 +659,13 @@ int main(void)
 		T(test_tso_segments),
 		T(test_csum_and_mtu),
 		T(test_rx_partial_and_gso),
+		T(test_rx_gro_merge),
+		T(test_rx_gro_split),
 		cmocka_unit_test(test_open_errors),
 	};
 
 	if (geteuid() != 0) {
-		fprintf(stderr, "test_vxlan: needs root (raw socket), "
+		fprintf(stderr, "test_vxlan: needs root (socket buffers), "
 				"skipped\n");
 		return 0;
 	}
