@@ -5,38 +5,60 @@
  *
  * Theory of operation
  *
- * Sockets. Each tunnel owns two sockets, both made inside the underlay's
- * network namespace (the thread enters it for the socket() calls only):
- *  - rx: a UDP socket bound to local:port. recvmmsg() reads a batch of
+ * Sockets. Each tunnel owns 1 + VXLAN_TX_SOCKETS UDP sockets, all made
+ * inside the underlay's network namespace (the thread enters it for the
+ * socket() calls only):
+ *  - rx: bound to local:port, with UDP_GRO. recvmmsg() reads a batch of
  *    datagrams straight into pool buffers, 8 bytes before the frame's
  *    normal start, so after the header check the inner frame sits at the
  *    default headroom and nothing is copied again. The sender's address
- *    comes with each datagram (msg_name).
- *  - tx: an IPPROTO_RAW socket (IP_HDRINCL): we write the outer IPv4, UDP
- *    and VXLAN headers ourselves, because RFC 7348 section 5 wants the UDP
- *    source port to carry the inner flow's hash (so that underlay ECMP and
- *    the receiver's RSS spread flows), and a bound UDP socket can only send
- *    from its own port. The kernel fills the IPv4 id and checksum; the UDP
- *    checksum is 0, which IPv4 allows and Linux's vxlan accepts. DF is
- *    clear, like Linux's default (`df unset`). An IPPROTO_RAW socket never
- *    receives, so it costs nothing on the rx side.
- *  One socket per tunnel means one tunnel per (namespace, local address,
- *  port): two VNIs on one VTEP need two local addresses or two ports
- *  (topo_parse_tunnel.c refuses the clash). Sharing a socket between VNIs
- *  would need a demultiplexer that hands frames to other ports outside
- *  their rx() call; not worth it until someone needs hundreds of VNIs.
+ *    comes with each datagram (msg_name), a GRO unit size with a train.
+ *  - tx: RFC 7348 section 5 wants the UDP source port to carry the inner
+ *    flow's hash (so underlay ECMP and the receiver's RSS spread flows),
+ *    and a UDP socket sends from its own port only. So the source port
+ *    range 49152..65535 is cut into VXLAN_TX_SOCKETS (32) slices of 512
+ *    ports, and slice i's socket is bound to a free port in it: a flow
+ *    leaves from the port of the slice its hash falls in (32 values of
+ *    entropy instead of 16384; ECMP and RSS need far fewer). The sockets
+ *    receive nothing (a BPF filter drops all), DF is clear like Linux's
+ *    default (`df unset`), the kernel fills IP id and the UDP checksum.
+ *    Rejected: a raw IPPROTO_RAW socket writing its own UDP header (the
+ *    first version): raw sockets have no GSO, so every segment was its
+ *    own datagram through the whole stack (0.7 Gbit/s at a full core);
+ *    AF_PACKET with a GSO vnet header: it bypasses routing and ARP.
+ *  One rx socket per tunnel means one tunnel per (namespace, local
+ *  address, port): two VNIs on one VTEP need two local addresses or two
+ *  ports (topo_parse_tunnel.c refuses the clash). Sharing a socket between
+ *  VNIs would need a demultiplexer that hands frames to other ports
+ *  outside their rx() call; not worth it until someone needs hundreds.
  *
- * Transmit. Each message is three iovecs: the outer headers (per message,
- * since the destination differs per remote), the segment's rebuilt headers
- * (TSO only) and the payload, pointing into the pool buffer: replication to
- * N remotes costs N messages, never a copy. Messages are staged in batches
- * of PKT_BURST and sent with one sendmmsg(); the frames are freed only
- * after the last flush of a tx() call, as staged iovecs point into them.
- * A TSO super-frame (vnet gso_type != NONE, as veth AF_PACKET ports
- * deliver 64 KiB TCP segments) is cut with qsock_seg_start()/_next(): full
- * IP and TCP headers and checksums per segment. A frame with a partial
- * checksum gets it completed in place first (the receiver's kernel sees
- * CHECKSUM_NONE and checks it).
+ * Transmit. A message is a datagram or, with a UDP_SEGMENT control
+ * message, a GSO train of equal-size datagrams (the last may be shorter)
+ * that the kernel cuts apart as late as it can: on a veth underlay the
+ * train reaches the peer's socket whole, on a NIC it is cut by the NIC
+ * (USO) or just before it. A plain frame is 2 iovecs (the tunnel's one
+ * VXLAN header, the frame); a TSO super-frame (vnet gso_type != NONE, as
+ * veth AF_PACKET ports deliver 64 KiB TCP segments) is cut with
+ * qsock_seg_start()/_next() (full IP and TCP headers and checksums per
+ * segment, computed in software) into units of 3 iovecs (VXLAN header,
+ * rebuilt headers, payload slice in the pool buffer), at most VX_GSO_SEGS
+ * and VX_UDP_MAX bytes per train. Replication to N remotes is N messages
+ * over the same iovecs, never a copy. Messages are staged (PKT_BURST of
+ * them, VX_TX_UNITS segment headers), grouped by tx socket (stable, so a
+ * flow keeps its order) and sent with one sendmmsg() per socket; frames
+ * are freed only after the last flush of a tx() call. A frame with a
+ * partial checksum gets it completed in place first.
+ *
+ * Receive. Datagrams wait in a queue of at most PKT_BURST and are handed
+ * on from there: a plain one in place; a GRO train (a peer's GSO train,
+ * or datagrams a NIC's GRO joined) is first offered to vxlan_gro_merge(),
+ * which turns consecutive TCP segments back into the TSO frame they came
+ * from (one frame through the switch and into the veth instead of 40),
+ * else it is split into one buffer per unit (a copy), as many per rx()
+ * call as @max allows. New datagrams are read only into an empty queue.
+ * While the queue is not empty an eventfd is kept readable, and fd() is
+ * an epoll set over it and the rx socket, so the level-triggered loop
+ * comes back for the rest even if no datagram arrives.
  *
  * MTU. The inner frame, after segmentation, may be at most underlay MTU -
  * 36 bytes (so inner IP packets at most MTU - 50). Bigger frames are
@@ -96,7 +118,7 @@ _Static_assert((int)VXLAN_HLEN <= (int)PKT_HEADROOM,
 _Static_assert((int)VXLAN_MAX_REMOTES <= (int)VX_TX_MSGS,
 	       "one frame fits a batch");
 _Static_assert((int)VX_GSO_SEGS <= (int)VX_TX_UNITS, "one chunk fits");
-_Static_assert(VX_BUCKET_PORTS * VXLAN_TX_SOCKETS ==
+_Static_assert((int)VX_BUCKET_PORTS * (int)VXLAN_TX_SOCKETS ==
 		       VXLAN_SPORT_MAX - VXLAN_SPORT_MIN + 1,
 	       "buckets cover the source port range");
 
@@ -637,7 +659,8 @@ static bool rx_one(struct port *port, struct vxlan *vx, struct pkt_pool *pool,
 		vx->counters[VXLAN_C_RX_GRO_MERGED]++;
 		pkt_reset(p);
 		p->vnet = vnet;
-		rx_deliver(port, vx, p, m, rx->q_remote[rx->head], &out[(*k)++]);
+		rx_deliver(port, vx, p, m, rx->q_remote[rx->head],
+			   &out[(*k)++]);
 		return true;
 	}
 	if (!rx_hdr_ok(port, vx, d)) {
@@ -729,8 +752,8 @@ static void tx_dropped(struct port *port, struct vxlan *vx, unsigned int units)
 }
 
 /* send messages [@i, @end) of tx.sorted on @fd; each counts, sent or not */
-static void tx_send(struct port *port, struct vxlan *vx, int fd,
-		    unsigned int i, unsigned int end)
+static void tx_send(struct port *port, struct vxlan *vx, int fd, unsigned int i,
+		    unsigned int end)
 {
 	struct vx_tx *tx = &vx->tx;
 	unsigned int k;
@@ -751,8 +774,9 @@ static void tx_send(struct port *port, struct vxlan *vx, int fd,
 		}
 		for (k = i + (unsigned int)r; i < k; i++) {
 			port->stats.tx_packets += tx->sorted_units[i];
-			port->stats.tx_bytes += tx->sorted[i].msg_len -
-						VXLAN_HLEN * tx->sorted_units[i];
+			port->stats.tx_bytes +=
+				tx->sorted[i].msg_len -
+				VXLAN_HLEN * tx->sorted_units[i];
 		}
 	}
 }
@@ -922,8 +946,7 @@ static void tx_gso(struct port *port, struct vxlan *vx, struct pkt *p, int to,
 	}
 	vx->counters[VXLAN_C_SEGMENTED]++;
 	unit = VXLAN_HLEN + s.hdr_len + s.mss;
-	per = VX_UDP_MAX / unit < VX_GSO_SEGS ? VX_UDP_MAX / unit
-					      : VX_GSO_SEGS;
+	per = VX_UDP_MAX / unit < VX_GSO_SEGS ? VX_UDP_MAX / unit : VX_GSO_SEGS;
 	while (tx_chunk(port, vx, &s, to, bucket, per))
 		;
 }
@@ -1077,8 +1100,8 @@ static int tx_socket_setup(struct vxlan *vx, unsigned int b)
 	    setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)))
 		return -errno;
 	for (i = 0; i < VX_BUCKET_PORTS; i++) {
-		vx->tx_ports[b] = (uint16_t)(first + (vx->cfg.vni + i) %
-							     VX_BUCKET_PORTS);
+		vx->tx_ports[b] =
+			(uint16_t)(first + (vx->cfg.vni + i) % VX_BUCKET_PORTS);
 		a.sin_port = htons(vx->tx_ports[b]);
 		if (!bind(fd, (struct sockaddr *)&a, sizeof(a)))
 			return 0;
@@ -1226,10 +1249,10 @@ static void vx_setup(struct vxlan *vx, const struct vxlan_cfg *cfg,
 	vx->cfg.mtu = mtu;
 	vx->inner_max = mtu - VX_INNER_ROOM - VXLAN_HLEN;
 	for (i = 0; i < cfg->nremotes; i++)
-		vx->dst[i] = (struct sockaddr_in){
-			.sin_family = AF_INET,
-			.sin_port = htons(vx->cfg.port),
-			.sin_addr = cfg->remotes[i]};
+		vx->dst[i] =
+			(struct sockaddr_in){.sin_family = AF_INET,
+					     .sin_port = htons(vx->cfg.port),
+					     .sin_addr = cfg->remotes[i]};
 	rx_msgs_init(&vx->rx);
 	vx->hdr[0] = VX_FLAG_I;
 	vx->hdr[4] = (uint8_t)(vx->cfg.vni >> 16);

@@ -11,8 +11,10 @@
  * local:port from a configured remote with this tunnel's VNI are
  * decapsulated and handed to the switch; the inner source MAC is learned
  * against the sender. TSO super-frames are cut into segments (qsock_seg.c)
- * and partial checksums completed before they leave, since the far end
- * sees plain frames. The underlay may live in another network namespace.
+ * sent as one UDP GSO train, and partial checksums completed before they
+ * leave, since the far end sees plain frames; a received GRO train of TCP
+ * segments is joined back into one TSO frame (vxlan_gro.c). The underlay
+ * may live in another network namespace.
  */
 #ifndef DCBOX_PORT_VXLAN_H
 #define DCBOX_PORT_VXLAN_H

@@ -137,8 +137,7 @@ static bool same_hdr(const uint8_t *a, const uint8_t *b,
 }
 
 /* the pseudo-header sum of a TCP segment of @size bytes in frame @f */
-static uint32_t pseudo(const uint8_t *f, const struct gro_hdr *h,
-		       uint32_t size)
+static uint32_t pseudo(const uint8_t *f, const struct gro_hdr *h, uint32_t size)
 {
 	const uint8_t *ip = f + h->l3;
 	uint32_t sa, da;
@@ -176,7 +175,8 @@ static bool unit_ok(const uint8_t *f0, const struct gro_hdr *h0, uint32_t mss,
 	if (get32(f + h.l4 + 4) != seq || !pay || pay > mss ||
 	    (k + 1 < n && pay != mss))
 		return false;
-	if ((k && (flags & GRO_TCP_CWR)) || (k + 1 < n && (flags & GRO_TCP_FIN)))
+	if ((k && (flags & GRO_TCP_CWR)) ||
+	    (k + 1 < n && (flags & GRO_TCP_FIN)))
 		return false;
 	return tcp_csum_ok(f, fl, &h);
 }
@@ -192,7 +192,8 @@ static uint32_t compact(uint8_t *buf, uint32_t len, uint32_t gso,
 	for (off = gso; off < len; off += gso) {
 		f = buf + off + VXLAN_HLEN;
 		fl = (len - off < gso ? len - off : gso) - VXLAN_HLEN;
-		*flags |= (uint8_t)(f[h->l4 + 13] & (GRO_TCP_PSH | GRO_TCP_FIN));
+		*flags |=
+			(uint8_t)(f[h->l4 + 13] & (GRO_TCP_PSH | GRO_TCP_FIN));
 		memmove(f0 + end - VXLAN_HLEN, f + h->hdr, fl - h->hdr);
 		end += fl - h->hdr;
 	}
@@ -248,7 +249,8 @@ uint32_t vxlan_gro_merge(uint8_t *buf, uint32_t len, uint32_t gso,
 	mss = gso - VXLAN_HLEN - h.hdr;
 	for (k = 0; k < n; k++) {
 		fl = (k + 1 < n ? gso : len - k * gso) - VXLAN_HLEN;
-		if (fl < h.hdr || (k && !eq(buf, buf + k * gso, 0, VXLAN_HLEN)) ||
+		if (fl < h.hdr ||
+		    (k && !eq(buf, buf + k * gso, 0, VXLAN_HLEN)) ||
 		    !unit_ok(f0, &h, mss, buf + k * gso + VXLAN_HLEN, fl, k, n))
 			return 0;
 	}

@@ -197,20 +197,43 @@ static void spoil(struct train *t, enum spoil sp)
 	uint32_t fl = t->gso - VXLAN_HLEN, l4 = t->l4;
 
 	switch (sp) {
-	case SP_PAYLOAD: f[l4 + 40] ^= 1; break;
-	case SP_SEQ: f[l4 + 7] += 1; refix(f, fl, l4); break;
-	case SP_PORT: f[l4 + 1] += 1; refix(f, fl, l4); break;
-	case SP_VNI: u[6] ^= 1; break;
-	case SP_SYN: f[l4 + 13] |= 0x02; refix(f, fl, l4); break;
-	case SP_FIN_MID: f[l4 + 13] |= 0x01; refix(f, fl, l4); break;
-	case SP_IPCSUM: f[14 + 10] ^= 1; break;
-	case SP_FRAG: f[14 + 6] |= 0x20; break;
+	case SP_PAYLOAD:
+		f[l4 + 40] ^= 1;
+		break;
+	case SP_SEQ:
+		f[l4 + 7] += 1;
+		refix(f, fl, l4);
+		break;
+	case SP_PORT:
+		f[l4 + 1] += 1;
+		refix(f, fl, l4);
+		break;
+	case SP_VNI:
+		u[6] ^= 1;
+		break;
+	case SP_SYN:
+		f[l4 + 13] |= 0x02;
+		refix(f, fl, l4);
+		break;
+	case SP_FIN_MID:
+		f[l4 + 13] |= 0x01;
+		refix(f, fl, l4);
+		break;
+	case SP_IPCSUM:
+		f[14 + 10] ^= 1;
+		break;
+	case SP_FRAG:
+		f[14 + 6] |= 0x20;
+		break;
 	case SP_UDP:
 		f[14 + 9] = IPPROTO_UDP;
 		f[14 + 10] = f[14 + 11] = 0;
 		break;
-	case SP_ONE_UNIT: t->gso = t->len; break;
-	case SP_MAX: break;
+	case SP_ONE_UNIT:
+		t->gso = t->len;
+		break;
+	case SP_MAX:
+		break;
 	}
 }
 
