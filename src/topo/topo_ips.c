@@ -13,7 +13,7 @@
  *	firewalls:
  *	  fw:
  *	    inline: [front, back]
- *	    ips: shop-ips.rules        # relative to the topology file
+ *	    ips: shop-ips.rules        # or a directory of *.rules
  *	    ips-vars: { address-groups: { DB_SERVERS: 10.0.2.20 } }
  *
  * The variables a firewall's rules see are Suricata's shipped defaults
@@ -152,15 +152,15 @@ int topo_ips_vars(const struct topo *t, unsigned int fw, struct ips_vars *v,
 	return ret;
 }
 
-/* Is @path a regular file we can read? "" or why not. */
-static int check_file(const char *path)
+/* 1 for a directory (every *.rules in it), 0 for a file, or -errno. */
+static int check_path(const char *path)
 {
 	struct stat st;
 
 	if (stat(path, &st))
 		return -errno;
 	if (S_ISDIR(st.st_mode))
-		return -EISDIR;
+		return 1;
 	return S_ISREG(st.st_mode) ? 0 : -EINVAL;
 }
 
@@ -168,14 +168,16 @@ static int load_rules(const struct topo *t, const struct topo_firewall *f,
 		      const char *path, const struct ips_vars *v,
 		      struct ips_ruleset *rs, char *err, size_t errsize)
 {
-	int ret = check_file(path);
+	int ret = check_path(path);
 
-	if (!ret)
+	if (ret == 1)
+		ret = ips_ruleset_load_dir(rs, path, v);
+	else if (!ret)
 		ret = ips_ruleset_load_file(rs, path, v);
 	if (ret) {
 		snprintf(err, errsize, "%s:%d:%d: firewall '%s': ips: '%s': %s",
 			 t->file, f->line, f->col, f->name, path,
-			 ret == -EINVAL ? "not a regular file"
+			 ret == -EINVAL ? "not a regular file or directory"
 					: strerror(-ret));
 		return ret;
 	}
