@@ -207,10 +207,15 @@ void ctl_ips_abort(struct ctl_ips_prep *p)
 }
 
 /**
- * ctl_ips_commit() - phase two: swap the new rules in; cannot fail
+ * ctl_ips_commit() - phase two: swap the new rules in
  * @rt: running topology
  * @nt: the new topology
  * @p: from ctl_ips_prepare(); emptied
+ *
+ * The only failure left at this point is an inspector that cannot
+ * allocate its scratch for the new engine: that firewall keeps its old
+ * rules (never half of each) and the daemon log says so; the others are
+ * swapped.
  *
  * Return: IPS rules now loaded, all firewalls.
  */
@@ -224,9 +229,12 @@ unsigned int ctl_ips_commit(struct topo_rt *rt, const struct topo *nt,
 
 		if (p->fresh[i])
 			firewall_set_ips(fw, p->fresh[i]);
-		else if (p->eng[i])
-			firewall_ips_swap_engine(fw, p->eng[i],
-						 nt->firewalls[i].ips);
+		else if (p->eng[i] &&
+			 firewall_ips_swap_engine(fw, p->eng[i],
+						  nt->firewalls[i].ips))
+			fprintf(stderr, "reload: firewall %s: out of memory "
+				"for the new IPS rules; old rules kept\n",
+				nt->firewalls[i].name);
 		else if (firewall_get_ips(fw))
 			firewall_set_ips(fw, NULL);
 		p->fresh[i] = NULL;

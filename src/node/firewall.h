@@ -273,8 +273,8 @@ struct firewall_ips *firewall_ips_new(struct firewall *fw,
 				      char *err, size_t errsize);
 void firewall_ips_free(struct firewall_ips *ips);
 void firewall_set_ips(struct firewall *fw, struct firewall_ips *ips);
-void firewall_ips_swap_engine(struct firewall *fw, struct ips_engine *eng,
-			      const char *rules);
+int firewall_ips_swap_engine(struct firewall *fw, struct ips_engine *eng,
+			     const char *rules);
 const struct firewall_ips *firewall_get_ips(const struct firewall *fw);
 const struct ips_engine *firewall_ips_engine(const struct firewall_ips *ips);
 const char *firewall_ips_rules(const struct firewall_ips *ips);

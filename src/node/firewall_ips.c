@@ -372,24 +372,33 @@ void firewall_set_ips(struct firewall *fw, struct firewall_ips *ips)
  * Every flow keeps its inspector state (stream, app parsers, drop/pass
  * verdicts); the next packet is inspected with @eng. The old engine is
  * freed at once: this runs between batches, nothing else holds it.
+ *
+ * Return: 0, or -ENOMEM: the inspector could not take @eng (its scratch
+ * or flowbit arrays); @eng is freed and the old rules stay in force.
  */
-void firewall_ips_swap_engine(struct firewall *fw, struct ips_engine *eng,
-			      const char *rules)
+int firewall_ips_swap_engine(struct firewall *fw, struct ips_engine *eng,
+			     const char *rules)
 {
 	struct firewall_ips *ips = fw->ips;
 	struct ips_engine *old;
+	int err;
 
 	if (!ips) {
 		ips_engine_free(eng);
-		return;
+		return 0;
 	}
 	old = ips->eng;
-	ips_inspect_set_engine(ips->in, eng);
+	err = ips_inspect_set_engine(ips->in, eng);
+	if (err) {
+		ips_engine_free(eng);
+		return err;
+	}
 	ips->eng = eng;
 	ips_engine_free(old);
 	if (rules)
 		snprintf(ips->rules, sizeof(ips->rules), "%s", rules);
 	fw->counters[FIREWALL_C_IPS_RELOADS]++;
+	return 0;
 }
 
 /** firewall_get_ips() - @fw's IPS step, or NULL. @fw: firewall */
