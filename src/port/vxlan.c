@@ -1121,7 +1121,9 @@ static int rx_wake_setup(struct vxlan *vx)
 	struct epoll_event ev = {.events = EPOLLIN};
 	int on = 1;
 
-	if (setsockopt(vx->rx_fd, SOL_UDP, UDP_GRO, &on, sizeof(on)))
+	/* before Linux 5.0: no GRO, GSO trains arrive as datagrams */
+	if (setsockopt(vx->rx_fd, SOL_UDP, UDP_GRO, &on, sizeof(on)) &&
+	    errno != ENOPROTOOPT)
 		return -errno;
 	vx->ev_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (vx->ev_fd < 0)

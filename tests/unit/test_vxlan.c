@@ -517,6 +517,87 @@ static void test_rx_partial_and_gso(void **state)
 	pkt_free(&fx->pool, pkts[0]);
 }
 
+/* a TSO frame of flow @sp with @pay bytes; remote 0 has learned mac_a */
+static struct pkt *tso_pkt(struct fixture *fx, uint16_t sp, size_t pay)
+{
+	static uint8_t f[65600];
+	size_t len = tcp4(f, sp, 5201, pay);
+	struct pkt *p = frame_pkt(fx, f, len);
+
+	tcp_partial(f, len, p);
+	p->vnet.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+	p->vnet.gso_size = 1400;
+	p->vnet.hdr_len = 54;
+	return p;
+}
+
+static void learn_a_at_0(struct fixture *fx)
+{
+	uint8_t a[60];
+	struct pkt *in[2];
+
+	eth(a, bcast, mac_a, sizeof(a));
+	send_from(fx, fx->rem[0], hdr5001, a, sizeof(a));
+	assert_int_equal(port_rx(fx, in, 2), 1);
+	pkt_free(&fx->pool, in[0]);
+}
+
+/*
+ * One tx() call with three TSO flows (one of 64 KiB: two GSO trains) and
+ * 70 small frames between them (more messages than one flush holds): all
+ * arrive, each flow in order, from one source port per flow.
+ */
+static void test_tx_batch_flows(void **state)
+{
+	struct fixture *fx = *state;
+	static const size_t pays[3] = {65000, 5000, 1};
+	struct pkt *pkts[73];
+	uint32_t next[3] = {0}, seq;
+	uint16_t sport, sports[3] = {0};
+	size_t got[3] = {0}, small = 0;
+	uint8_t f[60];
+	int n, i, fl;
+
+	learn_a_at_0(fx);
+	for (i = 0; i < 3; i++)
+		pkts[i * 36] = tso_pkt(fx, (uint16_t)(1000 + i), pays[i]);
+	for (i = 0; i < 73; i++) {
+		if (i % 36 == 0)
+			continue;
+		eth(f, mac_a, mac_b, sizeof(f));
+		pkts[i] = frame_pkt(fx, f, sizeof(f));
+	}
+	assert_int_equal(fx->port.ops->tx(&fx->port, &fx->pool, pkts, 73),
+			 47 + 4 + 1 + 70);
+	while ((n = rem_recv(fx, 0, &sport, WAIT_MS)) > 0) {
+		const uint8_t *tcp = fx->buf + VXLAN_HLEN + 34;
+
+		if (n == VXLAN_HLEN + 60) {
+			small++;
+			continue;
+		}
+		fl = (tcp[0] << 8 | tcp[1]) - 1000;
+		assert_true(fl >= 0 && fl < 3);
+		seq = (uint32_t)tcp[4] << 24 | (uint32_t)tcp[5] << 16 |
+		      (uint32_t)tcp[6] << 8 | tcp[7];
+		assert_int_equal(seq - 0x10000000u, next[fl]); /* in order */
+		got[fl] += seg_check(fx->buf + VXLAN_HLEN,
+				     (size_t)n - VXLAN_HLEN, seq);
+		next[fl] = (uint32_t)got[fl];
+		if (!sports[fl])
+			sports[fl] = sport;
+		assert_int_equal(sport, sports[fl]);
+		if (small + got[0] + got[1] + got[2] == 70 + 65000 + 5000 + 1)
+			break;
+	}
+	assert_int_equal(small, 70);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(got[i], pays[i]);
+	assert_int_equal(fx->port.stats.tx_packets, 47 + 4 + 1 + 70);
+	assert_int_equal(fx->port.stats.tx_dropped, 0);
+	assert_int_equal(fx->pool.nfree, fx->pool.size);
+}
+
 /* send @n units of @gso bytes at @d as one UDP GSO train from remote 0 */
 static void send_train(struct fixture *fx, const uint8_t *d, size_t len,
 		       uint16_t gso)
@@ -659,6 +740,7 @@ int main(void)
 		T(test_tso_segments),
 		T(test_csum_and_mtu),
 		T(test_rx_partial_and_gso),
+		T(test_tx_batch_flows),
 		T(test_rx_gro_merge),
 		T(test_rx_gro_split),
 		cmocka_unit_test(test_open_errors),
