@@ -45,6 +45,15 @@ TLDS = ["ru", "cn", "top", "xyz", "info", "biz", "pw", "cc", "su", "tk"]
 # first patterns that do occur in ips_pcapgen's traffic
 COMMON_URI = ["/images/", "/static/", "/api/v1/", ".html", ".jpg", "page="]
 COMMON_HDR = ["Mozilla/5.0", "keep-alive", "gzip, deflate", "Referer"]
+# ips_pcapgen.c's words, which its /api/v1/WORD?page=N URIs use
+API_WORDS = [
+    "home", "about", "products", "catalog", "news", "blog", "support",
+    "account", "cart", "checkout", "search", "contact", "help", "docs",
+    "orders", "profile", "settings", "gallery", "events", "careers",
+    "pricing", "download", "release", "weekly", "summer", "garden",
+    "kitchen", "travel", "review", "guide", "2024", "2025", "green",
+    "classic", "modern", "sale", "new", "popular", "outdoor", "office",
+]
 
 
 def rname(r, lo=5, hi=10):
@@ -178,12 +187,16 @@ def tls(r):
 
 
 def policy(r):
-    """Fires on ordinary traffic: an /api/v1/ listing with a page number."""
+    """Fires on ordinary traffic: /api/v1/WORD?page=NN (1 in 2,000 API GETs).
+
+    Drawn from 1,600 combinations so that few policy rules share one and no
+    request fires more than a handful: Suricata keeps at most 15 alerts per
+    packet (packet-alert-max) and would drop the rest.
+    """
     s = head("alert http", "POLICY API listing %s" % rname(r))
-    s += ('flow:established,to_server; http.uri; content:"/api/v1/%s"; '
-          'content:"page=%d"; distance:0; ' % (r.choice(["products", "news",
-                                                           "orders", "cart"]),
-                                                  r.randint(1, 4)))
+    s += ('flow:established,to_server; http.uri; content:"/api/v1/%s?"; '
+          'content:"page=%d&"; distance:0; ' % (r.choice(API_WORDS),
+                                                 r.randint(10, 49)))
     s += "classtype:policy-violation; "
     return s
 
