@@ -100,8 +100,9 @@ static void sort_cands(uint32_t *c, uint32_t n)
 	}
 }
 
+/* Candidates of @p, its buffers' bytes taken from @scan */
 static void collect(const struct ips_engine *e, struct ips_scratch *s,
-		    const struct ips_pktinfo *p)
+		    const struct ips_pktinfo *p, const struct ips_bufs *scan)
 {
 	uint64_t present = p->bufs.present;
 
@@ -111,9 +112,9 @@ static void collect(const struct ips_engine *e, struct ips_scratch *s,
 		if (b >= IPS_BUF_MAX)
 			break;
 		/* a scan error (a foreign scratch) just finds nothing */
-		if (e->mpm[b])
-			(void)ips_mpm_scan(e->mpm[b], s->hs, p->bufs.p[b],
-					   p->bufs.len[b], on_pattern, s);
+		if (e->mpm[b] && (scan->present & (1ull << b)))
+			(void)ips_mpm_scan(e->mpm[b], s->hs, scan->p[b],
+					   scan->len[b], on_pattern, s);
 		add_list(s, &e->always, b);
 	}
 	if (packet_inspection(p))
@@ -340,11 +341,32 @@ int ips_detect(struct ips_engine *e, struct ips_scratch *s,
 	       struct ips_pktinfo *p, struct ips_detect_result *res,
 	       ips_match_fn *fn, void *ctx)
 {
+	return ips_detect_ex(e, s, p, res, fn, ctx, NULL);
+}
+
+/**
+ * ips_detect_ex() - ips_detect() with the candidates found elsewhere
+ * @e: the engine
+ * @s: this thread's scratch, made for @e
+ * @p: the inspection; its flowbits are read and written
+ * @res: what was decided
+ * @fn: called for every rule that fires; may be NULL
+ * @ctx: passed to @fn
+ * @o: where the candidates come from (NULL: as ips_detect()); see
+ *     struct ips_detect_opts for what the caller must guarantee. The
+ *     naive engine ignores it (every rule is a candidate).
+ *
+ * Return: as ips_detect(). Does not allocate.
+ */
+int ips_detect_ex(struct ips_engine *e, struct ips_scratch *s,
+		  struct ips_pktinfo *p, struct ips_detect_result *res,
+		  ips_match_fn *fn, void *ctx, const struct ips_detect_opts *o)
+{
 	*res = (struct ips_detect_result){.action = IPS_ACT_MAX};
 	if (s->e != e) /* a scratch of another engine: its arrays misfit */
 		return res->action;
-	next_generation(s);
 	if (e->naive) {
+		next_generation(s);
 		for (uint32_t slot = 0; slot < e->n_rules; slot++)
 			if (rule_matches(e, s, &e->rules[slot], p) &&
 			    fire(e, slot, p, res, fn, ctx))
@@ -352,7 +374,10 @@ int ips_detect(struct ips_engine *e, struct ips_scratch *s,
 		res->n_cands = e->n_rules;
 		return res->action;
 	}
-	collect(e, s, p);
+	if (!o || !o->reuse) {
+		next_generation(s);
+		collect(e, s, p, o && o->prefilter ? o->prefilter : &p->bufs);
+	}
 	res->n_cands = s->n_cands;
 	for (uint32_t i = 0; i < s->n_cands; i++) {
 		uint32_t slot = s->cands[i];

@@ -134,6 +134,24 @@ struct ips_detect_result {
 typedef void ips_match_fn(void *ctx, const struct ips_rule *r,
 			  uint32_t rule_idx, const struct ips_pktinfo *p);
 
+/**
+ * struct ips_detect_opts - where one ips_detect_ex() call takes its
+ * candidates from (the evaluation itself is the same as ips_detect()'s)
+ * @prefilter: scan these buffers instead of the inspection's own (NULL:
+ *             @p->bufs). The same buffers must be present, and each must
+ *             contain the bytes of the inspection's buffer of that kind
+ *             (a stream window holding the packet's payload): fast
+ *             patterns are literals, so the rules found are a superset
+ * @reuse: scan nothing and take the candidates of the previous call on
+ *         this scratch (whose buffers, or prefilter buffers, must have
+ *         contained this inspection's): one Hyperscan pass serves a
+ *         packet inspection and the stream window holding its payload
+ */
+struct ips_detect_opts {
+	const struct ips_bufs *prefilter;
+	bool reuse;
+};
+
 int ips_engine_build(struct ips_engine **out, struct ips_ruleset *rs,
 		     const struct ips_engine_cfg *cfg, char *err,
 		     size_t errlen);
@@ -145,6 +163,7 @@ const struct ips_rule *ips_engine_rule(const struct ips_engine *e,
 uint32_t ips_engine_flowbit_words(const struct ips_engine *e);
 uint64_t ips_engine_hits(const struct ips_engine *e, uint32_t idx);
 uint64_t ips_engine_memory(const struct ips_engine *e);
+bool ips_engine_raw_inspects(const struct ips_engine *e, bool packet);
 void ips_engine_stats(const struct ips_engine *e, struct ips_engine_stats *st);
 void ips_engine_reset_state(struct ips_engine *e);
 
@@ -154,5 +173,8 @@ void ips_scratch_free(struct ips_scratch *s);
 int ips_detect(struct ips_engine *e, struct ips_scratch *s,
 	       struct ips_pktinfo *p, struct ips_detect_result *res,
 	       ips_match_fn *fn, void *ctx);
+int ips_detect_ex(struct ips_engine *e, struct ips_scratch *s,
+		  struct ips_pktinfo *p, struct ips_detect_result *res,
+		  ips_match_fn *fn, void *ctx, const struct ips_detect_opts *o);
 
 #endif

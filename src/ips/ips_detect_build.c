@@ -496,9 +496,14 @@ static int build_lists(struct ips_engine *e, const uint32_t *pat_of)
 	if (!ret)
 		ret = csr_build(e, &e->app_only, app, IPS_APP_TLS + 1);
 	free(keys);
-	for (uint32_t s = 0; s < e->n_rules; s++)
+	for (uint32_t s = 0; s < e->n_rules; s++) {
 		if (pat_of[s] != UINT32_MAX)
 			e->stats.n_prefiltered++;
+		if (e->rules[s].bufs == 1ull << IPS_BUF_PAYLOAD)
+			e->n_raw++;
+		else if (e->rules[s].flags & IPS_DR_HDR_ONLY)
+			e->n_hdr++;
+	}
 	e->stats.n_always = e->n_rules - e->stats.n_prefiltered;
 	return ret;
 }
@@ -720,6 +725,22 @@ uint64_t ips_engine_hits(const struct ips_engine *e, uint32_t idx)
 	if (idx >= e->n_rules)
 		return 0;
 	return __atomic_load_n(&e->hits[e->slot_of[idx]], __ATOMIC_RELAXED);
+}
+
+/**
+ * ips_engine_raw_inspects() - can a raw inspection (only the payload
+ * buffer present) fire any rule of this engine?
+ * @e: the engine
+ * @packet: a packet inspection (header-only rules count), else a stream
+ *          window
+ *
+ * Return: false when such an inspection cannot fire anything, so the
+ * inspector may skip it (an engine of HTTP rules has nothing to do with
+ * raw TCP payload).
+ */
+bool ips_engine_raw_inspects(const struct ips_engine *e, bool packet)
+{
+	return e->n_raw || (packet && e->n_hdr);
 }
 
 static uint64_t rules_memory(const struct ips_ruleset *rs)

@@ -133,6 +133,9 @@ struct ips_thresh_tab {
  * @app_only: app -> slots of app rules without buffers
  * @app_bufs: app -> mask of its buffers
  * @fb_words: 64-bit words of flowbits a flow needs
+ * @n_raw: rules whose only buffer is the payload (stream windows and
+ *         packet inspections can fire them)
+ * @n_hdr: header-only rules (packet inspections can fire them)
  * @thresh: threshold table
  * @stats: build statistics
  * @mem: bytes allocated by the build (without the Hyperscan databases)
@@ -152,6 +155,8 @@ struct ips_engine {
 	struct ips_list app_only;
 	uint64_t app_bufs[4];
 	uint32_t fb_words;
+	uint32_t n_raw;
+	uint32_t n_hdr;
 	struct ips_thresh_tab thresh;
 	struct ips_engine_stats stats;
 	uint64_t mem;

@@ -16,6 +16,16 @@
  * inspected) followed by the new bytes, so a pattern split over two
  * segments is seen whole.
  *
+ * One scan. For in-order data that reaches the stream whole (the usual
+ * case) the window is known before the packet inspection: it is built
+ * first, the packet inspection's prefilter scans the window instead of
+ * the payload (fast patterns are literals, so the candidates are a
+ * superset of the payload's; evaluation still sees the payload alone),
+ * and the window's inspection reuses those candidates
+ * (ips_detect_ex()): payload bytes go through Hyperscan once. Raw
+ * inspections are skipped when the engine has no rule they could fire
+ * (ips_engine_raw_inspects(): an engine of HTTP rules).
+ *
  * Repeats. The tail makes windows overlap, and a segment's bytes are seen
  * both as the packet and in the stream, so the same match would be
  * reported again. Two rules prevent that, for raw (packet and stream)
@@ -297,9 +307,10 @@ static void on_match(void *ctx, const struct ips_rule *r, uint32_t idx,
  * @in: the inspector
  * @p: the inspection (from ips_inspect_pktinfo() plus buffers)
  * @kind: enum ips_insp_kind, for de-duplication
+ * @o: where detection takes its candidates from (NULL: its own scan)
  */
 void ips_inspect_run(struct ips_inspect *in, struct ips_pktinfo *p,
-		     enum ips_insp_kind kind)
+		     enum ips_insp_kind kind, const struct ips_detect_opts *o)
 {
 	struct ips_detect_result res;
 
@@ -307,7 +318,7 @@ void ips_inspect_run(struct ips_inspect *in, struct ips_pktinfo *p,
 		return;
 	in->cur.kind = (uint8_t)kind;
 	cnt(in, IPS_IC_INSPECTIONS, 1);
-	ips_detect(in->eng, in->scratch, p, &res, on_match, in);
+	ips_detect_ex(in->eng, in->scratch, p, &res, on_match, in, o);
 	switch (res.action) {
 	case IPS_ACT_PASS:
 		in->cur.pass = true;
@@ -380,19 +391,38 @@ void ips_inspect_pktinfo(struct ips_inspect *in, struct ips_pktinfo *p)
 }
 
 /**
- * ips_inspect_payload() - the packet inspection of the current packet
+ * ips_inspect_payload() - the packet inspection of the current packet;
+ * skipped when the engine has no rule it could fire. With a prebuilt
+ * stream window (ips_pkt_ctx.pre_len) the prefilter scans the window,
+ * which holds the payload, and the window's inspection reuses the
+ * candidates: the payload goes through Hyperscan once.
  * @in: the inspector
  */
 void ips_inspect_payload(struct ips_inspect *in)
 {
+	struct ips_pkt_ctx *c = &in->cur;
+	struct ips_detect_opts o = {0};
+	struct ips_bufs w;
 	struct ips_pktinfo p;
+	uint64_t n;
 
+	if (!in->eng || !ips_engine_raw_inspects(in->eng, true))
+		return;
 	ips_inspect_pktinfo(in, &p);
 	p.flow |= IPS_FLOW_NO_STREAM;
 	p.bufs.present = 1ull << IPS_BUF_PAYLOAD;
-	p.bufs.p[IPS_BUF_PAYLOAD] = in->cur.d.payload;
-	p.bufs.len[IPS_BUF_PAYLOAD] = in->cur.d.payload_len;
-	ips_inspect_run(in, &p, IPS_INSP_PACKET);
+	p.bufs.p[IPS_BUF_PAYLOAD] = c->d.payload;
+	p.bufs.len[IPS_BUF_PAYLOAD] = c->d.payload_len;
+	if (c->pre_len) {
+		w.present = p.bufs.present;
+		w.p[IPS_BUF_PAYLOAD] = in->win;
+		w.len[IPS_BUF_PAYLOAD] = c->pre_len;
+		o.prefilter = &w;
+	}
+	n = in->counters[IPS_IC_INSPECTIONS];
+	ips_inspect_run(in, &p, IPS_INSP_PACKET, &o);
+	if (o.prefilter && in->counters[IPS_IC_INSPECTIONS] != n)
+		c->pre_insp = in->counters[IPS_IC_INSPECTIONS];
 }
 
 /* ---- the packet path ---- */
@@ -509,6 +539,8 @@ static void reset_cur(struct ips_pkt_ctx *c, uint64_t now_ns, uint64_t ts_ns)
 	c->has_off = false;
 	c->pass = c->drop = c->reject = false;
 	c->n_fired = 0;
+	c->pre_len = 0;
+	c->pre_insp = 0;
 }
 
 /**

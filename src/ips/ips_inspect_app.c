@@ -47,7 +47,7 @@ static void inspect_buf(struct ips_inspect *in, enum ips_buf b,
 	pi.bufs.present = 1ull << b;
 	pi.bufs.p[b] = p;
 	pi.bufs.len[b] = len;
-	ips_inspect_run(in, &pi, IPS_INSP_APP);
+	ips_inspect_run(in, &pi, IPS_INSP_APP, NULL);
 }
 
 static void on_http(void *ctx, enum ips_http_event ev, const struct ips_bufs *b)
@@ -59,7 +59,7 @@ static void on_http(void *ctx, enum ips_http_event ev, const struct ips_bufs *b)
 	in->counters[IPS_IC_HTTP_EVENTS]++;
 	ips_inspect_pktinfo(in, &pi);
 	pi.bufs = *b;
-	ips_inspect_run(in, &pi, IPS_INSP_APP);
+	ips_inspect_run(in, &pi, IPS_INSP_APP, NULL);
 }
 
 static void dns_msg(struct ips_inspect *in, const uint8_t *msg, uint32_t len)

@@ -92,6 +92,13 @@ enum ips_insp_kind {
  * @n_fired: entries of @fired
  * @fired: rule indices reported from raw (packet/stream) inspections
  * @expect: the stream's next_seq before the segment went in
+ * @pre_len: bytes of the stream window prebuilt in the inspector's @win
+ *           for this packet (0: none): the direction's tail followed by
+ *           the payload, which the packet inspection scans instead of
+ *           the payload alone, so that the window can reuse the scan
+ * @pre_tail: tail bytes at the start of that window
+ * @pre_insp: the inspection counter after the packet inspection that
+ *            scanned it (its candidates are valid while it is unchanged)
  */
 struct ips_pkt_ctx {
 	struct ips_decoded d;
@@ -109,6 +116,9 @@ struct ips_pkt_ctx {
 	uint32_t n_fired;
 	uint32_t fired[IPS_PKT_FIRED_MAX];
 	uint32_t expect;
+	uint32_t pre_len;
+	uint32_t pre_tail;
+	uint64_t pre_insp;
 };
 
 /**
@@ -145,7 +155,7 @@ int ips_inspect_decode(const uint8_t *l3, uint32_t len, struct ips_decoded *d);
 bool ips_inspect_csum_ok(const struct ips_decoded *d);
 void ips_inspect_pktinfo(struct ips_inspect *in, struct ips_pktinfo *p);
 void ips_inspect_run(struct ips_inspect *in, struct ips_pktinfo *p,
-		     enum ips_insp_kind kind);
+		     enum ips_insp_kind kind, const struct ips_detect_opts *o);
 void ips_inspect_payload(struct ips_inspect *in);
 bool ips_inspect_stopped(const struct ips_inspect *in);
 void ips_inspect_tcp(struct ips_inspect *in);

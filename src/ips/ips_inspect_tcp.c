@@ -77,16 +77,50 @@ static void packet_place(struct ips_inspect *in, struct ips_flow_dir *dir)
 	c->win_end = (uint64_t)start + c->d.payload_len;
 }
 
+/* The direction's tail: the last IPS_FLOW_TAIL bytes of tail + @n new */
+static void tail_push(struct ips_flow_dir *dir, const uint8_t *data, uint32_t n)
+{
+	uint32_t keep;
+
+	if (n >= IPS_FLOW_TAIL) {
+		memcpy(dir->tail, data + n - IPS_FLOW_TAIL, IPS_FLOW_TAIL);
+		dir->tail_len = IPS_FLOW_TAIL;
+		return;
+	}
+	keep = IPS_FLOW_TAIL - n < dir->tail_len ? IPS_FLOW_TAIL - n
+						 : dir->tail_len;
+	memmove(dir->tail, dir->tail + dir->tail_len - keep, keep);
+	memcpy(dir->tail + keep, data, n);
+	dir->tail_len = (uint16_t)(keep + n);
+}
+
+/* Is in->win already tail + @data[0..n) (built for the packet's scan)? */
+static bool prebuilt(const struct ips_pkt_ctx *c, const struct ips_flow_dir *dir,
+		     const uint8_t *data, uint32_t n)
+{
+	return c->pre_len && data == c->d.payload && n == c->d.payload_len &&
+	       dir->tail_len == c->pre_tail && c->pre_tail + n == c->pre_len;
+}
+
 /* One raw inspection of tail + @n new bytes; the tail moves on. */
 static void window(struct ips_inspect *in, struct ips_flow_dir *dir,
 		   const uint8_t *data, uint32_t n)
 {
 	struct ips_pkt_ctx *c = &in->cur;
-	uint32_t wlen = dir->tail_len + n, keep;
+	uint32_t wlen = dir->tail_len + n;
+	struct ips_detect_opts o = {0};
 	struct ips_pktinfo p;
 
-	memcpy(in->win, dir->tail, dir->tail_len);
-	memcpy(in->win + dir->tail_len, data, n);
+	if (!in->eng || !ips_engine_raw_inspects(in->eng, false))
+		goto out;
+	if (prebuilt(c, dir, data, n)) {
+		/* the packet inspection scanned this very window */
+		o.reuse = c->pre_insp &&
+			  c->pre_insp == in->counters[IPS_IC_INSPECTIONS];
+	} else {
+		memcpy(in->win, dir->tail, dir->tail_len);
+		memcpy(in->win + dir->tail_len, data, n);
+	}
 	c->has_off = true;
 	c->win_start = dir->off - dir->tail_len;
 	c->win_end = dir->off + n;
@@ -95,10 +129,33 @@ static void window(struct ips_inspect *in, struct ips_flow_dir *dir,
 	p.bufs.present = 1ull << IPS_BUF_PAYLOAD;
 	p.bufs.p[IPS_BUF_PAYLOAD] = in->win;
 	p.bufs.len[IPS_BUF_PAYLOAD] = wlen;
-	ips_inspect_run(in, &p, IPS_INSP_STREAM);
-	keep = wlen < IPS_FLOW_TAIL ? wlen : IPS_FLOW_TAIL;
-	memcpy(dir->tail, in->win + wlen - keep, keep);
-	dir->tail_len = (uint16_t)keep;
+	ips_inspect_run(in, &p, IPS_INSP_STREAM, &o);
+out:
+	c->pre_len = 0;
+	tail_push(dir, data, n);
+}
+
+/*
+ * In-order data that will reach the stream whole, as the first delivery
+ * of this packet: its window (tail + payload) is built now, so the packet
+ * inspection can scan it and the window inspection reuse that scan.
+ */
+static void prebuild(struct ips_inspect *in, struct ips_flow_dir *dir)
+{
+	struct ips_pkt_ctx *c = &in->cur;
+	const struct ips_stream *st = &dir->stream;
+	uint32_t n = c->d.payload_len;
+
+	if (!n || n > IPS_WIN_STEP || !in->eng ||
+	    !ips_engine_raw_inspects(in->eng, false) ||
+	    (c->d.tcp_flags & TH_RST) || (c->f->flags & IPS_FLOWF_RST) ||
+	    (st->started &&
+	     (data_seq(&c->d) != st->next_seq || ips_stream_queued(st))))
+		return;
+	memcpy(in->win, dir->tail, dir->tail_len);
+	memcpy(in->win + dir->tail_len, c->d.payload, n);
+	c->pre_tail = dir->tail_len;
+	c->pre_len = dir->tail_len + n;
 }
 
 static void on_data(void *ctx, const uint8_t *data, uint32_t len, uint32_t seq,
@@ -189,6 +246,7 @@ void ips_inspect_tcp(struct ips_inspect *in)
 
 	state(in);
 	packet_place(in, dir);
+	prebuild(in, dir);
 	ips_inspect_payload(in);
 	if (ips_inspect_stopped(in))
 		return;

@@ -195,6 +195,77 @@ static void test_candidates(void **state)
 	ips_engine_free(e);
 }
 
+/* ips_detect_ex: candidates from a prefilter buffer, or from the last call */
+static void test_prefilter_and_reuse(void **state)
+{
+	static const char rules[] =
+		"alert tcp any any -> any any (content:\"evil\"; sid:1;)\n"
+		"alert tcp any any -> any any (content:\"bad\"; depth:3; "
+		"sid:2;)\n"
+		"alert tcp any any -> any any (flags:S; sid:3;)\n";
+	struct ips_engine *e = engine_from(rules, false);
+	struct ips_engine *h = engine_from(
+		"alert http any any -> any any (http.uri; content:\"x\"; "
+		"sid:9;)\n",
+		false);
+	struct ips_scratch *s = ips_scratch_new(e);
+	struct ips_detect_opts o = {0};
+	struct ips_detect_result res;
+	struct ips_bufs w = {0};
+	struct ips_pktinfo p;
+	static struct fired f;
+
+	(void)state;
+	assert_true(ips_engine_raw_inspects(e, true));
+	assert_true(ips_engine_raw_inspects(e, false));
+	assert_false(ips_engine_raw_inspects(h, true));
+	assert_false(ips_engine_raw_inspects(h, false));
+	/* the window holds the payload: both rules are found through it */
+	w.present = 1ull << IPS_BUF_PAYLOAD;
+	w.p[0] = (const uint8_t *)"tail..bad evil";
+	w.len[0] = 14;
+	pkt_tcp(&p, "bad evil");
+	o.prefilter = &w;
+	f.n = 0;
+	ips_detect_ex(e, s, &p, &res, on_fire, &f, &o);
+	assert_int_equal(f.n, 2); /* depth:3 is checked on the packet */
+	assert_true(fired_sid(&f, 1) && fired_sid(&f, 2));
+	/* the window itself, reusing that scan: depth:3 fails there */
+	p.bufs.p[0] = w.p[0];
+	p.bufs.len[0] = w.len[0];
+	p.flow = IPS_FLOW_TO_SERVER | IPS_FLOW_ESTABLISHED |
+		 IPS_FLOW_ONLY_STREAM;
+	o.prefilter = NULL;
+	o.reuse = true;
+	f.n = 0;
+	ips_detect_ex(e, s, &p, &res, on_fire, &f, &o);
+	assert_int_equal(f.n, 1);
+	assert_true(fired_sid(&f, 1));
+	/* the candidates really are the previous call's: a prefilter
+	 * without the patterns finds nothing, and reuse keeps that */
+	w.p[0] = (const uint8_t *)"harmless";
+	w.len[0] = 8;
+	pkt_tcp(&p, "bad evil");
+	o.prefilter = &w;
+	o.reuse = false;
+	f.n = 0;
+	ips_detect_ex(e, s, &p, &res, on_fire, &f, &o);
+	assert_int_equal(f.n, 0);
+	o.reuse = true;
+	ips_detect_ex(e, s, &p, &res, on_fire, &f, &o);
+	assert_int_equal(f.n, 0);
+	/* header-only rules still come on packet inspections */
+	pkt_tcp(&p, "");
+	p.tcp_flags = IPS_TCP_SYN;
+	o.reuse = false;
+	ips_detect_ex(e, s, &p, &res, on_fire, &f, &o);
+	assert_int_equal(f.n, 1);
+	assert_true(fired_sid(&f, 3));
+	ips_scratch_free(s);
+	ips_engine_free(h);
+	ips_engine_free(e);
+}
+
 static void test_header(void **state)
 {
 	static const char rules[] =
@@ -757,6 +828,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_candidates),
+		cmocka_unit_test(test_prefilter_and_reuse),
 		cmocka_unit_test(test_header),
 		cmocka_unit_test(test_flow),
 		cmocka_unit_test(test_flowbits),

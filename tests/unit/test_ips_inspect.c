@@ -356,6 +356,76 @@ static void test_pass_stops_inspection(void **state)
 	fx_fini(&fx);
 }
 
+/* In-order segments after a stream tail: the packet inspection scans the
+ * window (tail + payload) and the window reuses that scan; anchored and
+ * dsize rules still see the packet alone, stream rules the window. */
+static const char inorder_rules[] =
+	"alert tcp any any -> any 80 (content:\"GET /a\"; depth:6; sid:10;)\n"
+	"alert tcp any any -> any 80 (flow:established,to_server; "
+	"content:\"evil-x\"; sid:11;)\n"
+	"alert tcp any any -> any 80 (content:\"zz\"; dsize:>3; sid:12;)\n"
+	"alert tcp any any -> any 80 (flow:only_stream; content:\"sp\"; "
+	"content:\"lit\"; distance:0; within:3; sid:13;)\n";
+
+static void test_inorder_window_reuse(void **state)
+{
+	char big[700];
+	struct fx fx;
+	struct sess s;
+
+	(void)state;
+	fx_init(&fx, inorder_rules, false, true);
+	s = handshake(&fx, 40100);
+	memset(big, 'q', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	c2s(&fx, &s, 0x18, big); /* fills the tail */
+	assert_int_equal(fx.n, 0);
+	c2s(&fx, &s, 0x18, "GET /a evil-x zz sp");
+	assert_int_equal(count(&fx, 10), 1);
+	assert_int_equal(count(&fx, 11), 1);
+	assert_int_equal(count(&fx, 12), 1);
+	assert_int_equal(count(&fx, 13), 0);
+	c2s(&fx, &s, 0x18, "lit"); /* split over two segments */
+	assert_int_equal(count(&fx, 13), 1);
+	c2s(&fx, &s, 0x18, big);
+	c2s(&fx, &s, 0x18, "GET /a again evil-x");
+	assert_int_equal(count(&fx, 10), 2);
+	assert_int_equal(count(&fx, 11), 2);
+	assert_int_equal(count(&fx, 12), 1);
+	/* out of order: the later segment is inspected as a packet first,
+	 * then in the stream once the hole is filled; one alert each */
+	s.cseq += 6;
+	c2s(&fx, &s, 0x18, "GET /a evil-x");
+	s.cseq -= 19;
+	c2s(&fx, &s, 0x18, "hole..");
+	s.cseq += 13;
+	assert_int_equal(count(&fx, 10), 3);
+	assert_int_equal(count(&fx, 11), 3);
+	c2s(&fx, &s, 0x18, "tail");
+	assert_int_equal(fx.n, 8);
+	fx_fini(&fx);
+}
+
+/* An engine without raw rules makes no raw inspections at all */
+static void test_http_only_engine_skips_raw(void **state)
+{
+	struct fx fx;
+	struct sess s;
+
+	(void)state;
+	fx_init(&fx,
+		"alert http any any -> any any (http.uri; content:\"/x\"; "
+		"sid:20;)\n",
+		false, true);
+	s = handshake(&fx, 40200);
+	c2s(&fx, &s, 0x18, "GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
+	s2c(&fx, &s, 0x18, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+	assert_int_equal(count(&fx, 20), 1);
+	assert_int_equal(ctr(&fx, IPS_IC_HTTP_EVENTS), 2);
+	assert_int_equal(ctr(&fx, IPS_IC_INSPECTIONS), 2);
+	fx_fini(&fx);
+}
+
 static uint32_t udp4(uint8_t *b, uint32_t src, uint32_t dst, uint16_t sp,
 		     uint16_t dp, const uint8_t *data, uint32_t n)
 {
@@ -577,6 +647,8 @@ int main(void)
 		cmocka_unit_test(test_not_inline_only_alerts),
 		cmocka_unit_test(test_reject_verdict),
 		cmocka_unit_test(test_pass_stops_inspection),
+		cmocka_unit_test(test_inorder_window_reuse),
+		cmocka_unit_test(test_http_only_engine_skips_raw),
 		cmocka_unit_test(test_fragmented_udp),
 		cmocka_unit_test(test_checksums),
 		cmocka_unit_test(test_dns_udp_query),
