@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <jansson.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 
 #include "ctl_proto.h"
 #include "daemon.h"
+#include "../node/offload.h"
 
 enum { PORT_BATCHES_PER_EVENT = 8 };
 #define TICK_NS 1000000000ull
@@ -49,6 +51,8 @@ static void on_tick(void *ctx, uint32_t events)
 
 	(void)events;
 	d->rt.dp.now_ns = loop_now_ns();
+	if (d->offload)
+		offload_tick(d->offload, d->rt.dp.now_ns);
 	for (i = 0; i < d->topo->nswitches; i++)
 		switch_age(d->rt.sws[i], d->rt.dp.now_ns);
 	for (i = 0; i < d->topo->nrouters; i++)
@@ -172,6 +176,55 @@ static int watch_ports(struct daemon *d)
 	return 0;
 }
 
+static bool offload_wanted(const struct topo *t)
+{
+	const char *env = getenv("DCBOX_OFFLOAD");
+	unsigned int i;
+
+	if (env && (!strcmp(env, "0") || !strcmp(env, "off")))
+		return false;
+	for (i = 0; i < t->nswitches; i++)
+		if (t->switches[i].offload)
+			return true;
+	return false;
+}
+
+/*
+ * The kernel fast path for host ports of switches with `offload: true`
+ * (the default) unless DCBOX_OFFLOAD=0. Not fatal: without BPF support the
+ * daemon forwards everything itself.
+ */
+static void offload_start(struct daemon *d)
+{
+	struct topo_rt *rt = &d->rt;
+	uint16_t i;
+	int ret;
+
+	if (!offload_wanted(d->topo))
+		return;
+	d->offload = offload_create(&rt->dp, 0, &ret);
+	if (!d->offload) {
+		fprintf(stderr, "dcbox: kernel fast path off: %s\n",
+			strerror(-ret));
+		return;
+	}
+	for (i = 0; i < d->topo->nswitches; i++)
+		if (d->topo->switches[i].offload &&
+		    offload_switch(d->offload, rt->sws[i]))
+			break;
+	for (i = 0; i < rt->dp.nports; i++) {
+		const struct topo_port_info *pi = &rt->info[i];
+		struct dp_port *dpp = rt->dp.ports[i];
+
+		if (!dpp->sw || !pi->kind || strcmp(pi->kind, "veth") ||
+		    pi->sw >= d->topo->nswitches ||
+		    !d->topo->switches[pi->sw].offload)
+			continue;
+		offload_port_enable(d->offload, dpp,
+				    (int)if_nametoindex(pi->ifname));
+	}
+}
+
 /**
  * daemon_start() - listen, build the topology and arm the loop
  * @d: daemon, zeroed by the caller
@@ -216,6 +269,7 @@ int daemon_start(struct daemon *d, struct topo *t, char *err, size_t errsize)
 	ret = watch_ports(d);
 	if (ret)
 		goto err_msg_build;
+	offload_start(d);
 	loop_set_tick(&d->loop, TICK_NS, on_tick, d);
 	return 0;
 
@@ -263,6 +317,8 @@ void daemon_stop(struct daemon *d)
 {
 	char path[108];
 
+	offload_destroy(d->offload);
+	d->offload = NULL;
 	if (d->built)
 		topo_teardown(&d->rt);
 	d->built = false;

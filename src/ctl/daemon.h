@@ -33,6 +33,7 @@ struct daemon {
 	int signal_fd;
 	time_t started;
 	bool built;
+	struct offload *offload;   /* kernel fast path, NULL if off */
 };
 
 int daemon_start(struct daemon *d, struct topo *t, char *err, size_t errsize);

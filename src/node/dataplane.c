@@ -14,6 +14,14 @@
 #include <string.h>
 
 #include "dataplane.h"
+#include "offload.h"
+
+/* a capture or mirror changed on @dpp: the fast path must (not) skip it */
+static void offload_update(struct dp_port *dpp)
+{
+	if (dpp->offload)
+		offload_port_update(dpp->offload, dpp);
+}
 
 /**
  * dp_init() - empty dataplane with a pool of @pool_size buffers
@@ -161,6 +169,9 @@ int dp_mirror_add(struct dataplane *dp, struct dp_port *from,
 		if (!from->mirrors[i].dir) {
 			from->mirrors[i].to = to->port.id;
 			from->mirrors[i].dir = (uint8_t)dir;
+			from->no_offload = to->no_offload = true;
+			offload_update(from);
+			offload_update(to);
 			return 0;
 		}
 	}
@@ -185,6 +196,7 @@ int dp_capture_add(struct dp_port *dpp, dp_capture_fn *fn, void *ctx,
 		if (!dpp->caps[i].fn) {
 			dpp->caps[i] = (struct dp_capture){ fn, ctx, dir };
 			dpp->ncaps++;
+			offload_update(dpp);
 			return 0;
 		}
 	}
@@ -206,6 +218,7 @@ void dp_capture_del(struct dp_port *dpp, void *ctx)
 			dpp->ncaps--;
 		}
 	}
+	offload_update(dpp);
 }
 
 static void capture(struct dp_port *dpp, struct pkt **pkts, unsigned int n,
@@ -222,6 +235,7 @@ static void capture(struct dp_port *dpp, struct pkt **pkts, unsigned int n,
 			if (!cap->fn(cap->ctx, pkts[i], dir)) {
 				cap->fn = NULL;
 				dpp->ncaps--;
+				offload_update(dpp);
 				break;
 			}
 		}

@@ -9,7 +9,9 @@
  * port is bound to (switch_input() for a switch port) -> dp_tx() (the
  * node's tx callback) -> tx mirror/capture -> backend tx.
  * Mirrors and captures live here, not in the switch, so any port (a host, a
- * VM, an inter-switch link) can be mirrored the same way.
+ * VM, an inter-switch link) can be mirrored the same way. A port with a
+ * capture or mirror is never offloaded to the kernel fast path (offload.h):
+ * adding one removes the port's kernel flows first.
  */
 #ifndef DCBOX_DATAPLANE_H
 #define DCBOX_DATAPLANE_H
@@ -66,6 +68,8 @@ struct dp_mirror {
 typedef void dp_input_fn(void *node, uint16_t node_port, struct pkt **pkts,
 			 unsigned int n, uint64_t now_ns);
 
+struct offload;
+
 /** struct dp_port - a port as the dataplane sees it */
 struct dp_port {
 	struct port port;          /* backend; port.id is the table index */
@@ -78,6 +82,8 @@ struct dp_port {
 	struct dp_mirror mirrors[DP_MAX_MIRRORS];
 	struct dp_capture caps[DP_MAX_CAPTURES];
 	uint8_t ncaps;
+	bool no_offload;           /* mirrored or a mirror's destination */
+	struct offload *offload;   /* kernel fast path (offload.c) or NULL */
 	uint64_t mirror_drops;     /* copies lost: pool empty */
 };
 

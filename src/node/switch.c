@@ -25,6 +25,11 @@
  * bits. Tagged frames accepted on an access port and priority-tagged frames
  * (VID 0, which belong to the access or native VLAN) lose their tag at once;
  * frames leave a trunk with a fresh tag (priority 0) in that case.
+ *
+ * A known-unicast frame between two ports marked offloadable is also
+ * offered to the kernel fast path (offer(), src/node/offload.c), which may
+ * then forward the rest of that conversation without the daemon; a MAC
+ * that moves or expires is reported to it (sw->mac_gone) from learn_slow().
  */
 #include <endian.h>
 #include <string.h>
@@ -122,6 +127,9 @@ static bool learn_slow(struct switch_node *sw, uint16_t in,
 	struct mac_table *t = &sw->macs;
 	uint32_t limit = sw->ports[in].mac_limit;
 
+	if (e && sw->mac_gone)
+		sw->mac_gone(sw->offload_ctx, sw, key.vlan, key.raw &
+			     0xffffffffffffULL);
 	if (e && mac_entry_expired(t, e, now_s)) {
 		mac_table_remove(t, e);
 		sw->counters[SWITCH_C_AGED]++;
@@ -263,6 +271,23 @@ static enum switch_counter classify(const struct switch_node *sw,
 	return SW_PASSED;
 }
 
+/* Tell the fast path about a frame going from @in to @out. */
+static void offer(struct switch_node *sw, uint16_t in, uint16_t out,
+		  const struct sw_desc *desc)
+{
+	const struct sw_port *o = &sw->ports[out];
+	struct sw_flow f = {
+		.src = desc->src.raw & 0xffffffffffffULL,
+		.dst = desc->dst.raw & 0xffffffffffffULL,
+		.vlan = desc->vlan, .in = in, .out = out,
+		.tagged_in = desc->tagged,
+		.tagged_out = o->mode == SW_PORT_TRUNK &&
+			      desc->vlan != o->native_vlan,
+	};
+
+	sw->offload(sw->offload_ctx, sw, &f);
+}
+
 /*
  * Second pass for one classified frame on port @in: learn its source, then
  * forward, flood or drop it.
@@ -284,6 +309,8 @@ static enum switch_counter forward(struct switch_node *sw, uint16_t in,
 	if (unlikely(e->port == in))
 		return SWITCH_C_DROP_SAME_PORT;
 	sw->counters[SWITCH_C_FORWARDED]++;
+	if (unlikely(sw->offload_ports[in] && sw->offload_ports[e->port]))
+		offer(sw, in, e->port, desc);
 	output(sw, e->port, p, desc->vlan, desc->tagged);
 	return SW_PASSED;
 }

@@ -49,6 +49,38 @@ typedef void sw_tx_fn(void *ctx, uint16_t port_id, struct pkt **pkts,
 
 struct switch_node;
 
+/**
+ * struct sw_flow - a known-unicast decision the switch just made, offered
+ * to a fast path (src/node/offload.c) that may do the same in the kernel
+ * @src: source MAC, 48-bit number
+ * @dst: destination MAC, 48-bit number
+ * @vlan: the frame's VLAN
+ * @in: switch port it came in on
+ * @out: switch port it goes out of
+ * @tagged_in: it arrived with an 802.1Q tag for @vlan (else untagged)
+ * @tagged_out: it leaves tagged
+ */
+struct sw_flow {
+	uint64_t src, dst;
+	uint16_t vlan, in, out;
+	bool tagged_in, tagged_out;
+};
+
+/**
+ * sw_offload_fn - @f was forwarded between two ports marked offloadable
+ * (switch_port_set_offload()); called per such frame, so must be cheap
+ * for a flow already known
+ */
+typedef void sw_offload_fn(void *ctx, struct switch_node *sw,
+			   const struct sw_flow *f);
+
+/**
+ * sw_mac_gone_fn - the entry for @mac in @vlan moved or expired: flows
+ * with it as source or destination are no longer right
+ */
+typedef void sw_mac_gone_fn(void *ctx, struct switch_node *sw, uint16_t vlan,
+			    uint64_t mac);
+
 /** struct sw_mac_entry - one MAC table entry as shown to users */
 struct sw_mac_entry {
 	uint8_t mac[6];
@@ -105,6 +137,14 @@ unsigned int switch_port_macs(const struct switch_node *sw, uint16_t sw_port);
 unsigned int switch_mac_count(const struct switch_node *sw);
 unsigned int switch_mac_flush(struct switch_node *sw);
 int switch_mac_test_collide(struct switch_node *sw, bool on);
+void switch_set_offload(struct switch_node *sw, sw_offload_fn *offload,
+			sw_mac_gone_fn *gone, void *ctx);
+void switch_port_set_offload(struct switch_node *sw, uint16_t sw_port,
+			     bool on);
+bool switch_mac_at(const struct switch_node *sw, uint16_t vlan, uint64_t mac,
+		   uint16_t sw_port, uint64_t now_ns);
+void switch_mac_touch(struct switch_node *sw, uint16_t vlan, uint64_t mac,
+		      uint16_t sw_port, uint64_t seen_ns);
 
 /*
  * Internal: the definitions below are shared by switch.c (per packet) and
@@ -137,6 +177,10 @@ struct switch_node {
 	uint16_t active[SWITCH_MAX_PORTS];
 	uint8_t queued[SWITCH_MAX_PORTS]; /* port is on @active */
 	uint64_t counters[SWITCH_C_MAX];
+	sw_offload_fn *offload;    /* fast path, or NULL */
+	sw_mac_gone_fn *mac_gone;
+	void *offload_ctx;
+	uint8_t offload_ports[SWITCH_MAX_PORTS]; /* 1: may be offloaded */
 	struct mac_table macs;
 	struct sw_port ports[SWITCH_MAX_PORTS];
 	struct pkt_batch out[SWITCH_MAX_PORTS];

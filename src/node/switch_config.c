@@ -264,3 +264,78 @@ int switch_mac_test_collide(struct switch_node *sw, bool on)
 {
 	return mac_table_test_collide(&sw->macs, on);
 }
+
+/**
+ * switch_set_offload() - install (or, with NULLs, remove) the fast path
+ * @sw: the switch
+ * @offload: offered each known-unicast frame between offloadable ports
+ * @gone: told about MACs that move or expire on the learn path
+ * @ctx: passed to both
+ *
+ * Ports start not offloadable; see switch_port_set_offload().
+ */
+void switch_set_offload(struct switch_node *sw, sw_offload_fn *offload,
+			sw_mac_gone_fn *gone, void *ctx)
+{
+	sw->offload = offload;
+	sw->mac_gone = gone;
+	sw->offload_ctx = ctx;
+	if (!offload)
+		memset(sw->offload_ports, 0, sizeof(sw->offload_ports));
+}
+
+/**
+ * switch_port_set_offload() - may frames on @sw_port be offered to the
+ * fast path (both ports of a frame must be)
+ * @sw: the switch, with an offload function set
+ * @sw_port: switch port number; ignored if out of range
+ * @on: true to offer
+ */
+void switch_port_set_offload(struct switch_node *sw, uint16_t sw_port,
+			     bool on)
+{
+	if (sw_port < sw->nports)
+		sw->offload_ports[sw_port] = on && sw->offload;
+}
+
+/**
+ * switch_mac_at() - is @mac in @vlan learned on @sw_port and not expired
+ * @sw: the switch
+ * @vlan: VLAN
+ * @mac: MAC as a 48-bit number
+ * @sw_port: switch port
+ * @now_ns: current time (CLOCK_MONOTONIC)
+ *
+ * Return: true if so.
+ */
+bool switch_mac_at(const struct switch_node *sw, uint16_t vlan, uint64_t mac,
+		   uint16_t sw_port, uint64_t now_ns)
+{
+	union mac_key k = { .raw = (uint64_t)vlan << 48 | mac };
+	const struct mac_entry *e;
+
+	e = mac_table_lookup(&sw->macs, k, (uint32_t)(now_ns / NSEC_PER_S));
+	return e && e->port == sw_port;
+}
+
+/**
+ * switch_mac_touch() - note that @mac was seen as a source on @sw_port at
+ * @seen_ns, by a fast path the switch did not see; keeps it from aging
+ * @sw: the switch
+ * @vlan: VLAN
+ * @mac: MAC as a 48-bit number
+ * @sw_port: the port it must still be learned on (else nothing changes)
+ * @seen_ns: when (CLOCK_MONOTONIC); older than the entry's time: no change
+ */
+void switch_mac_touch(struct switch_node *sw, uint16_t vlan, uint64_t mac,
+		      uint16_t sw_port, uint64_t seen_ns)
+{
+	union mac_key k = { .raw = (uint64_t)vlan << 48 | mac };
+	uint32_t seen_s = (uint32_t)(seen_ns / NSEC_PER_S);
+	struct mac_entry *e = mac_table_find(&sw->macs, k);
+
+	if (e && e->port == sw_port && !mac_entry_expired(&sw->macs, e,
+							  seen_s) &&
+	    (int32_t)(seen_s - e->seen_s) > 0)
+		e->seen_s = seen_s;
+}

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * netlink.c - rtnetlink requests over libmnl: veth pairs, link settings,
- * namespace moves, addresses and routes.
+ * namespace moves, addresses and routes, and the clsact qdisc with a
+ * direct-action BPF filter that the switch fast path (tcbpf.c) uses.
  *
  * Each request opens a fresh NETLINK_ROUTE socket with the calling thread
  * briefly inside the target namespace (netns_enter()/netns_leave()): a
@@ -22,7 +23,10 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <libmnl/libmnl.h>
+#include <linux/if_ether.h>
 #include <linux/if_link.h>
+#include <linux/pkt_cls.h>
+#include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 
@@ -471,4 +475,88 @@ int netlink_route_add_default(int netns_fd, int family, const void *gw)
 	rtm->rtm_type = RTN_UNICAST;
 	mnl_attr_put(nlh, RTA_GATEWAY, (size_t)size, gw);
 	return nl_talk(netns_fd, nlh, NULL, NULL);
+}
+
+/* an RTM_*QDISC/TFILTER message on @ifindex's clsact qdisc */
+static struct nlmsghdr *tc_msg(char *buf, uint16_t type, uint16_t flags,
+			       int ifindex, uint32_t parent, uint32_t info)
+{
+	struct nlmsghdr *nlh = nl_put(buf, type, flags);
+	struct tcmsg *tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
+
+	tcm->tcm_family = AF_UNSPEC;
+	tcm->tcm_ifindex = ifindex;
+	tcm->tcm_parent = parent;
+	tcm->tcm_info = info;
+	return nlh;
+}
+
+/**
+ * netlink_clsact_add() - add a clsact qdisc to a link (tc's ingress hook)
+ * @ifindex: the link, in the caller's namespace
+ *
+ * Return: 0 (also if the link already has one), or -errno.
+ */
+int netlink_clsact_add(int ifindex)
+{
+	char buf[NL_BUF_SIZE];
+	struct nlmsghdr *nlh;
+	int ret;
+
+	nlh = tc_msg(buf, RTM_NEWQDISC, NLM_F_CREATE | NLM_F_EXCL, ifindex,
+		     TC_H_CLSACT, 0);
+	((struct tcmsg *)mnl_nlmsg_get_payload(nlh))->tcm_handle =
+		TC_H_MAKE(TC_H_CLSACT, 0);
+	mnl_attr_put_strz(nlh, TCA_KIND, "clsact");
+	ret = nl_talk(-1, nlh, NULL, NULL);
+	return ret == -EEXIST ? 0 : ret;
+}
+
+/**
+ * netlink_clsact_del() - remove a link's clsact qdisc and all its filters
+ * @ifindex: the link, in the caller's namespace
+ *
+ * Return: 0, -ENOENT/-EINVAL if there is none, -ENODEV, or another -errno.
+ */
+int netlink_clsact_del(int ifindex)
+{
+	char buf[NL_BUF_SIZE];
+	struct nlmsghdr *nlh;
+
+	nlh = tc_msg(buf, RTM_DELQDISC, 0, ifindex, TC_H_CLSACT, 0);
+	((struct tcmsg *)mnl_nlmsg_get_payload(nlh))->tcm_handle =
+		TC_H_MAKE(TC_H_CLSACT, 0);
+	mnl_attr_put_strz(nlh, TCA_KIND, "clsact");
+	return nl_talk(-1, nlh, NULL, NULL);
+}
+
+/**
+ * netlink_tc_bpf_add() - put a direct-action BPF program on a link's ingress
+ * @ifindex: the link; it needs a clsact qdisc (netlink_clsact_add())
+ * @prio: filter priority (1 runs first); one filter per priority
+ * @prog_fd: a BPF_PROG_TYPE_SCHED_CLS program
+ * @name: shown by `tc filter show dev LINK ingress`
+ *
+ * Matches every protocol. An existing filter at @prio is replaced.
+ *
+ * Return: 0 or -errno.
+ */
+int netlink_tc_bpf_add(int ifindex, uint16_t prio, int prog_fd,
+		       const char *name)
+{
+	char buf[NL_BUF_SIZE];
+	struct nlmsghdr *nlh;
+	struct nlattr *opts;
+
+	nlh = tc_msg(buf, RTM_NEWTFILTER, NLM_F_CREATE | NLM_F_REPLACE,
+		     ifindex, TC_H_MAKE(TC_H_CLSACT, TC_H_MIN_INGRESS),
+		     TC_H_MAKE((uint32_t)prio << 16, htons(ETH_P_ALL)));
+	((struct tcmsg *)mnl_nlmsg_get_payload(nlh))->tcm_handle = 1;
+	mnl_attr_put_strz(nlh, TCA_KIND, "bpf");
+	opts = mnl_attr_nest_start(nlh, TCA_OPTIONS);
+	mnl_attr_put_u32(nlh, TCA_BPF_FD, (uint32_t)prog_fd);
+	mnl_attr_put_strz(nlh, TCA_BPF_NAME, name);
+	mnl_attr_put_u32(nlh, TCA_BPF_FLAGS, TCA_BPF_FLAG_ACT_DIRECT);
+	mnl_attr_nest_end(nlh, opts);
+	return nl_talk(-1, nlh, NULL, NULL);
 }

@@ -42,5 +42,9 @@ int netlink_link_set_netns(int netns_fd, const char *ifname,
 int netlink_addr_add(int netns_fd, const char *ifname, int family,
 		     const void *addr, unsigned int prefix_len);
 int netlink_route_add_default(int netns_fd, int family, const void *gw);
+int netlink_clsact_add(int ifindex);
+int netlink_clsact_del(int ifindex);
+int netlink_tc_bpf_add(int ifindex, uint16_t prio, int prog_fd,
+		       const char *name);
 
 #endif

@@ -75,6 +75,7 @@ struct topo_switch {
 	uint32_t aging_s;          /* mac-aging: seconds, default 300 */
 	uint32_t mac_limit;        /* mac-limit: per port default, 0 = none */
 	uint32_t mac_table;        /* mac-table: capacity, default 8192 */
+	bool offload;              /* offload: kernel fast path, default on */
 	/* `uplink: IFNAME`: bridged onto an existing interface of the host
 	 * (port "SWITCH.IFNAME", a trunk: untagged = VLAN 1, plus the
 	 * `uplink-vlans:` tagged); "" = none */

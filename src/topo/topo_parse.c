@@ -60,9 +60,11 @@ static const char *const top_keys[] = {
 	"ips-vars", NULL};
 static const char *const top_future[] = {NULL};
 
-enum { SW_AGING, SW_LIMIT, SW_TABLE, SW_UPLINK, SW_UPLINK_VLANS, SW_N };
+enum { SW_AGING, SW_LIMIT, SW_TABLE, SW_UPLINK, SW_UPLINK_VLANS, SW_OFFLOAD,
+       SW_N };
 static const char *const sw_keys[] = {"mac-aging", "mac-limit", "mac-table",
-				      "uplink",	   "uplink-vlans", NULL};
+				      "uplink",	   "uplink-vlans", "offload",
+				      NULL};
 
 enum { HOST_SWITCH, HOST_VLAN, HOST_IP, HOST_GW, HOST_MAC, HOST_LIMIT, HOST_N };
 static const char *const host_keys[] = {"switch", "vlan",      "ip", "gw",
@@ -137,6 +139,27 @@ static int tp_switch_uplink(struct tp *p, yaml_node_t *v[],
 	return ret;
 }
 
+/* `offload: true|false` of a switch */
+static int tp_switch_offload(struct tp *p, yaml_node_t *n, bool *on)
+{
+	char what[TP_WHAT_MAX + 16];
+	const char *s;
+	int ret;
+
+	snprintf(what, sizeof(what), "%s: offload", p->what);
+	ret = tp_str(p, n, what, &s);
+	if (ret)
+		return ret;
+	if (!strcmp(s, "true") || !strcmp(s, "on") || !strcmp(s, "yes"))
+		*on = true;
+	else if (!strcmp(s, "false") || !strcmp(s, "off") || !strcmp(s, "no"))
+		*on = false;
+	else
+		return tp_err(p, n, "%s must be true or false, not '%s'", what,
+			      tp_show(p, s));
+	return 0;
+}
+
 static int tp_switch(struct tp *p, yaml_node_pair_t *pair)
 {
 	struct topo_switch *sw = &p->t->switches[p->t->nswitches];
@@ -157,6 +180,10 @@ static int tp_switch(struct tp *p, yaml_node_pair_t *pair)
 	sw->aging_s = TOPO_DEFAULT_AGING_S;
 	sw->mac_limit = TOPO_DEFAULT_MAC_LIMIT;
 	sw->mac_table = TOPO_DEFAULT_MAC_TABLE;
+	sw->offload = true;
+	if (v[SW_OFFLOAD] && (ret = tp_switch_offload(p, v[SW_OFFLOAD],
+						      &sw->offload)))
+		return ret;
 	if (v[SW_AGING] && (ret = tp_uint(p, v[SW_AGING], "mac-aging", 1,
 					  TOPO_AGING_MAX_S, &sw->aging_s)))
 		return ret;
