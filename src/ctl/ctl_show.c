@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "ctl_show.h"
+#include "../node/offload.h"
 
 /* A port's VLANs: a list, or "all" for a trunk that carries every one. */
 static json_t *vlan_list(const struct sw_port_cfg *cfg)
@@ -35,6 +36,24 @@ static json_t *vlan_list(const struct sw_port_cfg *cfg)
 	return json_string("all");
 }
 
+/*
+ * The kernel fast path's share of a port (offload.h): its frames are also
+ * in rx/tx_packets, added at each 1 s tick.
+ */
+static json_t *offload_json(json_t *port, const struct dp_port *dpp)
+{
+	struct offload_port_stats os;
+
+	offload_port_stats(dpp->offload, dpp->port.id, &os);
+	if (port)
+		json_object_update_new(port, json_pack(
+			"{s:b,s:i,s:I,s:I}", "offload", dpp->offload != NULL,
+			"offload_flows", (int)os.flows,
+			"offload_rx_packets", (json_int_t)os.rx_packets,
+			"offload_tx_packets", (json_int_t)os.tx_packets));
+	return port;
+}
+
 static json_t *port_json(const struct topo_rt *rt, const struct dp_port *dpp)
 {
 	const struct topo_port_info *in = &rt->info[dpp->port.id];
@@ -42,7 +61,7 @@ static json_t *port_json(const struct topo_rt *rt, const struct dp_port *dpp)
 	const char *sw = in->sw == TOPO_PORT_NO_SWITCH ? "" :
 			 rt->topo->switches[in->sw].name;
 
-	return json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:I,s:I,s:I,s:I,s:I,"
+	return offload_json(json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:I,s:I,s:I,s:I,s:I,"
 			 "s:I,s:I,s:i}",
 			 "name", dpp->port.name, "switch", sw, "kind", in->kind,
 			 "ifname", in->ifname, "peer", in->owner,
@@ -56,7 +75,8 @@ static json_t *port_json(const struct topo_rt *rt, const struct dp_port *dpp)
 			 "tx_dropped", (json_int_t)st->tx_dropped,
 			 "mirror_dropped", (json_int_t)dpp->mirror_drops,
 			 "macs", dpp->sw ? (int)switch_port_macs(dpp->sw,
-								 dpp->sw_port) : 0);
+								 dpp->sw_port) : 0),
+		dpp);
 }
 
 static int switch_index(const struct topo *t, const char *name)
