@@ -8,9 +8,11 @@
  * pattern id adds its rule list) plus the "always" lists of the present
  * buffers, the header-only list on packet inspections and the
  * application lists. A rule may be added several times (by two
- * patterns, or by two buffers); the scratch's generation array keeps the
- * first, so no per-inspection clearing or allocation is needed. The
- * candidates are then sorted by slot, which is evaluation order.
+ * patterns, or by two buffers): adding sets the slot's bit in the
+ * scratch's bitmap, and reading the bitmap's touched words back gives
+ * each candidate once, in slot order, which is evaluation order (no sort;
+ * reading clears the words, so nothing is cleared or allocated per
+ * inspection).
  *
  * The naive engine (cfg->naive) has no lists: every slot is a candidate.
  * Both paths apply the same eligibility test (required buffers present,
@@ -18,36 +20,23 @@
  */
 #include "ips/ips_detect_priv.h"
 
-enum {
-	SORT_INSERTION_MAX = 24, /* candidates sorted by insertion below */
-};
-
 static bool packet_inspection(const struct ips_pktinfo *p)
 {
 	return (p->bufs.present & (1ull << IPS_BUF_PAYLOAD)) &&
 	       !(p->flow & IPS_FLOW_ONLY_STREAM);
 }
 
-static void next_generation(struct ips_scratch *s)
-{
-	if (++s->cur == 0) {
-		for (uint32_t i = 0; i < s->e->n_rules; i++)
-			s->gen[i] = 0;
-		s->cur = 1;
-	}
-	s->n_cands = 0;
-}
-
 static void add_list(struct ips_scratch *s, const struct ips_list *l,
 		     uint32_t k)
 {
 	for (uint32_t i = l->start[k]; i < l->start[k + 1]; i++) {
-		uint32_t slot = l->slots[i];
+		uint32_t slot = l->slots[i], w = slot / 64;
 
-		if (s->gen[slot] != s->cur) {
-			s->gen[slot] = s->cur;
-			s->cands[s->n_cands++] = slot;
-		}
+		if (w < s->lo)
+			s->lo = w;
+		if (w >= s->hi)
+			s->hi = w + 1;
+		s->bits[w] |= 1ull << (slot % 64);
 	}
 }
 
@@ -60,44 +49,22 @@ static int on_pattern(void *ctx, uint32_t id, uint64_t end)
 	return 0;
 }
 
-static void sift_down(uint32_t *c, uint32_t root, uint32_t n)
+/* The marked slots into s->cands in slot (evaluation) order; the
+ * bitmap is left all zero for the next inspection. */
+static void gather(struct ips_scratch *s)
 {
-	for (uint32_t child; (child = 2 * root + 1) < n; root = child) {
-		uint32_t t;
+	uint32_t n = 0;
 
-		if (child + 1 < n && c[child + 1] > c[child])
-			child++;
-		if (c[root] >= c[child])
-			return;
-		t = c[root];
-		c[root] = c[child];
-		c[child] = t;
+	for (uint32_t w = s->lo; w < s->hi; w++) {
+		uint64_t m = s->bits[w];
+
+		s->bits[w] = 0;
+		for (; m; m &= m - 1)
+			s->cands[n++] = w * 64 + (uint32_t)__builtin_ctzll(m);
 	}
-}
-
-/* Insertion sort when short, else heapsort: in place (glibc's qsort may
- * malloc) */
-static void sort_cands(uint32_t *c, uint32_t n)
-{
-	if (n > SORT_INSERTION_MAX) {
-		for (uint32_t i = n / 2; i-- > 0;)
-			sift_down(c, i, n);
-		for (uint32_t end = n - 1; end > 0; end--) {
-			uint32_t t = c[0];
-
-			c[0] = c[end];
-			c[end] = t;
-			sift_down(c, 0, end);
-		}
-		return;
-	}
-	for (uint32_t i = 1; i < n; i++) {
-		uint32_t v = c[i], j = i;
-
-		for (; j > 0 && c[j - 1] > v; j--)
-			c[j] = c[j - 1];
-		c[j] = v;
-	}
+	s->n_cands = n;
+	s->lo = UINT32_MAX;
+	s->hi = 0;
 }
 
 /* Candidates of @p, its buffers' bytes taken from @scan */
@@ -122,7 +89,7 @@ static void collect(const struct ips_engine *e, struct ips_scratch *s,
 	for (uint32_t app = IPS_APP_HTTP; app <= IPS_APP_TLS; app++)
 		if (present & e->app_bufs[app])
 			add_list(s, &e->app_only, app);
-	sort_cands(s->cands, s->n_cands);
+	gather(s);
 }
 
 static bool eligible(const struct ips_engine *e, const struct ips_drule *d,
@@ -366,7 +333,6 @@ int ips_detect_ex(struct ips_engine *e, struct ips_scratch *s,
 	if (s->e != e) /* a scratch of another engine: its arrays misfit */
 		return res->action;
 	if (e->naive) {
-		next_generation(s);
 		for (uint32_t slot = 0; slot < e->n_rules; slot++)
 			if (rule_matches(e, s, &e->rules[slot], p) &&
 			    fire(e, slot, p, res, fn, ctx))
@@ -374,10 +340,8 @@ int ips_detect_ex(struct ips_engine *e, struct ips_scratch *s,
 		res->n_cands = e->n_rules;
 		return res->action;
 	}
-	if (!o || !o->reuse) {
-		next_generation(s);
+	if (!o || !o->reuse)
 		collect(e, s, p, o && o->prefilter ? o->prefilter : &p->bufs);
-	}
 	res->n_cands = s->n_cands;
 	for (uint32_t i = 0; i < s->n_cands; i++) {
 		uint32_t slot = s->cands[i];

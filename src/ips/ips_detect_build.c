@@ -817,9 +817,10 @@ struct ips_scratch *ips_scratch_new(const struct ips_engine *e)
 	if (!s)
 		return NULL;
 	s->e = e;
-	s->gen = calloc(n, sizeof(*s->gen));
+	s->lo = UINT32_MAX;
+	s->bits = calloc((n + 63) / 64, sizeof(*s->bits));
 	s->cands = calloc(n, sizeof(*s->cands));
-	if (!s->gen || !s->cands)
+	if (!s->bits || !s->cands)
 		goto err;
 	for (uint32_t b = 0; b < IPS_BUF_MAX; b++)
 		if (e->mpm[b] && ips_mpm_scratch_grow(&s->hs, e->mpm[b]))
@@ -830,7 +831,7 @@ struct ips_scratch *ips_scratch_new(const struct ips_engine *e)
 err:
 	/* the match context is not initialised on any path here */
 	ips_mpm_scratch_free(s->hs);
-	free(s->gen);
+	free(s->bits);
 	free(s->cands);
 	free(s);
 	return NULL;
@@ -846,7 +847,7 @@ void ips_scratch_free(struct ips_scratch *s)
 		return;
 	ips_match_ctx_fini(&s->mctx);
 	ips_mpm_scratch_free(s->hs);
-	free(s->gen);
+	free(s->bits);
 	free(s->cands);
 	free(s);
 }

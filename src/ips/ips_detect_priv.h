@@ -167,8 +167,10 @@ struct ips_engine {
  * @e: the engine it was made for
  * @hs: Hyperscan scratch grown for all of @e's databases
  * @mctx: the matcher's context
- * @gen: per slot, the inspection number it was last added in
- * @cur: this inspection's number
+ * @bits: one bit per slot: added to this inspection's candidates
+ *        (all zero between inspections)
+ * @lo: lowest word of @bits set in this inspection
+ * @hi: highest word + 1 (@lo >= @hi: none)
  * @cands: candidate slots of this inspection
  * @n_cands: in use
  */
@@ -176,8 +178,9 @@ struct ips_scratch {
 	const struct ips_engine *e;
 	struct ips_mpm_scratch *hs;
 	struct ips_match_ctx mctx;
-	uint32_t *gen;
-	uint32_t cur;
+	uint64_t *bits;
+	uint32_t lo;
+	uint32_t hi;
 	uint32_t *cands;
 	uint32_t n_cands;
 };
