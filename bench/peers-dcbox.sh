@@ -18,8 +18,10 @@
 # there, then delete leftover namespaces and links) also undoes a
 # half-finished "up".
 #
-# Peers: dcbox (default offloads, like the bridge row) and dcbox-notso
-# (h1/h2 "ethtool -K tx off", like bridge-notso and ovs-netdev).
+# Peers: dcbox (default offloads, like the bridge row), dcbox-notso
+# (h1/h2 "ethtool -K tx off", like bridge-notso and ovs-netdev) and
+# dcbox-nofast (DCBOX_OFFLOAD=0: the kernel fast path off, every frame
+# through the daemon; compare with dcbox).
 
 DCBOX=${DCBOX:-$ROOT/build/dcbox}
 DCBOX_TOPO=${DCBOX_TOPO:-$HERE/pb.yaml}
@@ -110,6 +112,12 @@ setup_dcbox() {
 	dcbox_defaults
 	dcbox_up || return 1
 	PEER_NOTE="dcbox ($(dcbox_version)) $(basename "$DCBOX_TOPO"), daemon pid ${SW_PIDS[0]}, default offloads"
+}
+
+setup_dcbox-nofast() {
+	dcbox_defaults
+	DCBOX_OFFLOAD=0 dcbox_up || return 1
+	PEER_NOTE="dcbox ($(dcbox_version)) $(basename "$DCBOX_TOPO"), DCBOX_OFFLOAD=0 (no kernel fast path), daemon pid ${SW_PIDS[0]}"
 }
 
 setup_dcbox-notso() {

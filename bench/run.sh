@@ -95,7 +95,7 @@ SWITCH_BENCH_ARGS=${SWITCH_BENCH_ARGS:-$DEF_SBARGS}
 OUT=${OUT:-$HERE/results/$(date -u +%Y%m%dT%H%M%SZ)}
 CLK=$(getconf CLK_TCK)
 CLEAN_TICKS=$(awk "BEGIN{printf \"%d\", $CLEAN_FOREIGN_CPU_S * $CLK}")
-ALL_PEERS="dcbox dcbox-notso veth bridge bridge-notso ovs-netdev ovs-netdev-tso vde bridge-nft dcbox-fw dcbox-fw-1k dcbox-fw-10k"
+ALL_PEERS="dcbox dcbox-nofast dcbox-notso veth bridge bridge-notso ovs-netdev ovs-netdev-tso vde bridge-nft dcbox-fw dcbox-fw-1k dcbox-fw-10k"
 
 if [[ ${#ARGS[@]} -gt 0 ]]; then PEERS="${ARGS[*]}"; else PEERS=${PEERS:-$DEF_PEERS}; fi
 # Ratios are to the Linux bridge, or to bridge-nft when the bridge is not
