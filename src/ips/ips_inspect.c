@@ -47,6 +47,11 @@
  *    Matching only results that end in the new bytes would be exact, but
  *    detection reports rules, not match offsets.
  *
+ * End of a flow. A TCP flow that expires or is evicted while open has
+ * its queued stream data and its app layer's end inspected first (a
+ * response body that only the close delimits), with the flow's client
+ * as the alerts' source; a flow freed with the inspector is not.
+ *
  * Verdicts. Detection returns the decisive action of each inspection;
  * they are combined over the packet: a pass anywhere passes the packet
  * and marks the flow passed (in both modes, as Suricata: pass is not an
@@ -84,6 +89,49 @@ static void cfg_defaults(struct ips_inspect_cfg *c)
 		c->frag_memcap = IPS_INSPECT_FRAG_MEMCAP_DEFAULT;
 }
 
+/* The current context for the end of flow @f, as if a packet of it went
+ * client to server (alerts name the flow's client as source) */
+static void cur_from_flow(struct ips_inspect *in, struct ips_flow *f)
+{
+	struct ips_pkt_ctx *c = &in->cur;
+	struct ips_decoded *d = &c->d;
+	const struct ips_flow_key *k = &f->key;
+
+	memset(c, 0, sizeof(*c));
+	c->f = f;
+	c->to_server = true;
+	c->ts_ns = in->last_ts_ns;
+	c->now_ns = f->last_ns;
+	d->family = k->family;
+	d->proto = k->proto;
+	memcpy(d->src, f->client_is_a ? k->a : k->b, 16);
+	memcpy(d->dst, f->client_is_a ? k->b : k->a, 16);
+	d->sport = f->client_is_a ? k->pa : k->pb;
+	d->dport = f->client_is_a ? k->pb : k->pa;
+	d->has_l4 = true;
+}
+
+/* Flow table hook: a flow expires or is evicted. A TCP flow still open
+ * gets its queued data and its app layer's end inspected; the packet
+ * being processed (an eviction happens in its lookup) is left as it was. */
+static void on_release(void *ctx, struct ips_flow *f)
+{
+	struct ips_inspect *in = ctx;
+	struct ips_pkt_ctx saved;
+
+	if (in->destroying || !in->eng || f->key.proto != 6 ||
+	    (f->flags & (IPS_FLOWF_DROPPED | IPS_FLOWF_PASSED)))
+		return;
+	if (!ips_flow_app_mem(in->flows, f) &&
+	    !ips_stream_queued(&f->dir[0].stream) &&
+	    !ips_stream_queued(&f->dir[1].stream))
+		return;
+	saved = in->cur;
+	cur_from_flow(in, f);
+	ips_inspect_tcp_end(in);
+	in->cur = saved;
+}
+
 static int create_tables(struct ips_inspect *in)
 {
 	struct ips_stream_cfg scfg = {.memcap = in->cfg.stream_memcap};
@@ -97,7 +145,8 @@ static int create_tables(struct ips_inspect *in)
 	flcfg.app_slot_size =
 		(uint32_t)ips_inspect_app_slot_size(&in->http_cfg);
 	flcfg.flowbit_words = in->eng ? ips_engine_flowbit_words(in->eng) : 0;
-	in->flows = ips_flow_table_create(&flcfg, &in->spool, NULL, NULL);
+	in->flows =
+		ips_flow_table_create(&flcfg, &in->spool, on_release, in);
 	in->win = malloc(IPS_FLOW_TAIL + IPS_WIN_STEP);
 	if (in->eng)
 		in->scratch = ips_scratch_new(in->eng);
@@ -146,6 +195,7 @@ void ips_inspect_destroy(struct ips_inspect *in)
 {
 	if (!in)
 		return;
+	in->destroying = true;
 	ips_flow_table_destroy(in->flows);
 	if (in->spool.chunks)
 		ips_stream_pool_fini(&in->spool);
@@ -569,6 +619,7 @@ enum ips_verdict ips_inspect_packet(struct ips_inspect *in, const uint8_t *l3,
 
 	cnt(in, IPS_IC_PACKETS, 1);
 	cnt(in, IPS_IC_BYTES, len);
+	in->last_ts_ns = ts_ns;
 	reset_cur(c, now_ns, ts_ns);
 	if (v4_fragment(l3, len)) {
 		r = defrag(in, &l3, &len, now_ns);

@@ -100,6 +100,25 @@ static void decide(struct ips_inspect *in, const uint8_t *data, uint32_t len)
 		ips_flow_app_put(in->flows, f);
 }
 
+/*
+ * Not decided yet: decide on everything the direction sent so far. An
+ * earlier delivery that was a strict prefix of a recognised start ("GE")
+ * is still in the stream tail when the direction has delivered no more
+ * than the tail holds and had no gap (its offset equals the tail's
+ * length); the parser, if one is taken, then gets those bytes too.
+ */
+static void first_bytes(struct ips_inspect *in, const uint8_t **data,
+			uint32_t *len)
+{
+	struct ips_flow_dir *dir = &in->cur.f->dir[in->cur.to_server ? 0 : 1];
+
+	if (dir->off == dir->tail_len && dir->tail_len > *len) {
+		*data = dir->tail;
+		*len = dir->tail_len;
+	}
+	decide(in, *data, *len);
+}
+
 static void tls_data(struct ips_inspect *in, uint8_t *mem, const uint8_t *data,
 		     uint32_t len)
 {
@@ -171,7 +190,7 @@ static void dns_tcp_data(struct ips_inspect *in, uint8_t *mem,
  * ips_inspect_app_data() - new in-order stream bytes of the current
  * packet's direction, for the app layer
  * @in: the inspector
- * @data: the bytes
+ * @data: the bytes (already appended to the direction's tail)
  * @len: how many
  * @flags: IPS_STREAM_* of the delivery
  */
@@ -182,7 +201,7 @@ void ips_inspect_app_data(struct ips_inspect *in, const uint8_t *data,
 	uint8_t *mem;
 
 	if (!(f->flags & IPS_FLOWF_APP_DONE))
-		decide(in, data, len);
+		first_bytes(in, &data, &len);
 	mem = ips_flow_app_mem(in->flows, f);
 	if (!mem)
 		return;

@@ -134,6 +134,8 @@ struct ips_pkt_ctx {
  * @http_cfg: limits of each flow's HTTP parser
  * @win: window buffer: stream tail + new data
  * @cur: the packet being inspected
+ * @last_ts_ns: wall clock of the latest packet (alerts raised by expiry)
+ * @destroying: flows are being freed with the inspector: no inspection
  * @counters: enum ips_inspect_counter
  */
 struct ips_inspect {
@@ -148,6 +150,8 @@ struct ips_inspect {
 	struct ips_http_cfg http_cfg;
 	uint8_t *win;
 	struct ips_pkt_ctx cur;
+	uint64_t last_ts_ns;
+	bool destroying;
 	uint64_t counters[IPS_IC_MAX];
 };
 
@@ -159,6 +163,7 @@ void ips_inspect_run(struct ips_inspect *in, struct ips_pktinfo *p,
 void ips_inspect_payload(struct ips_inspect *in);
 bool ips_inspect_stopped(const struct ips_inspect *in);
 void ips_inspect_tcp(struct ips_inspect *in);
+void ips_inspect_tcp_end(struct ips_inspect *in);
 void ips_inspect_app_close(struct ips_inspect *in, bool to_server);
 void ips_inspect_app_data(struct ips_inspect *in, const uint8_t *data,
 			  uint32_t len, uint32_t flags);

@@ -207,6 +207,26 @@ static void close_dir(struct ips_inspect *in, bool to_server)
 	c->to_server = saved;
 }
 
+/**
+ * ips_inspect_tcp_end() - a TCP flow goes away without its FIN/RST
+ * (expiry, eviction): what is queued in each open direction is
+ * inspected and the app layer closed, so a response body delimited by
+ * the close (no Content-Length) is still inspected
+ * @in: the inspector, its current context set up for the flow
+ *      (ips_inspect.c)
+ */
+void ips_inspect_tcp_end(struct ips_inspect *in)
+{
+	struct ips_flow *f = in->cur.f;
+
+	if (f->flags & IPS_FLOWF_RST)
+		return;
+	if (!(f->flags & IPS_FLOWF_FIN_TS))
+		close_dir(in, true);
+	if (!(f->flags & IPS_FLOWF_FIN_TC) && !ips_inspect_stopped(in))
+		close_dir(in, false);
+}
+
 /* FIN closes the sender's direction; RST both; a closed flow times out
  * quickly and gives its app-layer memory back. */
 static void closing(struct ips_inspect *in)

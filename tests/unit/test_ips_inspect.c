@@ -8,7 +8,11 @@
  * every later one of the flow, not inline it only alerts; pass stops
  * inspection of the flow; reject asks for a reject; a fragmented UDP
  * datagram is reassembled and matched; checksum validation on and off;
- * DNS over UDP and TLS SNI events; IPv6; truncated packets.
+ * DNS over UDP and TLS SNI events; IPv6; truncated packets; one
+ * Hyperscan pass for in-order payload (window reuse) with unchanged
+ * alerts; no raw inspections for an engine of HTTP rules; a body
+ * delimited by the close is inspected at expiry and eviction; a first
+ * payload split inside the HTTP method.
  */
 #include <arpa/inet.h>
 #include <setjmp.h>
@@ -625,6 +629,82 @@ static void test_flow_expiry_tick(void **state)
 	fx_fini(&fx);
 }
 
+/* A response body delimited by the connection's close is inspected when
+ * the flow ends without a FIN: by expiry, and by eviction */
+static const char close_rules[] =
+	"alert http any any -> any any (flow:to_client; file.data; "
+	"content:\"secret-body\"; sid:30;)\n";
+
+static struct sess until_close_response(struct fx *fx, uint16_t cport)
+{
+	struct sess s = handshake(fx, cport);
+
+	c2s(fx, &s, 0x18, "GET /f HTTP/1.1\r\nHost: a\r\n\r\n");
+	s2c(fx, &s, 0x18, "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n");
+	s2c(fx, &s, 0x18, "some secret-body here");
+	return s;
+}
+
+static void test_expiry_closes_http(void **state)
+{
+	struct fx fx;
+
+	(void)state;
+	fx_init(&fx, close_rules, false, true);
+	until_close_response(&fx, 40300);
+	assert_int_equal(count(&fx, 30), 0);
+	ips_inspect_tick(fx.in, fx.now + 3601 * S);
+	assert_int_equal(ctr(&fx, IPS_IC_FLOWS_TIMEOUT), 1);
+	assert_int_equal(count(&fx, 30), 1);
+	assert_int_equal(fx.a[0].sport, 40300); /* named by its client */
+	assert_int_not_equal(fx.a[0].flow_id, 0);
+	fx_fini(&fx);
+}
+
+static void test_eviction_closes_http(void **state)
+{
+	uint8_t b[64];
+	struct fx fx;
+	uint16_t i;
+
+	(void)state;
+	fx_init(&fx, close_rules, false, true);
+	until_close_response(&fx, 40301);
+	for (i = 0; i < 64; i++) /* SYNs of new flows fill the table */
+		pkt(&fx, b,
+		    tcp4(b, htonl(0x0a000009), htonl(0x0a000002),
+			 (uint16_t)(41000 + i), 80, 7, 0, 0x02, NULL));
+	assert_int_equal(count(&fx, 30), 1);
+	assert_int_equal(fx.a[0].sport, 40301);
+	/* the packet whose lookup evicted is unaffected */
+	assert_int_equal(ips_inspect_flows_active(fx.in), 64);
+	assert_int_equal(fx.n, 1);
+	fx_fini(&fx);
+}
+
+/* The first payload split inside the method still makes an HTTP flow */
+static void test_app_detect_split_method(void **state)
+{
+	struct fx fx;
+	struct sess s;
+
+	(void)state;
+	fx_init(&fx, split_rules, false, true);
+	s = handshake(&fx, 40302);
+	c2s(&fx, &s, 0x18, "GE");
+	c2s(&fx, &s, 0x18, "T /?q=union%20select HTTP/1.1\r\nHost: a\r\n\r\n");
+	assert_int_equal(count(&fx, 2), 1);
+	assert_int_equal(fx.a[0].app, IPS_APP_HTTP);
+	assert_int_equal(ctr(&fx, IPS_IC_HTTP_EVENTS), 1);
+	/* not a method: decided as nothing once it cannot become one */
+	s = handshake(&fx, 40303);
+	c2s(&fx, &s, 0x18, "GE");
+	c2s(&fx, &s, 0x18, "X /?q=union%20select HTTP/1.1\r\n\r\n");
+	assert_int_equal(count(&fx, 2), 1);
+	assert_int_equal(ctr(&fx, IPS_IC_HTTP_EVENTS), 1);
+	fx_fini(&fx);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -655,6 +735,9 @@ int main(void)
 		cmocka_unit_test(test_tls_sni),
 		cmocka_unit_test(test_ipv6_and_truncated),
 		cmocka_unit_test(test_flow_expiry_tick),
+		cmocka_unit_test(test_expiry_closes_http),
+		cmocka_unit_test(test_eviction_closes_http),
+		cmocka_unit_test(test_app_detect_split_method),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
