@@ -46,17 +46,17 @@ struct oflow {
 	struct switch_node *sw;
 	uint64_t src, dst;
 	uint16_t vlan;
-	uint16_t in, out;          /* switch ports */
-	uint16_t in_id, out_id;    /* dataplane ports */
-	uint64_t packets, bytes;   /* already in the ports' stats */
-	uint64_t lastuse_ns;       /* last stamp moved into the switch */
-	uint32_t next;             /* hash chain or free list */
+	uint16_t in, out; /* switch ports */
+	uint16_t in_id, out_id; /* dataplane ports */
+	uint64_t packets, bytes; /* already in the ports' stats */
+	uint64_t lastuse_ns; /* last stamp moved into the switch */
+	uint32_t next; /* hash chain or free list */
 	bool used;
 };
 
 struct oport {
-	int ifindex;               /* 0: not a kernel device */
-	bool attached;             /* tc + socket filter in place */
+	int ifindex; /* 0: not a kernel device */
+	bool attached; /* tc + socket filter in place */
 	uint32_t flows;
 	uint64_t rx_packets, tx_packets;
 };
@@ -77,22 +77,22 @@ struct offload {
 	struct oport ports[DP_MAX_PORTS];
 };
 
-static uint32_t hash(const struct switch_node *sw, uint16_t in,
-		     uint16_t vlan, uint64_t src, uint64_t dst)
+static uint32_t hash(const struct switch_node *sw, uint16_t in, uint16_t vlan,
+		     uint64_t src, uint64_t dst)
 {
 	uint64_t h = (uintptr_t)sw ^ src * 0x9e3779b97f4a7c15ULL ^
 		     (dst + ((uint64_t)in << 48 | (uint64_t)vlan << 32)) *
-		     0xc4ceb9fe1a85ec53ULL;
+			     0xc4ceb9fe1a85ec53ULL;
 
 	h ^= h >> 29;
 	return (uint32_t)h;
 }
 
-static struct oflow *find(const struct offload *o,
-			  const struct switch_node *sw, const struct sw_flow *f)
+static struct oflow *find(const struct offload *o, const struct switch_node *sw,
+			  const struct sw_flow *f)
 {
-	uint32_t i = o->buckets[hash(sw, f->in, f->vlan, f->src, f->dst) &
-				o->mask];
+	uint32_t i =
+		o->buckets[hash(sw, f->in, f->vlan, f->src, f->dst) & o->mask];
 
 	for (; i != NONE; i = o->flows[i].next) {
 		const struct oflow *x = &o->flows[i];
@@ -152,8 +152,8 @@ static void port_detach(struct offload *o, uint16_t id)
 static void unlink_flow(struct offload *o, uint32_t idx)
 {
 	struct oflow *f = &o->flows[idx];
-	uint32_t *pp = &o->buckets[hash(f->sw, f->in, f->vlan, f->src,
-					f->dst) & o->mask];
+	uint32_t *pp = &o->buckets[hash(f->sw, f->in, f->vlan, f->src, f->dst) &
+				   o->mask];
 
 	while (*pp != idx)
 		pp = &o->flows[*pp].next;
@@ -196,8 +196,8 @@ static void flow_key(struct oflow *x, const struct sw_flow *f, int ifindex)
 
 static int install(struct offload *o, struct oflow *x, const struct sw_flow *f)
 {
-	struct tcbpf_val v = { .out_ifindex =
-				       (uint32_t)o->ports[x->out_id].ifindex };
+	struct tcbpf_val v = {.out_ifindex =
+				      (uint32_t)o->ports[x->out_id].ifindex};
 	struct oport *op = &o->ports[x->in_id];
 	int ret;
 
@@ -217,8 +217,7 @@ static int install(struct offload *o, struct oflow *x, const struct sw_flow *f)
 	return ret;
 }
 
-static void on_offer(void *ctx, struct switch_node *sw,
-		     const struct sw_flow *f)
+static void on_offer(void *ctx, struct switch_node *sw, const struct sw_flow *f)
 {
 	struct offload *o = ctx;
 	uint32_t idx, b, next_free;
@@ -231,13 +230,16 @@ static void on_offer(void *ctx, struct switch_node *sw,
 	idx = o->free_head;
 	x = &o->flows[idx];
 	next_free = x->next;
-	*x = (struct oflow){ .sw = sw, .src = f->src, .dst = f->dst,
-			     .vlan = f->vlan, .in = f->in, .out = f->out,
-			     .in_id = sw->ports[f->in].port_id,
-			     .out_id = sw->ports[f->out].port_id,
-			     .lastuse_ns = o->dp->now_ns };
-	if (!port_ok(o, x->in_id) || !port_ok(o, x->out_id) ||
-	    install(o, x, f))
+	*x = (struct oflow){.sw = sw,
+			    .src = f->src,
+			    .dst = f->dst,
+			    .vlan = f->vlan,
+			    .in = f->in,
+			    .out = f->out,
+			    .in_id = sw->ports[f->in].port_id,
+			    .out_id = sw->ports[f->out].port_id,
+			    .lastuse_ns = o->dp->now_ns};
+	if (!port_ok(o, x->in_id) || !port_ok(o, x->out_id) || install(o, x, f))
 		goto backoff;
 	o->free_head = next_free;
 	x->used = true;

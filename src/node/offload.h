@@ -28,9 +28,9 @@ enum { OFFLOAD_MAX_FLOWS = 4096 };
 
 /** struct offload_port_stats - what the fast path did for one port */
 struct offload_port_stats {
-	uint32_t flows;            /* flows entering the kernel here */
-	uint64_t rx_packets;       /* frames it took from this port */
-	uint64_t tx_packets;       /* frames it sent out of this port */
+	uint32_t flows; /* flows entering the kernel here */
+	uint64_t rx_packets; /* frames it took from this port */
+	uint64_t tx_packets; /* frames it sent out of this port */
 };
 
 struct offload;

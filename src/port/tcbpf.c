@@ -48,18 +48,21 @@
 #include "tcbpf.h"
 
 enum {
-	PROG_MAX = 64,             /* instructions per program, with room */
-	KEY_OFF = -24,             /* the key on the BPF stack */
+	PROG_MAX = 64, /* instructions per program, with room */
+	KEY_OFF = -24, /* the key on the BPF stack */
 	TC_PRIO = 1,
-	VID_BAD = 0xffff,          /* in no key: the daemon handles these */
+	VID_BAD = 0xffff, /* in no key: the daemon handles these */
 };
 
 _Static_assert(sizeof(struct tcbpf_key) == 20, "key layout");
 _Static_assert(sizeof(struct tcbpf_val) == 32, "value layout");
 
-#define INSN(c, d, s, o, i)                                              \
-	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), \
-			    .off = (o), .imm = (i) })
+#define INSN(c, d, s, o, i)                                                    \
+	((struct bpf_insn){.code = (c),                                        \
+			   .dst_reg = (d),                                     \
+			   .src_reg = (s),                                     \
+			   .off = (o),                                         \
+			   .imm = (i)})
 #define MOV_REG(d, s) INSN(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
 #define MOV_IMM(d, i) INSN(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, i)
 #define ADD_IMM(d, i) INSN(BPF_ALU64 | BPF_ADD | BPF_K, d, 0, 0, i)
@@ -97,8 +100,7 @@ static void land(struct prog *p, unsigned int at)
 
 static void emit_map_fd(struct prog *p, int reg, int fd)
 {
-	emit(p, INSN(BPF_LD | BPF_DW | BPF_IMM, reg, BPF_PSEUDO_MAP_FD, 0,
-		     fd));
+	emit(p, INSN(BPF_LD | BPF_DW | BPF_IMM, reg, BPF_PSEUDO_MAP_FD, 0, fd));
 	emit(p, INSN(0, 0, 0, 0, 0));
 }
 
@@ -217,7 +219,7 @@ static int prog_load(const struct prog *p, enum bpf_prog_type type,
 	a.prog_type = type;
 	a.insns = (uint64_t)(uintptr_t)p->insns;
 	a.insn_cnt = p->n;
-	a.license = (uint64_t)(uintptr_t)"Dual MIT/GPL";
+	a.license = (uint64_t)(uintptr_t) "Dual MIT/GPL";
 	snprintf(a.prog_name, sizeof(a.prog_name), "%s", name);
 	fd = sys_bpf(BPF_PROG_LOAD, &a);
 	if (fd >= 0 || fd == -EPERM)
@@ -269,8 +271,8 @@ int tcbpf_open(struct tcbpf *t, uint32_t max_flows)
 		goto err;
 	p.n = 0;
 	emit_sock(&p, t->map_fd);
-	ret = t->sock_fd = prog_load(&p, BPF_PROG_TYPE_SOCKET_FILTER,
-				     "dcbox_hide");
+	ret = t->sock_fd =
+		prog_load(&p, BPF_PROG_TYPE_SOCKET_FILTER, "dcbox_hide");
 	if (ret < 0)
 		goto err;
 	return 0;
@@ -339,8 +341,9 @@ int tcbpf_detach(int ifindex, int pkt_fd)
 
 	if (ret == -ENODEV || ret == -ENOENT || ret == -EINVAL)
 		ret = 0;
-	if (pkt_fd >= 0 && setsockopt(pkt_fd, SOL_SOCKET, SO_DETACH_BPF,
-				      &dummy, sizeof(dummy)) &&
+	if (pkt_fd >= 0 &&
+	    setsockopt(pkt_fd, SOL_SOCKET, SO_DETACH_BPF, &dummy,
+		       sizeof(dummy)) &&
 	    errno != ENOENT && !ret)
 		ret = -errno;
 	return ret;

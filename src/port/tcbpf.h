@@ -18,8 +18,8 @@
 #include <stdint.h>
 
 enum {
-	TCBPF_VID_NONE = 0,        /* key: frame arrived untagged */
-	TCBPF_MAX_FLOWS = 16384,   /* map size */
+	TCBPF_VID_NONE = 0, /* key: frame arrived untagged */
+	TCBPF_MAX_FLOWS = 16384, /* map size */
 };
 
 /** enum tcbpf_op - what the tc program does to the tag before redirect */

@@ -62,8 +62,8 @@ static void on_gone(void *ctx, struct switch_node *sw, uint16_t vlan,
 static int add_port(struct fixture *f, enum sw_port_mode mode, uint16_t vlan,
 		    uint16_t native)
 {
-	struct sw_port_cfg c = { .mode = mode, .vlan = vlan,
-				 .native_vlan = native };
+	struct sw_port_cfg c = {
+		.mode = mode, .vlan = vlan, .native_vlan = native};
 	int n;
 
 	c.allowed[0] = ~0ULL;
@@ -82,10 +82,10 @@ static int setup(void **state)
 	f->sw = switch_create("sw0", &f->pool, 64, 10, drop_tx, f);
 	if (!f->sw)
 		return -1;
-	add_port(f, SW_PORT_ACCESS, 10, 0);    /* 0 */
-	add_port(f, SW_PORT_ACCESS, 10, 0);    /* 1 */
-	add_port(f, SW_PORT_TRUNK, 0, 1);      /* 2: native 1, all tagged */
-	add_port(f, SW_PORT_ACCESS, 10, 0);    /* 3: never offloadable */
+	add_port(f, SW_PORT_ACCESS, 10, 0); /* 0 */
+	add_port(f, SW_PORT_ACCESS, 10, 0); /* 1 */
+	add_port(f, SW_PORT_TRUNK, 0, 1); /* 2: native 1, all tagged */
+	add_port(f, SW_PORT_ACCESS, 10, 0); /* 3: never offloadable */
 	switch_set_offload(f->sw, on_offer, on_gone, f);
 	switch_port_set_offload(f->sw, 0, true);
 	switch_port_set_offload(f->sw, 1, true);
@@ -144,8 +144,8 @@ static void test_offer_access(void **state)
 {
 	struct fixture *f = *state;
 
-	send1(f, 0, 0xff, 1, -1, 1);           /* learn 1 on port 0 */
-	send1(f, 1, 1, 2, -1, 1);              /* 2 -> 1: known */
+	send1(f, 0, 0xff, 1, -1, 1); /* learn 1 on port 0 */
+	send1(f, 1, 1, 2, -1, 1); /* 2 -> 1: known */
 	assert_int_equal(f->noffers, 1);
 	assert_true(f->offers[0].src == mac(2) && f->offers[0].dst == mac(1));
 	assert_int_equal(f->offers[0].in, 1);
@@ -160,17 +160,17 @@ static void test_no_offer(void **state)
 {
 	struct fixture *f = *state;
 
-	send1(f, 0, 0xff, 1, -1, 1);           /* flood */
-	send1(f, 1, 9, 2, -1, 1);              /* unknown: flood */
-	send1(f, 3, 0xff, 3, -1, 1);           /* learn 3 on port 3 */
-	send1(f, 0, 3, 1, -1, 1);              /* to a non-offloadable port */
-	send1(f, 3, 1, 3, -1, 1);              /* from it */
+	send1(f, 0, 0xff, 1, -1, 1); /* flood */
+	send1(f, 1, 9, 2, -1, 1); /* unknown: flood */
+	send1(f, 3, 0xff, 3, -1, 1); /* learn 3 on port 3 */
+	send1(f, 0, 3, 1, -1, 1); /* to a non-offloadable port */
+	send1(f, 3, 1, 3, -1, 1); /* from it */
 	assert_int_equal(f->noffers, 0);
 	switch_port_set_offload(f->sw, 1, false);
 	send1(f, 1, 1, 2, -1, 1);
 	assert_int_equal(f->noffers, 0);
 	switch_set_offload(f->sw, NULL, NULL, NULL);
-	switch_port_set_offload(f->sw, 0, true);   /* no fn: stays off */
+	switch_port_set_offload(f->sw, 0, true); /* no fn: stays off */
 	send1(f, 0, 2, 1, -1, 1);
 	assert_int_equal(f->noffers, 0);
 }
@@ -180,12 +180,12 @@ static void test_offer_trunk(void **state)
 {
 	struct fixture *f = *state;
 
-	send1(f, 0, 0xff, 1, -1, 1);           /* 1 on access port 0, VLAN 10 */
-	send1(f, 2, 1, 5, 10, 1);              /* tagged 10 from the trunk */
+	send1(f, 0, 0xff, 1, -1, 1); /* 1 on access port 0, VLAN 10 */
+	send1(f, 2, 1, 5, 10, 1); /* tagged 10 from the trunk */
 	assert_int_equal(f->noffers, 1);
 	assert_true(f->offers[0].tagged_in);
 	assert_false(f->offers[0].tagged_out); /* pop */
-	send1(f, 0, 5, 1, -1, 1);              /* back: push */
+	send1(f, 0, 5, 1, -1, 1); /* back: push */
 	assert_int_equal(f->noffers, 2);
 	assert_false(f->offers[1].tagged_in);
 	assert_true(f->offers[1].tagged_out);
@@ -198,12 +198,12 @@ static void test_gone(void **state)
 	struct fixture *f = *state;
 
 	send1(f, 0, 0xff, 1, -1, 1);
-	send1(f, 0, 0xff, 1, -1, 2);           /* same port: nothing */
+	send1(f, 0, 0xff, 1, -1, 2); /* same port: nothing */
 	assert_int_equal(f->ngone, 0);
-	send1(f, 1, 0xff, 1, -1, 3);           /* moved to port 1 */
+	send1(f, 1, 0xff, 1, -1, 3); /* moved to port 1 */
 	assert_int_equal(f->ngone, 1);
 	assert_true(f->gone[0] == mac(1) && f->gone_vlan[0] == 10);
-	send1(f, 1, 0xff, 1, -1, 30);          /* expired (aging 10 s) */
+	send1(f, 1, 0xff, 1, -1, 30); /* expired (aging 10 s) */
 	assert_int_equal(f->ngone, 2);
 }
 
@@ -217,14 +217,14 @@ static void test_touch(void **state)
 	assert_false(switch_mac_at(f->sw, 10, mac(1), 1, 5ULL * NS));
 	assert_false(switch_mac_at(f->sw, 20, mac(1), 0, 5ULL * NS));
 	assert_false(switch_mac_at(f->sw, 10, mac(1), 0, 12ULL * NS));
-	switch_mac_touch(f->sw, 10, mac(1), 1, 9ULL * NS);   /* wrong port */
+	switch_mac_touch(f->sw, 10, mac(1), 1, 9ULL * NS); /* wrong port */
 	assert_false(switch_mac_at(f->sw, 10, mac(1), 0, 12ULL * NS));
 	switch_mac_touch(f->sw, 10, mac(1), 0, 9ULL * NS);
 	assert_true(switch_mac_at(f->sw, 10, mac(1), 0, 12ULL * NS));
-	switch_mac_touch(f->sw, 10, mac(1), 0, 2ULL * NS);   /* older */
+	switch_mac_touch(f->sw, 10, mac(1), 0, 2ULL * NS); /* older */
 	assert_true(switch_mac_at(f->sw, 10, mac(1), 0, 19ULL * NS));
 	assert_false(switch_mac_at(f->sw, 10, mac(1), 0, 20ULL * NS));
-	switch_mac_touch(f->sw, 10, mac(1), 0, 30ULL * NS);  /* expired */
+	switch_mac_touch(f->sw, 10, mac(1), 0, 30ULL * NS); /* expired */
 	assert_false(switch_mac_at(f->sw, 10, mac(1), 0, 30ULL * NS));
 	switch_age(f->sw, 30ULL * NS);
 	assert_int_equal(switch_mac_count(f->sw), 0);
