@@ -344,6 +344,8 @@ void topo_dump(const struct topo *t, FILE *f)
 		sw = &t->switches[i];
 		fprintf(f, "switch %s mac-aging %u mac-limit %u mac-table %u",
 			sw->name, sw->aging_s, sw->mac_limit, sw->mac_table);
+		if (!sw->offload)
+			fputs(" offload false", f);
 		dump_sw_uplink(sw, f);
 		fputc('\n', f);
 	}
