@@ -63,6 +63,7 @@
  * memory back at once.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -407,7 +408,9 @@ void ips_inspect_pktinfo(struct ips_inspect *in, struct ips_pktinfo *p)
 	const struct ips_pkt_ctx *c = &in->cur;
 	const struct ips_decoded *d = &c->d;
 
-	memset(p, 0, sizeof(*p));
+	/* the buffer arrays are read only where @present says (ips_pkt.h) */
+	memset(p, 0, offsetof(struct ips_pktinfo, bufs));
+	p->bufs.present = 0;
 	p->family = d->family;
 	p->proto = d->proto;
 	p->tcp_flags = d->tcp_flags;

@@ -120,11 +120,12 @@ static bool v6_ext(uint8_t nh)
 static int decode_v6(const uint8_t *p, uint32_t len, struct ips_decoded *d)
 {
 	uint32_t off = IPV6_HDR, end, hl;
-	uint8_t nh = p[6];
 	unsigned int n = 0;
+	uint8_t nh;
 
 	if (len < IPV6_HDR)
 		return -EINVAL;
+	nh = p[6];
 	end = IPV6_HDR + rd16(p + 4);
 	if (end > len)
 		return -EINVAL;

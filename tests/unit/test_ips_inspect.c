@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -705,6 +706,31 @@ static void test_app_detect_split_method(void **state)
 	fx_fini(&fx);
 }
 
+/* Short IPv4/IPv6 headers in buffers of exactly their length (the ASan
+ * build catches a read past them: found by fuzz_ips_inspect, IPv6's next
+ * header was read before the length check) */
+static void test_short_headers_exact_buffers(void **state)
+{
+	struct fx fx;
+	uint32_t n;
+
+	(void)state;
+	fx_init(&fx, split_rules, false, true);
+	for (n = 1; n < 40; n++) {
+		uint8_t *b = malloc(n);
+
+		assert_non_null(b);
+		memset(b, 0, n);
+		b[0] = n < 20 ? 0x45 : 0x60;
+		assert_int_equal(pkt(&fx, b, n), IPS_VERDICT_PASS);
+		b[0] = 0x60;
+		assert_int_equal(pkt(&fx, b, n), IPS_VERDICT_PASS);
+		free(b);
+	}
+	assert_int_equal(ctr(&fx, IPS_IC_INVALID), 78);
+	fx_fini(&fx);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -738,6 +764,7 @@ int main(void)
 		cmocka_unit_test(test_expiry_closes_http),
 		cmocka_unit_test(test_eviction_closes_http),
 		cmocka_unit_test(test_app_detect_split_method),
+		cmocka_unit_test(test_short_headers_exact_buffers),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
