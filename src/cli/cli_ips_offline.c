@@ -9,7 +9,9 @@
  * Link types: Ethernet (with any number of 802.1Q/802.1ad tags), raw IP
  * (DLT_RAW / LINKTYPE_RAW, DLT_IPV4, DLT_IPV6), Linux cooked (SLL, SLL2)
  * and BSD loopback (DLT_NULL). Frames that carry no IP are counted and
- * skipped. Time comes from the capture: each packet's timestamp is both
+ * skipped. Classic pcap files are mapped and walked in place
+ * (ips_pcap_read.c, no copy per packet); pcapng, stdin ("-") and pipes go
+ * through libpcap. Time comes from the capture: each packet's timestamp is both
  * its alert time and the inspector's clock (kept monotonic), so flow and
  * fragment timeouts behave as they did on the wire; expiry runs once per
  * second of capture time.
@@ -35,6 +37,7 @@
 #include "cli.h"
 #include "ips/ips_detect.h"
 #include "ips/ips_inspect.h"
+#include "ips/ips_pcap_read.h"
 #include "ips/ips_ruleset.h"
 
 enum {
@@ -62,7 +65,9 @@ struct opts {
 /* one run's state */
 struct run {
 	struct opts o;
-	pcap_t *pc;
+	struct ips_pcap_read rd; /* the zero-copy reader, when mapped */
+	bool mapped;
+	pcap_t *pc;              /* libpcap otherwise (pcapng, stdin) */
 	int dlt;
 	FILE *eve;
 	FILE *fast;
@@ -216,7 +221,7 @@ static bool dlt_known(int dlt)
 	}
 }
 
-static int open_pcap(struct run *r)
+static int open_libpcap(struct run *r)
 {
 	char err[PCAP_ERRBUF_SIZE];
 
@@ -233,6 +238,26 @@ static int open_pcap(struct run *r)
 				       : err + n + 2);
 	}
 	r->dlt = pcap_datalink(r->pc);
+	return 0;
+}
+
+/*
+ * Classic pcap files are mapped and read in place (ips_pcap_read.c);
+ * libpcap reads the rest: pcapng, stdin, pipes.
+ */
+static int open_pcap(struct run *r)
+{
+	int ret = ips_pcap_read_open(&r->rd, r->o.pcap);
+
+	if (!ret) {
+		r->mapped = true;
+		r->dlt = (int)r->rd.linktype;
+	} else if (ret == -ENOTSUP) {
+		if (open_libpcap(r))
+			return 1;
+	} else {
+		return cli_err("%s: %s", r->o.pcap, strerror(-ret));
+	}
 	if (!dlt_known(r->dlt))
 		return cli_err("%s: unsupported link type %d (%s)", r->o.pcap,
 			       r->dlt,
@@ -312,17 +337,16 @@ static void progress(const struct run *r, uint64_t t0)
 		(unsigned long long)r->alerts, s);
 }
 
-static void one_packet(struct run *r, const struct pcap_pkthdr *h,
+static void one_packet(struct run *r, uint64_t ts, uint32_t caplen,
 		       const uint8_t *p, uint64_t *now)
 {
-	uint64_t ts = (uint64_t)h->ts.tv_sec * NS + (uint64_t)h->ts.tv_usec;
 	enum ips_verdict v;
 	int off;
 
 	r->pkts++;
-	r->bytes += h->caplen;
-	off = l3_offset(r->dlt, p, h->caplen);
-	if (off < 0 || (uint32_t)off >= h->caplen) {
+	r->bytes += caplen;
+	off = l3_offset(r->dlt, p, caplen);
+	if (off < 0 || (uint32_t)off >= caplen) {
 		r->non_ip++;
 		return;
 	}
@@ -331,24 +355,56 @@ static void one_packet(struct run *r, const struct pcap_pkthdr *h,
 			ips_inspect_tick(r->in, ts);
 		*now = ts;
 	}
-	v = ips_inspect_packet(r->in, p + off, h->caplen - (uint32_t)off, *now,
+	v = ips_inspect_packet(r->in, p + off, caplen - (uint32_t)off, *now,
 			       ts);
 	r->drops += v == IPS_VERDICT_DROP;
 	r->rejects += v == IPS_VERDICT_REJECT;
+}
+
+/* The next packet: 1, 0 at the end, -1 on error (reported). */
+static int next_packet(struct run *r, uint64_t *ts, uint32_t *caplen,
+		       const uint8_t **p)
+{
+	struct ips_pcap_rec rec;
+	struct pcap_pkthdr *h;
+	int rc;
+
+	if (r->mapped) {
+		rc = ips_pcap_read_next(&r->rd, &rec);
+		if (rc < 0) {
+			cli_err("%s: %s", r->o.pcap, r->rd.err);
+			return -1;
+		}
+		*ts = rec.ts_ns;
+		*caplen = rec.caplen;
+		*p = rec.data;
+		return rc;
+	}
+	rc = pcap_next_ex(r->pc, &h, p);
+	if (rc == PCAP_ERROR) {
+		cli_err("%s: %s", r->o.pcap, pcap_geterr(r->pc));
+		return -1;
+	}
+	if (rc != 1)
+		return 0;
+	/* opened with nanosecond precision: tv_usec holds nanoseconds */
+	*ts = (uint64_t)h->ts.tv_sec * NS + (uint64_t)h->ts.tv_usec;
+	*caplen = h->caplen;
+	return 1;
 }
 
 static int packet_loop(struct run *r)
 {
 	uint64_t t0 = clock_ns(CLOCK_MONOTONIC), c0, next = t0 + PROGRESS_NS;
 	bool tty = isatty(2);
-	struct pcap_pkthdr *h;
 	const uint8_t *p;
-	uint64_t now = 0;
+	uint64_t now = 0, ts;
+	uint32_t caplen;
 	int rc;
 
 	c0 = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
-	while ((rc = pcap_next_ex(r->pc, &h, &p)) == 1) {
-		one_packet(r, h, p, &now);
+	while ((rc = next_packet(r, &ts, &caplen, &p)) == 1) {
+		one_packet(r, ts, caplen, p, &now);
 		if (tty && !(r->pkts & 1023) &&
 		    clock_ns(CLOCK_MONOTONIC) >= next) {
 			progress(r, t0);
@@ -359,9 +415,11 @@ static int packet_loop(struct run *r)
 	r->cpu_ns = clock_ns(CLOCK_PROCESS_CPUTIME_ID) - c0;
 	if (tty && r->wall_ns >= PROGRESS_NS)
 		fputc('\n', stderr);
-	if (rc == PCAP_ERROR)
-		return cli_err("%s: %s", r->o.pcap, pcap_geterr(r->pc));
-	return 0;
+	if (r->rd.clamped)
+		fprintf(stderr, "%s: %llu records longer than the snaplen %u, "
+			"cut to it\n", r->o.pcap,
+			(unsigned long long)r->rd.clamped, r->rd.snaplen);
+	return rc < 0 ? 1 : 0;
 }
 
 static double rate(uint64_t n, uint64_t ns)
@@ -495,5 +553,6 @@ int cli_ips_offline(struct cli *c)
 	ips_engine_free(eng);
 	if (r.pc)
 		pcap_close(r.pc);
+	ips_pcap_read_close(&r.rd);
 	return ret ? 1 : 0;
 }

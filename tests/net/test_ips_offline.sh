@@ -89,6 +89,24 @@ assert j[\"wall_s\"] >= 0 and j[\"cpu_s\"] >= 0 and \"mbit_s\" in j and \"pps\" 
 assert j[\"counters\"][\"http_events\"] >= 4
 '"
 
+# classic pcap is mapped (ips_pcap_read.c); pcapng and stdin go to libpcap
+check "pcapng: written by scapy" $py -c "
+from scapy.all import rdpcap
+from scapy.utils import PcapNgWriter
+w = PcapNgWriter('$pc/http_eth.pcapng')
+w.write(rdpcap('$pc/http_eth.pcap'))
+w.close()
+"
+check "pcapng (libpcap): exit 0" run http_ng -r "$pc/http_eth.pcapng"
+check "pcapng: same packet count" grep -q "^packets: $http_n (" "$T_DIR/http_ng.out"
+check "pcapng: same alerts as the pcap" diff -u "$T_DIR/http.sids" <(sids "$T_DIR/http_ng")
+check "stdin (libpcap): exit 0" run http_in -r - <"$pc/http_eth.pcap"
+check "stdin: same alerts as the file" diff -u "$T_DIR/http.sids" <(sids "$T_DIR/http_in")
+head -c $(($(stat -c %s "$pc/http_eth.pcap") - 3)) "$pc/http_eth.pcap" >"$T_DIR/trunc.pcap"
+check_not "truncated final record: exit 1" run trunc -r "$T_DIR/trunc.pcap"
+check "... naming file and problem" grep -q "trunc.pcap: truncated record at offset" "$T_DIR/last.out"
+check "... packets before it inspected" grep -q "^packets: $((http_n - 1)) (" "$T_DIR/trunc.out"
+
 check_not "unsupported link type: exit 1" run usr0 -r "$pc/usr0.pcap"
 check "... naming file and link type" grep -q "usr0.pcap: unsupported link type 147" "$T_DIR/last.out"
 check_not "missing pcap: exit 1" run none -r "$T_DIR/missing.pcap"
