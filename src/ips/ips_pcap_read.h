@@ -19,6 +19,8 @@ enum {
 	IPS_PCAP_REC_HDR_SIZE = 16,
 	/* libpcap's largest snapshot length: a larger caplen is corrupt */
 	IPS_PCAP_CAPLEN_MAX = 262144,
+	/* bytes read ahead of the next record (software prefetch) */
+	IPS_PCAP_PREFETCH = 8192,
 };
 
 /* one record, pointing into the mapping */
@@ -34,6 +36,7 @@ struct ips_pcap_read {
 	const uint8_t *base;
 	size_t size;
 	size_t off;       /* next record header */
+	size_t pf;        /* prefetched up to here */
 	size_t map_size;  /* 0: base is the caller's buffer */
 	uint32_t snaplen;
 	uint32_t linktype; /* low 16 bits of the header's network field */
