@@ -8,7 +8,16 @@
  * Theory of operation
  *
  * Every rule gets one fast pattern: the content marked fast_pattern (its
- * fast_pattern:O,L chop if given), else its longest non-negated content.
+ * fast_pattern:O,L chop if given), else its longest non-negated content,
+ * unless more than FP_SHARED_MAX rules picked that same literal and the
+ * rule has another non-negated content of at least FP_ALT_MIN bytes
+ * that fewer picked: then the least picked of those (longest among
+ * equals). Any non-negated content must occur for its rule to match, so
+ * the choice changes how many candidates an inspection evaluates, never
+ * which rules fire; it keeps a literal common to many rules (a rule
+ * generator's "Mozilla/5.0" user agent prefix before the distinctive
+ * string, ET's many "User-Agent" checks) from making all of them
+ * candidates of almost every request.
  * If a rule can match, that literal occurs in that buffer, so scanning
  * each present buffer once with all fast patterns of that buffer
  * (one Hyperscan database per buffer, not per rule) yields a superset of
@@ -37,6 +46,8 @@
 
 enum {
 	DB_THREADS_MAX = 8, /* threads compiling Hyperscan databases */
+	FP_SHARED_MAX = 8,  /* rules on one default literal before we look on */
+	FP_ALT_MIN = 6,     /* bytes of a content picked instead */
 };
 
 /* buffer -> application protocol, from the IPS_BUFS table */
@@ -84,6 +95,14 @@ static bool usable_content(const struct ips_match *m)
 	       !(m->content.flags & IPS_CONTENT_NEGATED) && m->content.len;
 }
 
+static struct fp content_fp(const struct ips_match *m)
+{
+	const struct ips_content *c = &m->content;
+
+	return (struct fp){c->bytes, c->len, m->buf,
+			   !!(c->flags & IPS_CONTENT_NOCASE)};
+}
+
 static struct fp fast_pattern(const struct ips_rule *r)
 {
 	const struct ips_match *best = NULL;
@@ -106,8 +125,7 @@ static struct fp fast_pattern(const struct ips_rule *r)
 	if (!best)
 		return (struct fp){0};
 	c = &best->content;
-	fp = (struct fp){c->bytes, c->len, best->buf,
-			 !!(c->flags & IPS_CONTENT_NOCASE)};
+	fp = content_fp(best);
 	if ((c->flags & IPS_CONTENT_FP_CHOP) && c->fp_len &&
 	    (uint32_t)c->fp_offset + c->fp_len <= c->len) {
 		fp.bytes = c->bytes + c->fp_offset;
@@ -291,6 +309,50 @@ static uint32_t pat_intern(struct pat_tab *t, const struct fp *fp)
 	t->fps[t->n] = *fp;
 	t->idx[h] = ++t->n;
 	return t->n - 1;
+}
+
+/* The pattern id of @fp, or UINT32_MAX if it is not in @t */
+static uint32_t pat_find(const struct pat_tab *t, const struct fp *fp)
+{
+	uint32_t h = fp_hash(fp) & t->mask;
+
+	while (t->idx[h]) {
+		if (fp_equal(&t->fps[t->idx[h] - 1], fp))
+			return t->idx[h] - 1;
+		h = (h + 1) & t->mask;
+	}
+	return UINT32_MAX;
+}
+
+/*
+ * @fp is @r's default fast pattern, which @def (every rule's default,
+ * with counts) says too many rules share: the rule's least shared other
+ * content of at least FP_ALT_MIN bytes if that is shared less, else @fp.
+ */
+static struct fp less_shared(const struct ips_rule *r, struct fp fp,
+			     const struct pat_tab *def)
+{
+	uint32_t id = pat_find(def, &fp), best = id < def->n ? def->counts[id]
+							    : 0;
+
+	if (best <= FP_SHARED_MAX || r->fast_pattern >= 0)
+		return fp;
+	for (uint32_t i = 0; i < r->n_matches; i++) {
+		const struct ips_match *m = &r->matches[i];
+		struct fp alt;
+		uint32_t n;
+
+		if (!usable_content(m) || m->content.len < FP_ALT_MIN)
+			continue;
+		alt = content_fp(m);
+		id = pat_find(def, &alt);
+		n = id < def->n ? def->counts[id] : 0;
+		if (n < best || (n == best && alt.len > fp.len)) {
+			best = n;
+			fp = alt;
+		}
+	}
+	return fp;
 }
 
 /* CSR lists from per-slot keys: key[slot] < n_lists or UINT32_MAX */
@@ -523,20 +585,41 @@ static int pat_tab_init(struct pat_tab *t, uint32_t n_rules)
 	return 0;
 }
 
+/* Every rule's default fast pattern in @def, with how many rules have it */
+static int count_defaults(struct ips_engine *e, struct pat_tab *def)
+{
+	if (pat_tab_init(def, e->n_rules))
+		return -ENOMEM;
+	def->counts = calloc(e->n_rules ? e->n_rules : 1, sizeof(*def->counts));
+	if (!def->counts)
+		return -ENOMEM;
+	for (uint32_t s = 0; s < e->n_rules; s++) {
+		struct fp fp = fast_pattern(e->rules[s].r);
+
+		if (fp.len)
+			def->counts[pat_intern(def, &fp)]++;
+	}
+	return 0;
+}
+
 /* Fast patterns, their Hyperscan databases and the candidate lists */
 static int build_prefilter(struct ips_engine *e, char *err, size_t errlen)
 {
 	uint32_t *pat_of = calloc(e->n_rules ? e->n_rules : 1, sizeof(*pat_of));
-	struct pat_tab t = {0};
+	struct pat_tab t = {0}, def = {0};
 	int ret = -ENOMEM;
 
-	if (!pat_of || pat_tab_init(&t, e->n_rules))
+	if (!pat_of || pat_tab_init(&t, e->n_rules) ||
+	    (!e->naive && count_defaults(e, &def)))
 		goto out;
 	for (uint32_t s = 0; s < e->n_rules; s++) {
 		struct fp fp = {0};
 
-		if (!e->naive)
+		if (!e->naive) {
 			fp = fast_pattern(e->rules[s].r);
+			if (fp.len)
+				fp = less_shared(e->rules[s].r, fp, &def);
+		}
 		pat_of[s] = fp.len ? pat_intern(&t, &fp) : UINT32_MAX;
 		if (fp.len)
 			e->rules[s].fp_buf = fp.buf;
@@ -550,6 +633,9 @@ out:
 	free(pat_of);
 	free(t.fps);
 	free(t.idx);
+	free(def.fps);
+	free(def.idx);
+	free(def.counts);
 	return ret;
 }
 

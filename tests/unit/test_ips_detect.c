@@ -195,6 +195,79 @@ static void test_candidates(void **state)
 	ips_engine_free(e);
 }
 
+/*
+ * A literal that is the longest content of more than FP_SHARED_MAX (8)
+ * rules is traded for each rule's least shared content of >= 6 bytes:
+ * the shared "Mozilla/5.0" no longer makes all of them candidates. Not for
+ * an explicit fast_pattern, a shorter content or a negated one; the rules
+ * that fire are the naive engine's.
+ */
+static void test_shared_fast_pattern(void **state)
+{
+	static const char tail[][80] = {
+		"content:\"abc\"; sid:11;",
+		"content:\"Mozilla/5.0\"; fast_pattern; "
+		"content:\"explicitlong\"; sid:12;",
+		"content:!\"negated-long\"; sid:13;",
+	};
+	static const char *const uas[] = {
+		"Mozilla/5.0 (X11)", "Mozilla/5.0 qwerty3",
+		"Mozilla/5.0 abc explicitlong", "qwerty7", "negated-long",
+	};
+	/* "qwerty7" alone makes rule 7 a candidate (it fails startswith) */
+	static const uint32_t n_cands[] = {3, 4, 3, 1, 0};
+	static char rules[4096];
+	struct ips_engine *e, *naive;
+	struct ips_scratch *s, *sn;
+	struct ips_detect_result res;
+	static struct fired f, fn;
+	struct ips_pktinfo p;
+	size_t n = 0;
+	int i;
+
+	(void)state;
+	for (i = 1; i <= 13; i++) {
+		char opt[96];
+
+		if (i <= 10)
+			snprintf(opt, sizeof(opt), "content:\"qwerty%d\"; sid:%d;",
+				 i % 10, i);
+		else
+			snprintf(opt, sizeof(opt), "%s", tail[i - 11]);
+		n += (size_t)snprintf(rules + n, sizeof(rules) - n,
+				      "alert http any any -> any any "
+				      "(http.user_agent; content:\"Mozilla/5.0\"; "
+				      "startswith; %s)\n",
+				      opt);
+	}
+	e = engine_from(rules, false);
+	naive = engine_from(rules, true);
+	s = ips_scratch_new(e);
+	sn = ips_scratch_new(naive);
+	assert_non_null(s);
+	assert_non_null(sn);
+	for (i = 0; i < 5; i++) {
+		pkt_tcp(&p, "x");
+		p.bufs.present = 0;
+		p.app = IPS_APP_HTTP;
+		set_buf(&p, IPS_BUF_HTTP_USER_AGENT, uas[i]);
+		run(e, s, &p, &f, &res);
+		assert_int_equal(res.n_cands, n_cands[i]);
+		run(naive, sn, &p, &fn, NULL);
+		assert_int_equal(f.n, fn.n);
+		assert_memory_equal(f.sids, fn.sids, f.n * sizeof(f.sids[0]));
+	}
+	/* by load index: sid 3 once, 11 and 12 once, 13 on three UAs */
+	assert_int_equal(ips_engine_hits(e, 2), 1);
+	assert_int_equal(ips_engine_hits(e, 10), 1);
+	assert_int_equal(ips_engine_hits(e, 11), 1);
+	assert_int_equal(ips_engine_hits(e, 12), 3);
+	ips_scratch_free(sn);
+	ips_scratch_free(s);
+	ips_engine_free(naive);
+	ips_engine_free(e);
+}
+
 /* ips_detect_ex: candidates from a prefilter buffer, or from the last call */
 static void test_prefilter_and_reuse(void **state)
 {
@@ -828,6 +901,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_candidates),
+		cmocka_unit_test(test_shared_fast_pattern),
 		cmocka_unit_test(test_prefilter_and_reuse),
 		cmocka_unit_test(test_header),
 		cmocka_unit_test(test_flow),
