@@ -42,8 +42,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	CHECK(r.snaplen && r.snaplen <= IPS_PCAP_CAPLEN_MAX);
 	while ((rc = ips_pcap_read_next(&r, &rec)) == 1) {
-		CHECK(rec.data >= buf + IPS_PCAP_HDR_SIZE +
-					   IPS_PCAP_REC_HDR_SIZE);
+		CHECK(rec.data >=
+		      buf + IPS_PCAP_HDR_SIZE + IPS_PCAP_REC_HDR_SIZE);
 		CHECK(rec.data + rec.caplen <= buf + size);
 		CHECK(!last || rec.data > last);
 		CHECK(rec.caplen <= r.snaplen);

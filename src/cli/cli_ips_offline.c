@@ -67,7 +67,7 @@ struct run {
 	struct opts o;
 	struct ips_pcap_read rd; /* the zero-copy reader, when mapped */
 	bool mapped;
-	pcap_t *pc;              /* libpcap otherwise (pcapng, stdin) */
+	pcap_t *pc; /* libpcap otherwise (pcapng, stdin) */
 	int dlt;
 	FILE *eve;
 	FILE *fast;
@@ -416,9 +416,11 @@ static int packet_loop(struct run *r)
 	if (tty && r->wall_ns >= PROGRESS_NS)
 		fputc('\n', stderr);
 	if (r->rd.clamped)
-		fprintf(stderr, "%s: %llu records longer than the snaplen %u, "
-			"cut to it\n", r->o.pcap,
-			(unsigned long long)r->rd.clamped, r->rd.snaplen);
+		fprintf(stderr,
+			"%s: %llu records longer than the snaplen %u, "
+			"cut to it\n",
+			r->o.pcap, (unsigned long long)r->rd.clamped,
+			r->rd.snaplen);
 	return rc < 0 ? 1 : 0;
 }
 

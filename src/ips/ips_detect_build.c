@@ -46,8 +46,8 @@
 
 enum {
 	DB_THREADS_MAX = 8, /* threads compiling Hyperscan databases */
-	FP_SHARED_MAX = 8,  /* rules on one default literal before we look on */
-	FP_ALT_MIN = 6,     /* bytes of a content picked instead */
+	FP_SHARED_MAX = 8, /* rules on one default literal before we look on */
+	FP_ALT_MIN = 6, /* bytes of a content picked instead */
 };
 
 /* buffer -> application protocol, from the IPS_BUFS table */
@@ -332,8 +332,8 @@ static uint32_t pat_find(const struct pat_tab *t, const struct fp *fp)
 static struct fp less_shared(const struct ips_rule *r, struct fp fp,
 			     const struct pat_tab *def)
 {
-	uint32_t id = pat_find(def, &fp), best = id < def->n ? def->counts[id]
-							    : 0;
+	uint32_t id = pat_find(def, &fp),
+		 best = id < def->n ? def->counts[id] : 0;
 
 	if (best <= FP_SHARED_MAX || r->fast_pattern >= 0)
 		return fp;

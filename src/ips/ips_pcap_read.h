@@ -26,24 +26,24 @@ enum {
 /* one record, pointing into the mapping */
 struct ips_pcap_rec {
 	const uint8_t *data;
-	uint32_t caplen;  /* bytes at data (clamped to the snaplen) */
-	uint32_t len;     /* length on the wire */
-	uint64_t ts_ns;   /* capture time, ns since the epoch */
+	uint32_t caplen; /* bytes at data (clamped to the snaplen) */
+	uint32_t len; /* length on the wire */
+	uint64_t ts_ns; /* capture time, ns since the epoch */
 };
 
 /* a file (or buffer) being read; fields are read-only for callers */
 struct ips_pcap_read {
 	const uint8_t *base;
 	size_t size;
-	size_t off;       /* next record header */
-	size_t pf;        /* prefetched up to here */
-	size_t map_size;  /* 0: base is the caller's buffer */
+	size_t off; /* next record header */
+	size_t pf; /* prefetched up to here */
+	size_t map_size; /* 0: base is the caller's buffer */
 	uint32_t snaplen;
 	uint32_t linktype; /* low 16 bits of the header's network field */
 	uint32_t ts_mult; /* 1000 (us) or 1 (ns) */
 	bool swap;
 	uint64_t clamped; /* records whose caplen exceeded the snaplen */
-	char err[128];    /* why ips_pcap_read_next() failed */
+	char err[128]; /* why ips_pcap_read_next() failed */
 };
 
 int ips_pcap_read_open_mem(struct ips_pcap_read *r, const void *buf,

@@ -211,8 +211,11 @@ static void test_shared_fast_pattern(void **state)
 		"content:!\"negated-long\"; sid:13;",
 	};
 	static const char *const uas[] = {
-		"Mozilla/5.0 (X11)", "Mozilla/5.0 qwerty3",
-		"Mozilla/5.0 abc explicitlong", "qwerty7", "negated-long",
+		"Mozilla/5.0 (X11)",
+		"Mozilla/5.0 qwerty3",
+		"Mozilla/5.0 abc explicitlong",
+		"qwerty7",
+		"negated-long",
 	};
 	/* "qwerty7" alone makes rule 7 a candidate (it fails startswith) */
 	static const uint32_t n_cands[] = {3, 4, 3, 1, 0};
@@ -230,15 +233,16 @@ static void test_shared_fast_pattern(void **state)
 		char opt[96];
 
 		if (i <= 10)
-			snprintf(opt, sizeof(opt), "content:\"qwerty%d\"; sid:%d;",
-				 i % 10, i);
+			snprintf(opt, sizeof(opt),
+				 "content:\"qwerty%d\"; sid:%d;", i % 10, i);
 		else
 			snprintf(opt, sizeof(opt), "%s", tail[i - 11]);
-		n += (size_t)snprintf(rules + n, sizeof(rules) - n,
-				      "alert http any any -> any any "
-				      "(http.user_agent; content:\"Mozilla/5.0\"; "
-				      "startswith; %s)\n",
-				      opt);
+		n += (size_t)snprintf(
+			rules + n, sizeof(rules) - n,
+			"alert http any any -> any any "
+			"(http.user_agent; content:\"Mozilla/5.0\"; "
+			"startswith; %s)\n",
+			opt);
 	}
 	e = engine_from(rules, false);
 	naive = engine_from(rules, true);

@@ -26,26 +26,136 @@
 
 /* LE, us, snaplen 65535, Ethernet; records of 4 and 2 bytes */
 static const uint8_t le_us[] = {
-	0xd4, 0xc3, 0xb2, 0xa1, 0x02, 0x00, 0x04, 0x00, /* magic, 2.4 */
-	0, 0, 0, 0, 0, 0, 0, 0,                         /* zone, sigfigs */
-	0xff, 0xff, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, /* snaplen, DLT 1 */
+	0xd4,
+	0xc3,
+	0xb2,
+	0xa1,
+	0x02,
+	0x00,
+	0x04,
+	0x00, /* magic, 2.4 */
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0, /* zone, sigfigs */
+	0xff,
+	0xff,
+	0x00,
+	0x00,
+	0x01,
+	0x00,
+	0x00,
+	0x00, /* snaplen, DLT 1 */
 	/* ts 1000 s + 250000 us, caplen 4, len 60 */
-	0xe8, 0x03, 0, 0, 0x90, 0xd0, 0x03, 0, 4, 0, 0, 0, 60, 0, 0, 0,
-	0xde, 0xad, 0xbe, 0xef,
+	0xe8,
+	0x03,
+	0,
+	0,
+	0x90,
+	0xd0,
+	0x03,
+	0,
+	4,
+	0,
+	0,
+	0,
+	60,
+	0,
+	0,
+	0,
+	0xde,
+	0xad,
+	0xbe,
+	0xef,
 	/* ts 1001 s + 1 us, caplen 2, len 2 */
-	0xe9, 0x03, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0,
-	0x11, 0x22,
+	0xe9,
+	0x03,
+	0,
+	0,
+	1,
+	0,
+	0,
+	0,
+	2,
+	0,
+	0,
+	0,
+	2,
+	0,
+	0,
+	0,
+	0x11,
+	0x22,
 };
 
 /* BE, ns, snaplen 3, raw IP (101); a 5-byte record clamped to 3, then 1 */
 static const uint8_t be_ns[] = {
-	0xa1, 0xb2, 0x3c, 0x4d, 0x00, 0x02, 0x00, 0x04,
-	0, 0, 0, 0, 0, 0, 0, 0,
-	0x00, 0x00, 0x00, 0x03, 0x00, 0x00, 0x00, 0x65,
+	0xa1,
+	0xb2,
+	0x3c,
+	0x4d,
+	0x00,
+	0x02,
+	0x00,
+	0x04,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0,
+	0x00,
+	0x00,
+	0x00,
+	0x03,
+	0x00,
+	0x00,
+	0x00,
+	0x65,
 	/* ts 2 s + 999999999 ns, caplen 5, len 5 */
-	0, 0, 0, 2, 0x3b, 0x9a, 0xc9, 0xff, 0, 0, 0, 5, 0, 0, 0, 5,
-	1, 2, 3, 4, 5,
-	0, 0, 0, 3, 0, 0, 0, 7, 0, 0, 0, 1, 0, 0, 0, 1,
+	0,
+	0,
+	0,
+	2,
+	0x3b,
+	0x9a,
+	0xc9,
+	0xff,
+	0,
+	0,
+	0,
+	5,
+	0,
+	0,
+	0,
+	5,
+	1,
+	2,
+	3,
+	4,
+	5,
+	0,
+	0,
+	0,
+	3,
+	0,
+	0,
+	0,
+	7,
+	0,
+	0,
+	0,
+	1,
+	0,
+	0,
+	0,
+	1,
 	9,
 };
 
@@ -110,8 +220,9 @@ static void test_truncated(void **state)
 		assert_int_equal(ips_pcap_read_open_mem(&r, le_us, n), 0);
 		assert_int_equal(ips_pcap_read_next(&r, &rec), 1);
 		assert_int_equal(ips_pcap_read_next(&r, &rec), -EBADMSG);
-		assert_non_null(strstr(r.err, n >= 60 ? "truncated record at"
-						      : "truncated record header"));
+		assert_non_null(
+			strstr(r.err, n >= 60 ? "truncated record at"
+					      : "truncated record header"));
 		assert_non_null(strstr(r.err, "offset 44"));
 		assert_int_equal(ips_pcap_read_next(&r, &rec), -EBADMSG);
 	}
@@ -143,8 +254,8 @@ static void test_caplen_bogus(void **state)
 
 static void test_not_classic(void **state)
 {
-	static const uint8_t ng[28] = {0x0a, 0x0d, 0x0d, 0x0a, 28, 0, 0, 0,
-				       0x4d, 0x3c, 0x2b, 0x1a};
+	static const uint8_t ng[28] = {0x0a, 0x0d, 0x0d, 0x0a, 28,   0,
+				       0,    0,	   0x4d, 0x3c, 0x2b, 0x1a};
 	uint8_t b[sizeof(le_us)];
 	struct ips_pcap_read r;
 
