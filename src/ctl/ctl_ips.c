@@ -206,6 +206,15 @@ void ctl_ips_abort(struct ctl_ips_prep *p)
 	}
 }
 
+/* swap() - give @fw the engine @eng; a refusal keeps the old rules */
+static void swap(struct firewall *fw, struct ips_engine *eng,
+		 const struct topo_firewall *tf)
+{
+	if (firewall_ips_swap_engine(fw, eng, tf->ips))
+		fprintf(stderr, "reload: firewall %s: out of memory for the "
+			"new IPS rules; old rules kept\n", tf->name);
+}
+
 /**
  * ctl_ips_commit() - phase two: swap the new rules in
  * @rt: running topology
@@ -229,12 +238,8 @@ unsigned int ctl_ips_commit(struct topo_rt *rt, const struct topo *nt,
 
 		if (p->fresh[i])
 			firewall_set_ips(fw, p->fresh[i]);
-		else if (p->eng[i] &&
-			 firewall_ips_swap_engine(fw, p->eng[i],
-						  nt->firewalls[i].ips))
-			fprintf(stderr, "reload: firewall %s: out of memory "
-				"for the new IPS rules; old rules kept\n",
-				nt->firewalls[i].name);
+		else if (p->eng[i])
+			swap(fw, p->eng[i], &nt->firewalls[i]);
 		else if (firewall_get_ips(fw))
 			firewall_set_ips(fw, NULL);
 		p->fresh[i] = NULL;
