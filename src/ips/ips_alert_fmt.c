@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../core/civil.h"
 #include "ips/ips_alert_fmt.h"
 
 enum {
@@ -143,23 +144,6 @@ static void out_json_str(struct out *o, const char *s)
 	out_raw(o, "\"", 1);
 }
 
-static void civil(int64_t z, int *y, unsigned int *m, unsigned int *d)
-{
-	int64_t era, yy;
-	unsigned int doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned int)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	yy = (int64_t)yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (int)(yy + (*m <= 2));
-}
-
 /* broken-down UTC time of @ns */
 struct utc {
 	int year;
@@ -171,7 +155,7 @@ static void utc_of(uint64_t ns, struct utc *t)
 	uint64_t sec = ns / NS_PER_S;
 	unsigned int sod = (unsigned int)(sec % 86400);
 
-	civil((int64_t)(sec / 86400), &t->year, &t->mon, &t->day);
+	civil_from_days((int64_t)(sec / 86400), &t->year, &t->mon, &t->day);
 	t->h = sod / 3600;
 	t->m = sod / 60 % 60;
 	t->s = sod % 60;

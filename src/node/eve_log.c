@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../core/civil.h"
 #include "eve_log.h"
 
 enum {
@@ -206,27 +207,6 @@ void eve_put_ip(struct eve_buf *b, const char *key, const union pkt_addr *a,
 	eve_put_str(b, key, txt);
 }
 
-/*
- * Civil date of a day count since 1970-01-01 (Howard Hinnant's
- * days_from_civil inverse): no libc time zone code, which may malloc.
- */
-static void civil(int64_t z, int *y, unsigned int *m, unsigned int *d)
-{
-	int64_t era, yy;
-	unsigned int doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned int)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	yy = (int64_t)yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (int)(yy + (*m <= 2));
-}
-
 /**
  * eve_put_time() - a timestamp member: "YYYY-MM-DDThh:mm:ss.uuuuuu+0000"
  * @b: builder
@@ -241,7 +221,7 @@ void eve_put_time(struct eve_buf *b, const char *key, uint64_t wall_ns)
 	char txt[48];
 	int year;
 
-	civil((int64_t)(sec / 86400), &year, &mon, &day);
+	civil_from_days((int64_t)(sec / 86400), &year, &mon, &day);
 	snprintf(txt, sizeof(txt), "%04d-%02u-%02uT%02u:%02u:%02u.%06u+0000",
 		 year, mon, day, sod / 3600, sod / 60 % 60, sod % 60, usec);
 	eve_put_str(b, key, txt);
