@@ -14,7 +14,9 @@
  * through libpcap. Time comes from the capture: each packet's timestamp is both
  * its alert time and the inspector's clock (kept monotonic), so flow and
  * fragment timeouts behave as they did on the wire; expiry runs once per
- * second of capture time.
+ * second of capture time. When the capture ends, the flows still open are
+ * ended as expiry would end them (ips_inspect_flush(): queued stream
+ * data, HTTP messages the close would complete), as Suricata does.
  *
  * The rate is packets and bytes (as captured, link header included) over
  * the wall time of the packet loop alone, start-up (rule loading and
@@ -411,6 +413,9 @@ static int packet_loop(struct run *r)
 			next += PROGRESS_NS;
 		}
 	}
+	/* as Suricata: flows still open at the end are inspected to their end
+	 * (also after a read error: what was read is inspected whole) */
+	ips_inspect_flush(r->in);
 	r->wall_ns = clock_ns(CLOCK_MONOTONIC) - t0;
 	r->cpu_ns = clock_ns(CLOCK_PROCESS_CPUTIME_ID) - c0;
 	if (tty && r->wall_ns >= PROGRESS_NS)

@@ -435,6 +435,28 @@ uint32_t ips_flow_expire(struct ips_flow_table *t, uint64_t now_ns)
 }
 
 /**
+ * ips_flow_release_all() - release every flow in use, as expiry would
+ * (the release hook runs for each), oldest first within each timeout
+ * class; used at the end of a capture
+ * @t: the table
+ *
+ * Return: flows released (not counted as expired).
+ */
+uint32_t ips_flow_release_all(struct ips_flow_table *t)
+{
+	uint32_t n = 0;
+	unsigned int c;
+
+	for (c = 0; c < IPS_FLOW_TC_MAX; c++) {
+		while (t->lru_head[c] != IPS_FLOW_NONE) {
+			flow_free(t, &t->flows[t->lru_head[c]]);
+			n++;
+		}
+	}
+	return n;
+}
+
+/**
  * ips_flow_app_get() - give a flow an app-layer slot (if it has none)
  * @t: the table
  * @f: the flow

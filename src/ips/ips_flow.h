@@ -262,6 +262,7 @@ struct ips_flow *ips_flow_lookup(struct ips_flow_table *t,
 void ips_flow_set_class(struct ips_flow_table *t, struct ips_flow *f,
 			enum ips_flow_tclass tc);
 uint32_t ips_flow_expire(struct ips_flow_table *t, uint64_t now_ns);
+uint32_t ips_flow_release_all(struct ips_flow_table *t);
 uint64_t *ips_flow_bits(struct ips_flow_table *t, const struct ips_flow *f);
 void *ips_flow_app_get(struct ips_flow_table *t, struct ips_flow *f);
 void *ips_flow_app_mem(struct ips_flow_table *t, const struct ips_flow *f);

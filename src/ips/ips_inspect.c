@@ -47,10 +47,12 @@
  *    Matching only results that end in the new bytes would be exact, but
  *    detection reports rules, not match offsets.
  *
- * End of a flow. A TCP flow that expires or is evicted while open has
- * its queued stream data and its app layer's end inspected first (a
- * response body that only the close delimits), with the flow's client
- * as the alerts' source; a flow freed with the inspector is not.
+ * End of a flow. A TCP flow that expires, is evicted or is flushed at
+ * the end of a capture (ips_inspect_flush()) while open has its queued
+ * stream data and its app layer's end inspected first (a response body
+ * that only the close delimits), each direction addressed from its
+ * sender (client to server, then server to client, as Suricata's
+ * end-of-flow pseudo-packets); a flow freed with the inspector is not.
  *
  * Verdicts. Detection returns the decisive action of each inspection;
  * they are combined over the packet: a pass anywhere passes the packet
@@ -244,6 +246,27 @@ void ips_inspect_tick(struct ips_inspect *in, uint64_t now_ns)
 {
 	cnt(in, IPS_IC_FLOWS_TIMEOUT, ips_flow_expire(in->flows, now_ns));
 	ips_frag_tick(in->frag, now_ns);
+}
+
+/**
+ * ips_inspect_flush() - end every open flow now, as Suricata does when a
+ * capture ends: each TCP flow still open has its queued out-of-order
+ * data and stream tail inspected and its app layer closed (an HTTP
+ * response delimited by the close, a request body short of its limit),
+ * through the same path as expiry; then the flow is freed
+ * @in: the inspector (after the last ips_inspect_packet())
+ *
+ * Alerts are reported through the callback before this returns, with the
+ * latest packet's timestamp.
+ *
+ * Return: flows ended (also counted as flows_flushed).
+ */
+uint32_t ips_inspect_flush(struct ips_inspect *in)
+{
+	uint32_t n = ips_flow_release_all(in->flows);
+
+	cnt(in, IPS_IC_FLOWS_FLUSHED, n);
+	return n;
 }
 
 /**

@@ -82,6 +82,8 @@ enum ips_verdict {
 	X(FLOWS, "flows", "flows created")                                     \
 	X(FLOWS_EVICTED, "flows_evicted", "flows evicted while in use")        \
 	X(FLOWS_TIMEOUT, "flows_timeout", "flows expired")                     \
+	X(FLOWS_FLUSHED, "flows_flushed",                                      \
+	  "flows ended by ips_inspect_flush() (end of capture)")               \
 	X(NO_FLOW, "no_flow", "packets inspected without a flow (no room)")    \
 	X(TCP_SEGMENTS, "tcp_segments", "TCP segments with data")              \
 	X(STREAM_BYTES, "stream_bytes", "in-order TCP stream bytes inspected") \
@@ -123,6 +125,7 @@ enum ips_verdict ips_inspect_packet(struct ips_inspect *in, const uint8_t *l3,
 				    uint64_t ts_ns);
 int ips_inspect_set_engine(struct ips_inspect *in, struct ips_engine *eng);
 void ips_inspect_tick(struct ips_inspect *in, uint64_t now_ns);
+uint32_t ips_inspect_flush(struct ips_inspect *in);
 const uint64_t *ips_inspect_counters(const struct ips_inspect *in);
 uint32_t ips_inspect_flows_active(const struct ips_inspect *in);
 

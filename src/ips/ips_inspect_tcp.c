@@ -193,17 +193,39 @@ static void feed(struct ips_inspect *in, struct ips_flow_dir *dir)
 			   on_data, in);
 }
 
+/* The packet's addresses the other way round */
+static void swap_ends(struct ips_decoded *d)
+{
+	uint8_t a[16];
+	uint16_t p = d->sport;
+
+	memcpy(a, d->src, 16);
+	memcpy(d->src, d->dst, 16);
+	memcpy(d->dst, a, 16);
+	d->sport = d->dport;
+	d->dport = p;
+}
+
+/*
+ * The end of one direction: its queued data and its app layer's end are
+ * inspected as that direction's, addressed from its sender (as Suricata's
+ * end-of-flow pseudo-packets are), whichever packet or event ends it.
+ */
 static void close_dir(struct ips_inspect *in, bool to_server)
 {
 	struct ips_pkt_ctx *c = &in->cur;
 	struct ips_flow_dir *dir = &c->f->dir[to_server ? 0 : 1];
 	bool saved = c->to_server;
 
+	if (to_server != saved)
+		swap_ends(&c->d);
 	c->to_server = to_server;
 	c->expect = dir->stream.next_seq;
 	if (dir->stream.started && ips_stream_queued(&dir->stream))
 		ips_stream_flush(&dir->stream, on_data, in);
 	ips_inspect_app_close(in, to_server);
+	if (to_server != saved)
+		swap_ends(&c->d);
 	c->to_server = saved;
 }
 

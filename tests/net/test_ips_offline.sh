@@ -9,6 +9,9 @@
 #   tls_sll.pcap   (Linux SLL)   ClientHello with SNI bad.example.org
 #   csum_eth.pcap  (Ethernet)    "CSUMPROBE" in a segment with a bad checksum
 #   usr0.pcap      (USER0)       an unsupported link type
+#   open_end.pcap  (Ethernet, written here) flows still open at its end: a
+#                  response body delimited by the close, a POST body short
+#                  of its Content-Length
 #
 # eve.json and fast.log are checked with python3's json (no jq), each
 # expected rule exactly once; --inline drops the attack flow from the
@@ -106,6 +109,47 @@ head -c $(($(stat -c %s "$pc/http_eth.pcap") - 3)) "$pc/http_eth.pcap" >"$T_DIR/
 check_not "truncated final record: exit 1" run trunc -r "$T_DIR/trunc.pcap"
 check "... naming file and problem" grep -q "trunc.pcap: truncated record at offset" "$T_DIR/last.out"
 check "... packets before it inspected" grep -q "^packets: $((http_n - 1)) (" "$T_DIR/trunc.out"
+
+# End of capture: flows still open are ended as Suricata does (the
+# response body only the close delimits, a request body short of its
+# length); the to_client alert is addressed from the server
+check "open_end.pcap: written by scapy" $py -c "
+from scapy.all import Ether, IP, TCP, wrpcap
+pk, t = [], [1700000000.0]
+def add(p):
+    t[0] += 0.001
+    p.time = t[0]
+    pk.append(Ether() / p)
+def flow(cport, req, resp):
+    c, s = IP(src='10.0.0.1', dst='10.0.0.2'), IP(src='10.0.0.2', dst='10.0.0.1')
+    cs, ss = 1000, 5000
+    add(c / TCP(sport=cport, dport=80, flags='S', seq=cs))
+    add(s / TCP(sport=80, dport=cport, flags='SA', seq=ss, ack=cs + 1))
+    cs += 1; ss += 1
+    add(c / TCP(sport=cport, dport=80, flags='A', seq=cs, ack=ss))
+    add(c / TCP(sport=cport, dport=80, flags='PA', seq=cs, ack=ss) / req)
+    cs += len(req)
+    for r in resp:
+        add(s / TCP(sport=80, dport=cport, flags='PA', seq=ss, ack=cs) / r)
+        ss += len(r)
+flow(40100, b'GET /dl HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n',
+     [b'HTTP/1.1 200 OK\\r\\nConnection: close\\r\\n\\r\\n', b'xx flushed-secret xx'])
+flow(40101, b'POST /up HTTP/1.1\\r\\nHost: a\\r\\nContent-Length: 500\\r\\n\\r\\nhalf-posted', [])
+wrpcap('$pc/open_end.pcap', pk)
+"
+cat >"$T_DIR/end.rules" <<'R'
+alert http 10.0.0.2 80 -> 10.0.0.1 any (msg:"until-close body"; flow:established,to_client; file.data; content:"flushed-secret"; sid:1000010;)
+alert http any any -> any any (msg:"short POST body"; flow:established,to_server; http.request_body; content:"half-posted"; sid:1000011;)
+R
+check "open flows at the end: exit 0" sh -c "'$DCBOX' --json ips -r '$pc/open_end.pcap' -S '$T_DIR/end.rules' -l '$T_DIR/end' >'$T_DIR/end.json' 2>/dev/null"
+check "... both inspected at the end, each once, named by the sender" $py -c "
+import json
+j = json.load(open('$T_DIR/end.json'))
+assert j['alerts'] == 2 and j['counters']['flows_flushed'] == 2, j
+got = sorted((e['alert']['signature_id'], e['src_ip'], e['src_port'])
+             for e in map(json.loads, open('$T_DIR/end/eve.json')))
+assert got == [(1000010, '10.0.0.2', 80), (1000011, '10.0.0.1', 40101)], got
+"
 
 check_not "unsupported link type: exit 1" run usr0 -r "$pc/usr0.pcap"
 check "... naming file and link type" grep -q "usr0.pcap: unsupported link type 147" "$T_DIR/last.out"

@@ -4,7 +4,8 @@
  * know the client (first packet, or SYN-ACK first), IPv4 and IPv6 keys
  * apart, flow ids unique and non-zero, eviction when full (closed flows
  * first, then the least recently seen), per-class timeouts, the app slot
- * pool, flowbits cleared on reuse, the release hook.
+ * pool, flowbits cleared on reuse, the release hook, releasing every
+ * flow at the end of a capture.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -222,6 +223,43 @@ static void test_timeouts_per_class(void **state)
 	teardown_fx(&fx);
 }
 
+/* End of capture: every flow in use released through the hook, slots
+ * back, the table reusable; not counted as expired */
+static void test_release_all(void **state)
+{
+	struct fixture fx;
+	struct ips_flow_tuple a = tup4(1, 1, 2, 2, 6), b = tup4(1, 1, 2, 2, 17);
+	struct ips_flow_tuple c = tup4(1, 1, 2, 3, 6);
+	struct ips_flow *fa;
+	bool ts;
+
+	(void)state;
+	setup_n(&fx, 4, 2);
+	fa = ips_flow_lookup(fx.t, &a, 0, true, &ts);
+	ips_flow_lookup(fx.t, &b, 0, true, &ts);
+	ips_flow_lookup(fx.t, &c, 0, true, &ts);
+	ips_flow_set_class(fx.t, fa, IPS_FLOW_TC_TCP_EST);
+	assert_non_null(ips_flow_app_get(fx.t, fa));
+	assert_int_equal(fx.t->n_app_free, 1);
+	assert_int_equal(ips_flow_release_all(fx.t), 3);
+	assert_int_equal(fx.released, 3);
+	assert_int_equal(fx.t->n_active, 0);
+	assert_int_equal(fx.t->n_app_free, 2);
+	assert_int_equal(fx.t->expired, 0);
+	c = rev(a);
+	assert_null(ips_flow_lookup(fx.t, &c, 0, false, &ts));
+	assert_int_equal(ips_flow_release_all(fx.t), 0);
+	assert_int_equal(fx.released, 3);
+	/* all four entries usable again */
+	for (uint16_t i = 0; i < 4; i++) {
+		struct ips_flow_tuple t = tup4(9, i, 2, 2, 6);
+
+		assert_non_null(ips_flow_lookup(fx.t, &t, 0, true, &ts));
+	}
+	assert_int_equal(fx.t->evicted, 0);
+	teardown_fx(&fx);
+}
+
 static void test_app_slots_and_flowbits(void **state)
 {
 	struct fixture fx;
@@ -282,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_v4_v6_apart),
 		cmocka_unit_test(test_eviction_closed_first_then_lru),
 		cmocka_unit_test(test_timeouts_per_class),
+		cmocka_unit_test(test_release_all),
 		cmocka_unit_test(test_app_slots_and_flowbits),
 		cmocka_unit_test(test_flow_ids),
 	};

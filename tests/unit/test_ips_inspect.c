@@ -657,7 +657,8 @@ static void test_expiry_closes_http(void **state)
 	ips_inspect_tick(fx.in, fx.now + 3601 * S);
 	assert_int_equal(ctr(&fx, IPS_IC_FLOWS_TIMEOUT), 1);
 	assert_int_equal(count(&fx, 30), 1);
-	assert_int_equal(fx.a[0].sport, 40300); /* named by its client */
+	/* a to_client inspection: named from the server, as Suricata does */
+	assert_int_equal(fx.a[0].sport, 80);
 	assert_int_not_equal(fx.a[0].flow_id, 0);
 	fx_fini(&fx);
 }
@@ -676,10 +677,58 @@ static void test_eviction_closes_http(void **state)
 		    tcp4(b, htonl(0x0a000009), htonl(0x0a000002),
 			 (uint16_t)(41000 + i), 80, 7, 0, 0x02, NULL));
 	assert_int_equal(count(&fx, 30), 1);
-	assert_int_equal(fx.a[0].sport, 40301);
+	assert_int_equal(fx.a[0].sport, 80);
 	/* the packet whose lookup evicted is unaffected */
 	assert_int_equal(ips_inspect_flows_active(fx.in), 64);
 	assert_int_equal(fx.n, 1);
+	fx_fini(&fx);
+}
+
+/*
+ * End of capture: ips_inspect_flush() ends every open flow as expiry
+ * would. A response body delimited by the close, a request body short of
+ * its Content-Length and out-of-order data queued behind a hole are
+ * inspected only then; the header addresses of the to_client rule hold
+ * because the response side is addressed from the server.
+ */
+static const char flush_rules[] =
+	"alert http 10.0.0.2 any -> 10.0.0.1 any (flow:established,to_client; "
+	"file.data; content:\"secret-body\"; sid:30;)\n"
+	"alert http any any -> any any (flow:to_server; http.request_body; "
+	"content:\"half-body\"; sid:31;)\n"
+	"alert tcp any any -> any 80 (flow:established,to_server,only_stream; "
+	"content:\"queued-late\"; sid:32;)\n";
+
+static void test_flush_ends_open_flows(void **state)
+{
+	struct fx fx;
+	struct sess s;
+
+	(void)state;
+	fx_init(&fx, flush_rules, false, true);
+	until_close_response(&fx, 40310);
+	s = handshake(&fx, 40311);
+	c2s(&fx, &s, 0x18, "POST /u HTTP/1.1\r\nHost: a\r\n"
+			   "Content-Length: 100\r\n\r\nsome half-body");
+	s = handshake(&fx, 40312);
+	s.cseq += 4; /* a hole: the segment waits in the reassembly queue */
+	c2s(&fx, &s, 0x18, "xx queued-late xx");
+	assert_int_equal(fx.n, 0);
+	assert_int_equal(ips_inspect_flows_active(fx.in), 3);
+	assert_int_equal(ips_inspect_flush(fx.in), 3);
+	assert_int_equal(ips_inspect_flows_active(fx.in), 0);
+	assert_int_equal(ctr(&fx, IPS_IC_FLOWS_FLUSHED), 3);
+	assert_int_equal(ctr(&fx, IPS_IC_FLOWS_TIMEOUT), 0);
+	assert_int_equal(count(&fx, 30), 1);
+	assert_int_equal(count(&fx, 31), 1);
+	assert_int_equal(count(&fx, 32), 1);
+	assert_int_equal(fx.n, 3);
+	for (unsigned int i = 0; i < fx.n; i++)
+		assert_int_equal(fx.a[i].sport, fx.a[i].sid == 30 ? 80 : 40311 +
+						 (fx.a[i].sid == 32));
+	/* nothing left: a second flush is a no-op */
+	assert_int_equal(ips_inspect_flush(fx.in), 0);
+	assert_int_equal(fx.n, 3);
 	fx_fini(&fx);
 }
 
@@ -763,6 +812,7 @@ int main(void)
 		cmocka_unit_test(test_flow_expiry_tick),
 		cmocka_unit_test(test_expiry_closes_http),
 		cmocka_unit_test(test_eviction_closes_http),
+		cmocka_unit_test(test_flush_ends_open_flows),
 		cmocka_unit_test(test_app_detect_split_method),
 		cmocka_unit_test(test_short_headers_exact_buffers),
 	};
