@@ -5,11 +5,13 @@
  * compiled): collect candidates, evaluate them in slot order, report.
  *
  * Candidates come from one Hyperscan scan per present buffer (each
- * pattern id adds its rule list) plus the "always" lists of the present
- * buffers, the header-only list on packet inspections and the
- * application lists. A rule may be added several times (by two
- * patterns, or by two buffers): adding sets the slot's bit in the
- * scratch's bitmap, and reading the bitmap's touched words back gives
+ * pattern id adds its rule list) plus the group lists (rules without a
+ * fast pattern, ips_detect_group.c) of the present buffers, the
+ * header-only list on packet inspections and the application lists, each
+ * for the packet's class: its shared rules and those listed under the
+ * packet's destination and source port. A rule may be added several
+ * times (by two patterns, or by two buffers): adding sets the slot's bit
+ * in the scratch's bitmap, and reading the bitmap's touched words back gives
  * each candidate once, in slot order, which is evaluation order (no sort;
  * reading clears the words, so nothing is cleared or allocated per
  * inspection).
@@ -26,17 +28,68 @@ static bool packet_inspection(const struct ips_pktinfo *p)
 	       !(p->flow & IPS_FLOW_ONLY_STREAM);
 }
 
+static void mark(struct ips_scratch *s, uint32_t slot)
+{
+	uint32_t w = slot / 64;
+
+	if (w < s->lo)
+		s->lo = w;
+	if (w >= s->hi)
+		s->hi = w + 1;
+	s->bits[w] |= 1ull << (slot % 64);
+}
+
 static void add_list(struct ips_scratch *s, const struct ips_list *l,
 		     uint32_t k)
 {
-	for (uint32_t i = l->start[k]; i < l->start[k + 1]; i++) {
-		uint32_t slot = l->slots[i], w = slot / 64;
+	for (uint32_t i = l->start[k]; i < l->start[k + 1]; i++)
+		mark(s, l->slots[i]);
+}
 
-		if (w < s->lo)
-			s->lo = w;
-		if (w >= s->hi)
-			s->hi = w + 1;
-		s->bits[w] |= 1ull << (slot % 64);
+/* The rules of group key @k listed under port key @pk */
+static void add_port(struct ips_scratch *s, const struct ips_groups *g,
+		     uint32_t k, uint32_t pk)
+{
+	uint32_t lo = g->pstart[k], hi = g->pstart[k + 1], end = hi;
+	uint64_t want = (uint64_t)pk << 32;
+
+	while (lo < hi) { /* the first entry >= want */
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (g->pents[mid] < want)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < end && g->pents[lo] >> 32 == pk; lo++)
+		mark(s, (uint32_t)g->pents[lo]);
+}
+
+/* Group list @gl for a packet of class @pc */
+static void add_group(struct ips_scratch *s, const struct ips_groups *g,
+		      uint32_t gl, uint32_t pc, const struct ips_pktinfo *p)
+{
+	uint32_t k = gl * IPS_PC_MAX + pc;
+
+	add_list(s, &g->shared, k);
+	if (g->pstart[k] == g->pstart[k + 1])
+		return;
+	add_port(s, g, k, p->dport);
+	add_port(s, g, k, IPS_GP_SRC | p->sport);
+}
+
+static uint32_t pclass(const struct ips_pktinfo *p)
+{
+	switch (p->proto) {
+	case 6:
+		return p->tcp_flags & IPS_TCP_SYN ? IPS_PC_TCP_SYN : IPS_PC_TCP;
+	case 17:
+		return IPS_PC_UDP;
+	case 1:
+	case 58:
+		return IPS_PC_ICMP;
+	default:
+		return IPS_PC_OTHER;
 	}
 }
 
@@ -71,7 +124,9 @@ static void gather(struct ips_scratch *s)
 static void collect(const struct ips_engine *e, struct ips_scratch *s,
 		    const struct ips_pktinfo *p, const struct ips_bufs *scan)
 {
+	const struct ips_groups *g = &e->groups;
 	uint64_t present = p->bufs.present;
+	uint32_t pc = pclass(p);
 
 	for (uint64_t m = present; m; m &= m - 1) {
 		uint32_t b = (uint32_t)__builtin_ctzll(m);
@@ -82,13 +137,13 @@ static void collect(const struct ips_engine *e, struct ips_scratch *s,
 		if (e->mpm[b] && (scan->present & (1ull << b)))
 			(void)ips_mpm_scan(e->mpm[b], s->hs, scan->p[b],
 					   scan->len[b], on_pattern, s);
-		add_list(s, &e->always, b);
+		add_group(s, g, b, pc, p);
 	}
 	if (packet_inspection(p))
-		add_list(s, &e->hdr_only, 0);
+		add_group(s, g, IPS_GL_HDR, pc, p);
 	for (uint32_t app = IPS_APP_HTTP; app <= IPS_APP_TLS; app++)
 		if (present & e->app_bufs[app])
-			add_list(s, &e->app_only, app);
+			add_group(s, g, IPS_GL_APP + app, pc, p);
 	gather(s);
 }
 

@@ -5,8 +5,10 @@
  * (ips_inspect.c) describes with a struct ips_pktinfo (ips_pkt.h).
  *
  * Per inspection: one Hyperscan scan per present buffer finds the rules
- * whose fast pattern occurs (plus the rules that have no content and are
- * always checked); each candidate then goes through the header checks
+ * whose fast pattern occurs, plus the rules without one that fit the
+ * packet's protocol class (TCP, TCP SYN, UDP, ICMP, other) and, when
+ * they name TCP/UDP ports, its ports (Suricata's signature groups,
+ * coarsely); each candidate then goes through the header checks
  * (protocol, addresses, ports, direction, flow, dsize, flags, itype/icode,
  * urilen), flowbit conditions, its payload conditions (ips_match.h), then
  * flowbit actions and threshold / detection_filter. Rules that fire are
@@ -86,7 +88,9 @@ struct ips_engine_cfg {
  * struct ips_engine_stats - what a build produced
  * @n_rules: rules in the engine (= the rule set's rules)
  * @n_prefiltered: rules with a fast pattern in a Hyperscan database
- * @n_always: rules checked on every inspection with their buffers
+ * @n_always: rules without a fast pattern: candidates of every inspection
+ *            with their buffers whose packet class and ports they fit
+ * @n_port_keyed: ... of them listed by the TCP/UDP ports they name
  * @n_patterns: distinct fast patterns (all buffers)
  * @n_databases: Hyperscan databases (one per buffer that has patterns)
  * @build_ns: wall time of ips_engine_build()
@@ -99,6 +103,7 @@ struct ips_engine_stats {
 	uint32_t n_rules;
 	uint32_t n_prefiltered;
 	uint32_t n_always;
+	uint32_t n_port_keyed;
 	uint32_t n_patterns;
 	uint32_t n_databases;
 	uint64_t build_ns;
@@ -144,7 +149,8 @@ typedef void ips_match_fn(void *ctx, const struct ips_rule *r,
  *             patterns are literals, so the rules found are a superset
  * @reuse: scan nothing and take the candidates of the previous call on
  *         this scratch (whose buffers, or prefilter buffers, must have
- *         contained this inspection's): one Hyperscan pass serves a
+ *         contained this inspection's, and whose protocol, ports and TCP
+ *         flags were this inspection's): one Hyperscan pass serves a
  *         packet inspection and the stream window holding its payload
  */
 struct ips_detect_opts {

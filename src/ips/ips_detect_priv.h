@@ -11,6 +11,11 @@
  * rest, each in load order), so a candidate list sorted by slot is in
  * evaluation order. Pattern ids and rule lists all speak slots; only the
  * callback and ips_engine_hits() use rule-set indexes.
+ *
+ * Rules without a fast pattern sit in "group lists" (ips_detect_group.c):
+ * one per buffer (rules whose first buffer it is), one of header-only
+ * rules and one per application, each split by the packet's class
+ * (enum ips_pclass) and, for TCP and UDP, by port.
  */
 #ifndef DCBOX_IPS_DETECT_PRIV_H
 #define DCBOX_IPS_DETECT_PRIV_H
@@ -71,6 +76,29 @@ enum {
 	IPS_PBIT_ICMP = 1u << 2, /* ICMP and ICMPv6 */
 };
 
+/*
+ * enum ips_pclass - what a packet is, for the group lists: TCP without
+ * and with SYN (flags:S rules only see the latter), UDP, ICMP (v4 and
+ * v6), anything else. TCP and UDP classes have ports.
+ */
+enum ips_pclass {
+	IPS_PC_TCP,
+	IPS_PC_TCP_SYN,
+	IPS_PC_UDP,
+	IPS_PC_ICMP,
+	IPS_PC_OTHER,
+	IPS_PC_MAX,
+};
+
+/* group lists: IPS_BUF_MAX "always" lists by buffer, then these */
+enum {
+	IPS_GL_HDR = IPS_BUF_MAX, /* header-only rules */
+	IPS_GL_APP = IPS_BUF_MAX + 1, /* + enum ips_app: app rules */
+	IPS_GL_MAX = IPS_GL_APP + IPS_APP_TLS + 1,
+	IPS_GL_KEYS = IPS_GL_MAX * IPS_PC_MAX, /* list * IPS_PC_MAX + class */
+	IPS_GP_SRC = 1u << 16, /* port key: source port (else destination) */
+};
+
 /**
  * struct ips_list - rule slots in CSR form: list i is
  * slots[start[i] .. start[i + 1])
@@ -80,6 +108,20 @@ enum {
 struct ips_list {
 	uint32_t *start;
 	uint32_t *slots;
+};
+
+/**
+ * struct ips_groups - the group lists, by key (list * IPS_PC_MAX + class)
+ * @shared: slots of rules any packet of the class may fire
+ * @pstart: IPS_GL_KEYS + 1 offsets into @pents
+ * @pents: per key, sorted: (port key << 32) | slot, port key = port, or
+ *         IPS_GP_SRC | port; a rule there may only fire when the packet
+ *         has that destination (source) port
+ */
+struct ips_groups {
+	struct ips_list shared;
+	uint32_t *pstart;
+	uint64_t *pents;
 };
 
 /**
@@ -127,10 +169,7 @@ struct ips_thresh_tab {
  * @mpm: Hyperscan database per buffer (NULL: no fast pattern there)
  * @pats: pattern id -> the slots of the rules using it
  * @n_pats: distinct patterns
- * @always: buffer -> slots of rules without a fast pattern whose first
- *          buffer it is
- * @hdr_only: slots of header-only rules (list 0)
- * @app_only: app -> slots of app rules without buffers
+ * @groups: the rules without a fast pattern, by group list and class
  * @app_bufs: app -> mask of its buffers
  * @fb_words: 64-bit words of flowbits a flow needs
  * @n_raw: rules whose only buffer is the payload (stream windows and
@@ -150,9 +189,7 @@ struct ips_engine {
 	struct ips_mpm *mpm[IPS_BUF_MAX];
 	struct ips_list pats;
 	uint32_t n_pats;
-	struct ips_list always;
-	struct ips_list hdr_only;
-	struct ips_list app_only;
+	struct ips_groups groups;
 	uint64_t app_bufs[4];
 	uint32_t fb_words;
 	uint32_t n_raw;
@@ -184,6 +221,10 @@ struct ips_scratch {
 	uint32_t *cands;
 	uint32_t n_cands;
 };
+
+int ips_detect_groups_build(struct ips_engine *e, const uint32_t *gl_of);
+void ips_detect_groups_free(struct ips_groups *g);
+void *ips_detect_calloc(struct ips_engine *e, size_t n, size_t size);
 
 bool ips_detect_fb_test(const struct ips_rule *r, const struct ips_pktinfo *p);
 void ips_detect_fb_apply(const struct ips_rule *r, struct ips_pktinfo *p);

@@ -9,8 +9,10 @@
  * keywords and stream/packet inspections, header-only rules, flowbits
  * across inspections and within one (setters first), noalert, threshold
  * limit by_src and detection_filter with time, the action order
- * pass > drop > reject > alert, the Hyperscan and naive engines firing
- * the same rules on a few hundred random rules and buffers, and the
+ * pass > drop > reject > alert, the group lists of rules without a fast
+ * pattern (class, ports, <>, negated ports, ip rules), the Hyperscan and
+ * naive engines firing the same rules on a few hundred random rules
+ * (protocols, port sets, <>, flags) and inspections, and the
  * build time of ET Open and of 30,000 generated rules (printed).
  */
 #include <dirent.h>
@@ -653,6 +655,109 @@ static void test_actions(void **state)
 	ips_engine_free(e);
 }
 
+/* A packet inspection of @proto (6, 17, 1, 47) from @sport to @dport */
+static void pkt_proto(struct ips_pktinfo *p, uint8_t proto, uint16_t sport,
+		      uint16_t dport, uint8_t tcp_flags)
+{
+	pkt_tcp(p, "");
+	p->proto = proto;
+	p->tcp_flags = proto == 6 ? tcp_flags : 0;
+	p->sport = proto == 6 || proto == 17 ? sport : 0;
+	p->dport = proto == 6 || proto == 17 ? dport : 0;
+}
+
+/* candidates and fired rules of one inspection */
+static uint32_t cands(struct ips_engine *e, struct ips_scratch *s,
+		      struct ips_pktinfo *p, struct fired *f)
+{
+	struct ips_detect_result res;
+
+	run(e, s, p, f, &res);
+	return res.n_cands;
+}
+
+/*
+ * Rules without a fast pattern are listed by packet class and port: a
+ * port-80 rule is no candidate of a port-53 packet, flags:S rules only
+ * of SYNs, itype only of ICMP; <> rules under both directions, negated
+ * port sets by what remains, ip rules in every class.
+ */
+static void test_groups(void **state)
+{
+	static const char rules[] =
+		"alert tcp any any -> any 80 (flags:S; sid:1;)\n"
+		"alert udp any any -> any 53 (content:!\"zz\"; sid:2;)\n"
+		"alert tcp any any <> any 8080 (sid:3;)\n"
+		"alert tcp any any -> any ![0:79,81:65535] (sid:4;)\n"
+		"alert tcp any any -> any !80 (dsize:0; sid:5;)\n"
+		"alert tcp any 25 -> any any (sid:6;)\n"
+		"alert ip any any -> any any (dsize:0; sid:7;)\n"
+		"alert ip any any -> any 53 (sid:8;)\n"
+		"alert icmp any any -> any any (itype:8; sid:9;)\n"
+		"alert tcp any any -> any any (flags:A,12; dsize:0; sid:10;)\n"
+		"alert tcp any any -> any 5900:5920 (flags:S,12; sid:11;)\n";
+	struct ips_engine *e = engine_from(rules, false);
+	struct ips_scratch *s = ips_scratch_new(e);
+	struct ips_engine_stats st;
+	struct ips_pktinfo p;
+	static struct fired f;
+
+	(void)state;
+	ips_engine_stats(e, &st);
+	assert_int_equal(st.n_always, 11);
+	assert_int_equal(st.n_port_keyed, 7); /* 1, 2, 3, 4, 6, 8, 11 */
+
+	pkt_proto(&p, 6, 1234, 80, IPS_TCP_SYN); /* 1, 4, 7 (5: port) */
+	assert_int_equal(cands(e, s, &p, &f), 4);
+	assert_int_equal(f.n, 3);
+	assert_true(fired_sid(&f, 1) && fired_sid(&f, 4) && fired_sid(&f, 7));
+	pkt_proto(&p, 6, 1234, 80, IPS_TCP_ACK); /* no SYN: not 1 */
+	assert_int_equal(cands(e, s, &p, &f), 4);
+	assert_true(fired_sid(&f, 10) && !fired_sid(&f, 1));
+	pkt_proto(&p, 6, 1234, 53, IPS_TCP_SYN); /* 5, 7, 8 */
+	assert_int_equal(cands(e, s, &p, &f), 3);
+	assert_int_equal(f.n, 3);
+	pkt_proto(&p, 6, 1234, 5910, IPS_TCP_SYN | IPS_TCP_ECE);
+	cands(e, s, &p, &f);
+	assert_true(fired_sid(&f, 11) && fired_sid(&f, 5));
+	pkt_proto(&p, 6, 1234, 5921, IPS_TCP_SYN);
+	cands(e, s, &p, &f);
+	assert_false(fired_sid(&f, 11));
+
+	/* <> 8080: either side's port */
+	pkt_proto(&p, 6, 1234, 8080, IPS_TCP_ACK);
+	cands(e, s, &p, &f);
+	assert_true(fired_sid(&f, 3));
+	pkt_proto(&p, 6, 8080, 1234, IPS_TCP_ACK);
+	cands(e, s, &p, &f);
+	assert_true(fired_sid(&f, 3));
+	pkt_proto(&p, 6, 25, 1234, IPS_TCP_ACK); /* source port 25: 6 */
+	cands(e, s, &p, &f);
+	assert_true(fired_sid(&f, 6) && !fired_sid(&f, 3));
+	pkt_proto(&p, 6, 1234, 25, IPS_TCP_ACK);
+	cands(e, s, &p, &f);
+	assert_false(fired_sid(&f, 6));
+
+	pkt_proto(&p, 17, 1234, 53, 0); /* UDP 53: 2, 7, 8 */
+	assert_int_equal(cands(e, s, &p, &f), 3);
+	assert_true(fired_sid(&f, 2) && fired_sid(&f, 7) && fired_sid(&f, 8));
+	pkt_proto(&p, 17, 1234, 80, 0); /* 7 only */
+	assert_int_equal(cands(e, s, &p, &f), 1);
+	assert_true(fired_sid(&f, 7));
+
+	pkt_proto(&p, 1, 0, 0, 0); /* ICMP echo: 7, 9 */
+	p.icmp_type = 8;
+	assert_int_equal(cands(e, s, &p, &f), 2);
+	assert_true(fired_sid(&f, 7) && fired_sid(&f, 9));
+	/* GRE: the ip rules (other protocols may have ports: SCTP) */
+	pkt_proto(&p, 47, 0, 0, 0);
+	assert_int_equal(cands(e, s, &p, &f), 2);
+	assert_int_equal(f.n, 1);
+	assert_true(fired_sid(&f, 7));
+	ips_scratch_free(s);
+	ips_engine_free(e);
+}
+
 /* Random rules over a tiny alphabet so that many of them match */
 static void rand_word(char *out, unsigned int len)
 {
@@ -683,24 +788,49 @@ static void rand_content(char *o, size_t size, bool *fp)
 	}
 }
 
+static const char *rand_ports(void)
+{
+	static const char *const ports[] = {"80",
+					    "53",
+					    "!80",
+					    "[80,8080]",
+					    "1024:65535",
+					    "!53:1023",
+					    "![1:79,81:65535]",
+					    "8080"};
+
+	return rand() % 3 ? "any" : ports[rand() % 8];
+}
+
 static size_t rand_rule(char *out, size_t size, uint32_t sid)
 {
 	static const char *const bufs[] = {"", "http.uri; ",
 					   "http.user_agent; "};
 	static const char *const acts[] = {"alert", "alert", "drop", "reject",
 					   "pass"};
-	unsigned int nc = rand() % 4, a = rand() % 5;
+	static const char *const protos[] = {"tcp", "tcp", "udp", "ip", "icmp"};
+	static const char *const flags[] = {"S",  "S,12", "A",	"SA",
+					    "+S", "*SF",  "!S", "S,S"};
+	unsigned int nc = rand() % 4, a = rand() % 5, pr = rand() % 5;
 	size_t n;
 
 	/* a pass rule ends an inspection: keep them rare and specific */
 	if (a == 4 && (nc < 3 || rand() % 4))
 		a = 0;
-	n = snprintf(out, size, "%s tcp any any -> any %s (", acts[a],
-		     rand() % 4 ? "any" : "80");
+	n = snprintf(out, size, "%s %s any %s", acts[a], protos[pr],
+		     rand_ports());
+	n += snprintf(out + n, size - n, " %s any %s (",
+		      rand() % 6 ? "->" : "<>", rand_ports());
 	bool fp = false;
 	char c[128];
 
-	if (rand() % 2)
+	if (pr < 2 && rand() % 5 == 0)
+		n += snprintf(out + n, size - n, "flags:%s; ",
+			      flags[rand() % 8]);
+	if (pr == 4 && rand() % 2)
+		n += snprintf(out + n, size - n, "itype:%d; ", rand() % 2 * 8);
+
+	if (pr < 2 && rand() % 2)
 		n += snprintf(out + n, size - n, "%s", bufs[1 + rand() % 2]);
 	for (unsigned int i = 0; i < nc; i++) {
 		rand_content(c, sizeof(c), &fp);
@@ -731,7 +861,7 @@ static void fired_set(struct ips_engine *e, struct ips_scratch *s,
 
 static void test_naive_equals_prefilter(void **state)
 {
-	enum { RULES = 400, PKTS = 600 };
+	enum { RULES = 400, PKTS = 2000 };
 	char *text = malloc(RULES * 512);
 	struct ips_engine *hs, *nv;
 	struct ips_scratch *shs, *snv;
@@ -755,9 +885,22 @@ static void test_naive_equals_prefilter(void **state)
 		rand_word(pay, rand() % 40);
 		rand_word(uri, rand() % 24);
 		rand_word(host, rand() % 16);
+		static const uint16_t port[] = {80, 8080, 53, 1234, 40000};
+		static const uint8_t proto[] = {6, 6, 6, 17, 1, 47};
+
 		pkt_tcp(&p, pay);
-		p.dport = rand() % 2 ? 80 : 8080;
-		if (rand() % 2) {
+		p.dport = port[rand() % 5];
+		p.sport = port[rand() % 5];
+		p.proto = proto[rand() % 6];
+		p.tcp_flags = (uint8_t)(rand() % 4 ? IPS_TCP_ACK : 0) |
+			      (rand() % 3 ? 0 : IPS_TCP_SYN) |
+			      (rand() % 5 ? 0 : IPS_TCP_FIN);
+		p.icmp_type = rand() % 2 * 8;
+		if (p.proto != 6)
+			p.tcp_flags = 0;
+		if (p.proto != 6 && p.proto != 17)
+			p.sport = p.dport = 0;
+		if (p.proto == 6 && rand() % 2) {
 			p.app = IPS_APP_HTTP;
 			set_buf(&p, IPS_BUF_HTTP_URI, uri);
 			set_buf(&p, IPS_BUF_HTTP_USER_AGENT, host);
@@ -912,6 +1055,7 @@ int main(void)
 		cmocka_unit_test(test_flowbits),
 		cmocka_unit_test(test_threshold),
 		cmocka_unit_test(test_actions),
+		cmocka_unit_test(test_groups),
 		cmocka_unit_test(test_naive_equals_prefilter),
 		cmocka_unit_test(test_et_open),
 		cmocka_unit_test(test_30k_rules),
