@@ -26,9 +26,20 @@
  *   101 / CONNECT 2xx --> DEAD (both directions: a tunnel follows)
  *
  * Responses are paired with requests FIFO through a bit queue (pending:
- * HEAD, connect: CONNECT), only to frame response bodies. Rejected
- * alternatives: buffering whole messages (unbounded) and re-parsing from
- * the message start on every chunk (quadratic for byte-wise arrival).
+ * HEAD, connect: CONNECT, saved: has a copy), to frame response bodies
+ * and to give a response its request's buffers. Those are copied into the
+ * txn area when the request's headers are parsed (the request's own
+ * areas are reused by the next request, which pipelining may send before
+ * the response comes): one record per saved request, oldest first, each
+ * a struct txn_hdr and the bytes; a buffer that lies inside one already
+ * copied (the method and raw URI inside the request line) or equals one
+ * (a URI already normal) is stored as a reference to it, so a typical
+ * request takes ~200 bytes. The oldest record goes to the response that
+ * pops its request and is dropped (memmove of the few younger records)
+ * once that response is reported. Rejected alternatives: buffering whole
+ * messages (unbounded), re-parsing from the message start on every chunk
+ * (quadratic for byte-wise arrival), and keeping only the oldest
+ * request's copy (a pipelined second request would lose its own).
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -53,7 +64,35 @@ enum http_state {
 enum {
 	CHUNK_LINE_MAX = 1024, /* chunk-size line with extensions */
 	CHUNK_DIGITS_MAX = 15, /* hex digits of a chunk size */
+	TXN_FIELDS = 7,
+	TXN_TAKEN = 1, /* ips_http.resp_txn: the response owns record 0 */
+	TXN_PEEK = 2, /* ... an interim response shows it, leaves it */
 };
+
+/* The request buffers copied for the response, in this order (a buffer
+ * may reference an earlier one: the request line comes first) */
+static const uint8_t txn_bufs[TXN_FIELDS] = {
+	IPS_BUF_HTTP_REQUEST_LINE, IPS_BUF_HTTP_METHOD,	  IPS_BUF_HTTP_URI_RAW,
+	IPS_BUF_HTTP_URI,	   IPS_BUF_HTTP_HOST_RAW, IPS_BUF_HTTP_HOST,
+	IPS_BUF_HTTP_USER_AGENT,
+};
+
+/**
+ * struct txn_hdr - the head of one request copy in the txn area (copied
+ * in and out with memcpy: records are not aligned)
+ * @size: bytes of the record, this header included
+ * @present: bit i set when txn_bufs[i] was present
+ * @off: where txn_bufs[i]'s bytes are, from the record's start
+ * @len: their length
+ */
+struct txn_hdr {
+	uint16_t size;
+	uint16_t present;
+	uint16_t off[TXN_FIELDS];
+	uint16_t len[TXN_FIELDS];
+};
+
+_Static_assert(IPS_HTTP_TXN_SIZE <= UINT16_MAX, "record offsets are 16-bit");
 
 static const char *const anomaly_names[] = {
 #define IPS_HTTP_ANOM_NAME(e, s) s,
@@ -113,7 +152,7 @@ size_t ips_http_size(const struct ips_http_cfg *cfg)
 	}
 	per = (size_t)cfg->header_limit + IPS_HTTP_DER_SIZE(cfg->header_limit);
 	return sizeof(struct ips_http) + 2 * per + cfg->request_body_limit +
-	       cfg->response_body_limit;
+	       cfg->response_body_limit + IPS_HTTP_TXN_SIZE;
 }
 
 static void dir_init(struct ips_http_dir *d, uint32_t *off, uint32_t hl,
@@ -145,6 +184,7 @@ int ips_http_init(struct ips_http *h, const struct ips_http_cfg *cfg)
 	h->cfg = *cfg;
 	dir_init(&h->req, &off, cfg->header_limit, cfg->request_body_limit);
 	dir_init(&h->resp, &off, cfg->header_limit, cfg->response_body_limit);
+	h->txn_off = off;
 	return 0;
 }
 
@@ -156,7 +196,101 @@ static void body_set_buf(struct ips_bufs *b, enum ips_buf buf, const uint8_t *p,
 	b->present |= 1ull << buf;
 }
 
-/* Report the direction's current message (once) */
+/* ---- request copies for the responses (the txn area) ---- */
+
+/* Can buffer @i of @b be stored as a reference into the record @rec?
+ * Yes if it lies inside an earlier stored buffer or has the same bytes. */
+static bool txn_reuse(const struct ips_bufs *b, const struct txn_hdr *t,
+		      const uint8_t *rec, unsigned int i, uint16_t *off)
+{
+	uintptr_t p = (uintptr_t)b->p[txn_bufs[i]];
+	uint32_t n = b->len[txn_bufs[i]];
+
+	for (unsigned int j = 0; j < i; j++) {
+		uintptr_t q = (uintptr_t)b->p[txn_bufs[j]];
+
+		if (!(t->present & (1u << j)))
+			continue;
+		if (p >= q && p + n <= q + t->len[j]) {
+			*off = (uint16_t)(t->off[j] + (p - q));
+			return true;
+		}
+		if (n == t->len[j] &&
+		    !memcmp(b->p[txn_bufs[i]], rec + t->off[j], n)) {
+			*off = t->off[j];
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Copy a request's buffers as the youngest record; false if no room */
+static bool txn_save(struct ips_http *h, const struct ips_bufs *b)
+{
+	uint8_t *rec = h->mem + h->txn_off + h->txn_len;
+	uint32_t room = IPS_HTTP_TXN_SIZE - h->txn_len;
+	uint32_t used = sizeof(struct txn_hdr);
+	struct txn_hdr t = {0};
+
+	if (room < used)
+		return false;
+	for (unsigned int i = 0; i < TXN_FIELDS; i++) {
+		uint8_t buf = txn_bufs[i];
+		uint32_t n = b->len[buf];
+
+		if (!(b->present & (1ull << buf)))
+			continue;
+		if (!txn_reuse(b, &t, rec, i, &t.off[i])) {
+			if (n > room - used)
+				return false;
+			memcpy(rec + used, b->p[buf], n);
+			t.off[i] = (uint16_t)used;
+			used += n;
+		}
+		t.len[i] = (uint16_t)n;
+		t.present |= (uint16_t)(1u << i);
+	}
+	t.size = (uint16_t)used;
+	memcpy(rec, &t, sizeof(t));
+	h->txn_len += used;
+	return true;
+}
+
+/* Forget record @k (0 = oldest) */
+static void txn_drop(struct ips_http *h, uint32_t k)
+{
+	uint8_t *a = h->mem + h->txn_off;
+	uint32_t at = 0;
+	struct txn_hdr t;
+
+	for (;;) {
+		if (at >= h->txn_len)
+			return;
+		memcpy(&t, a + at, sizeof(t));
+		if (!k--)
+			break;
+		at += t.size;
+	}
+	memmove(a + at, a + at + t.size, h->txn_len - at - t.size);
+	h->txn_len -= t.size;
+}
+
+/* The oldest record's buffers into a response's */
+static void txn_attach(struct ips_http *h, struct ips_bufs *b)
+{
+	const uint8_t *rec = h->mem + h->txn_off;
+	struct txn_hdr t;
+
+	if (!h->txn_len)
+		return;
+	memcpy(&t, rec, sizeof(t));
+	for (unsigned int i = 0; i < TXN_FIELDS; i++)
+		if (t.present & (1u << i))
+			body_set_buf(b, txn_bufs[i], rec + t.off[i], t.len[i]);
+}
+
+/* Report the direction's current message (once); a response shows its
+ * request's buffers too */
 static void emit(struct ips_http *h, struct ips_http_dir *d,
 		 ips_http_event_fn *fn, void *ctx)
 {
@@ -164,6 +298,8 @@ static void emit(struct ips_http *h, struct ips_http_dir *d,
 
 	if (d->emitted)
 		return;
+	if (!request && h->resp_txn)
+		txn_attach(h, &d->bufs);
 	d->emitted = true;
 	if (d->has_body && d->body_limit) {
 		const uint8_t *body = h->mem + d->body_off;
@@ -181,6 +317,12 @@ static void emit(struct ips_http *h, struct ips_http_dir *d,
 	if (fn)
 		fn(ctx, request ? IPS_HTTP_EV_REQUEST : IPS_HTTP_EV_RESPONSE,
 		   &d->bufs);
+	if (!request && h->resp_txn) {
+		d->bufs.present &= ~IPS_HTTP_TXN_BUFS;
+		if (h->resp_txn == TXN_TAKEN)
+			txn_drop(h, 0);
+		h->resp_txn = 0;
+	}
 }
 
 static void msg_reset(struct ips_http_dir *d)
@@ -211,29 +353,45 @@ static void kill_flow(struct ips_http *h)
 	h->resp.state = ST_DEAD;
 }
 
-static void pending_push(struct ips_http *h, bool head, bool connect)
+/* Queue a request (its buffers in @b) for its response */
+static void pending_push(struct ips_http *h, const struct ips_http_msg *m,
+			 const struct ips_bufs *b)
 {
+	bool saved;
+
 	if (h->n_pending == IPS_HTTP_PENDING_MAX) {
 		h->anomalies[IPS_HTTP_ANOM_PENDING_OVERFLOW]++;
+		/* record 0 may be the response's in progress, not queued */
+		if (h->saved & 1)
+			txn_drop(h, h->resp_txn == TXN_TAKEN ? 1 : 0);
 		h->pending >>= 1;
 		h->connect >>= 1;
+		h->saved >>= 1;
 		h->n_pending--;
 	}
-	h->pending |= (uint32_t)head << h->n_pending;
-	h->connect |= (uint32_t)connect << h->n_pending;
+	saved = txn_save(h, b);
+	if (!saved)
+		h->anomalies[IPS_HTTP_ANOM_TXN_NO_ROOM]++;
+	h->pending |= (uint32_t)m->head << h->n_pending;
+	h->connect |= (uint32_t)m->connect << h->n_pending;
+	h->saved |= (uint32_t)saved << h->n_pending;
 	h->n_pending++;
 }
 
-static void pending_pop(struct ips_http *h, bool *head, bool *connect)
+static void pending_pop(struct ips_http *h, bool *head, bool *connect,
+			bool *saved)
 {
 	*head = false;
 	*connect = false;
+	*saved = false;
 	if (!h->n_pending)
 		return;
 	*head = h->pending & 1;
 	*connect = h->connect & 1;
+	*saved = h->saved & 1;
 	h->pending >>= 1;
 	h->connect >>= 1;
+	h->saved >>= 1;
 	h->n_pending--;
 }
 
@@ -265,7 +423,7 @@ static void on_request(struct ips_http *h, ips_http_event_fn *fn, void *ctx)
 	struct ips_http_msg m;
 
 	ips_http_msg_parse(h, d, true, &m);
-	pending_push(h, m.head, m.connect);
+	pending_push(h, &m, &d->bufs);
 	if (!start_body(d, &m, false))
 		finish(h, d, fn, ctx);
 	else if (!d->body_limit)
@@ -276,14 +434,22 @@ static void on_response(struct ips_http *h, ips_http_event_fn *fn, void *ctx)
 {
 	struct ips_http_dir *d = &h->resp;
 	struct ips_http_msg m;
-	bool head, connect;
+	bool head, connect, saved;
 
 	ips_http_msg_parse(h, d, false, &m);
+	if (h->resp_txn == TXN_TAKEN) /* never reported: not expected */
+		txn_drop(h, 0);
+	h->resp_txn = 0;
 	if (m.status >= 100 && m.status < 200 && m.status != 101) {
-		finish(h, d, fn, ctx); /* interim: the request stays pending */
+		/* interim: the request stays pending, its copy too */
+		if (h->n_pending && (h->saved & 1))
+			h->resp_txn = TXN_PEEK;
+		finish(h, d, fn, ctx);
 		return;
 	}
-	pending_pop(h, &head, &connect);
+	pending_pop(h, &head, &connect, &saved);
+	if (saved)
+		h->resp_txn = TXN_TAKEN;
 	if (m.status == 101 || (connect && m.status >= 200 && m.status < 300)) {
 		emit(h, d, fn, ctx);
 		kill_flow(h);

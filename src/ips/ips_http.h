@@ -18,11 +18,20 @@
  * price: a message with a body is inspected when its body (up to the
  * limit) is in, not when its headers are.
  *
- * Response events carry only the response's buffers (not the request's
- * URI); responses are paired with requests FIFO only to know that a
- * response to HEAD has no body. 1xx (except 101), 204 and 304 have no
- * body; 101 Switching Protocols and a 2xx to CONNECT end HTTP parsing of
- * the flow (a tunnel follows).
+ * Transactions. Responses are paired with requests FIFO (to know that a
+ * response to HEAD has no body, and for the request's buffers). As in
+ * Suricata, where a request and its response are one transaction, a
+ * response event also carries its request's IPS_HTTP_TXN_BUFS (http.uri,
+ * http.uri.raw, http.method, http.host, http.host.raw, http.user_agent,
+ * http.request_line), so a to_client rule may combine them with response
+ * buffers. Not the request's Cookie: http.cookie is one buffer, the
+ * response's Set-Cookie. Each request's values are copied when its
+ * headers are parsed into a per-flow area of IPS_HTTP_TXN_SIZE bytes
+ * that holds the copies of the requests awaiting a response, oldest
+ * first; a request whose copy does not fit (pipelining, huge URIs) gets
+ * none (counted as txn_no_room) and its response only its own buffers.
+ * 1xx (except 101), 204 and 304 have no body; 101 Switching Protocols
+ * and a 2xx to CONNECT end HTTP parsing of the flow (a tunnel follows).
  *
  * Gaps (IPS_HTTP_F_GAP: bytes were lost before this chunk): the direction
  * resynchronises - it drops the message in progress (counted) and skips
@@ -33,8 +42,9 @@
  * caller allocates per HTTP flow (from a bounded pool; nothing is
  * allocated here). Per direction: the raw header block (header_limit), a
  * derived area for normalised buffers (3 * header_limit + 64) and the body
- * (body limit). With the defaults (8 KiB headers, 16 KiB bodies) that is
- * about 2 * (8 + 24 + 16) KiB = 96 KiB per flow. Bytes beyond a limit are
+ * (body limit), plus the request copies (IPS_HTTP_TXN_SIZE). With the
+ * defaults (8 KiB headers, 16 KiB bodies) that is about
+ * 2 * (8 + 24 + 16) + 4 KiB = 100 KiB per flow. Bytes beyond a limit are
  * counted, not inspected; a header block beyond header_limit is an anomaly
  * (the part that fit is still parsed and reported), never a failure.
  *
@@ -56,7 +66,15 @@ enum {
 	IPS_HTTP_HEADER_LIMIT_MAX = 65536,
 	IPS_HTTP_BODY_LIMIT_MAX = 1 << 20,
 	IPS_HTTP_PENDING_MAX = 32, /* requests awaiting a response (FIFO) */
+	IPS_HTTP_TXN_SIZE = 4096, /* copies of their buffers, per flow */
 };
+
+/* IPS_HTTP_TXN_BUFS - the request buffers a response event also carries */
+#define IPS_HTTP_TXN_BUFS                                                      \
+	((1ull << IPS_BUF_HTTP_URI) | (1ull << IPS_BUF_HTTP_URI_RAW) |         \
+	 (1ull << IPS_BUF_HTTP_METHOD) | (1ull << IPS_BUF_HTTP_HOST) |         \
+	 (1ull << IPS_BUF_HTTP_HOST_RAW) | (1ull << IPS_BUF_HTTP_USER_AGENT) | \
+	 (1ull << IPS_BUF_HTTP_REQUEST_LINE))
 
 /**
  * struct ips_http_cfg - per-flow limits (bytes)
@@ -89,6 +107,7 @@ enum ips_http_event {
 	X(BODY_TRUNCATED, "body_truncated")                                    \
 	X(GAP, "gap")                                                          \
 	X(PENDING_OVERFLOW, "pending_overflow")                                \
+	X(TXN_NO_ROOM, "txn_no_room")                                          \
 	X(TUNNEL, "tunnel")
 
 /** enum ips_http_anomaly - index of ips_http.anomalies[] */
@@ -133,6 +152,12 @@ struct ips_http_dir {
  * @pending: HEAD bits of requests not yet answered (bit 0 = oldest)
  * @n_pending: requests in @pending
  * @connect: bits of @pending that are CONNECT requests
+ * @saved: bits of @pending whose buffers are copied in the txn area
+ * @txn_len: bytes of the txn area in use (records, oldest first)
+ * @txn_off: offset of the txn area in @mem
+ * @resp_txn: the response in progress: 0 none, 1 carries the oldest
+ *            record and drops it once reported, 2 carries it and leaves
+ *            it (a 1xx interim response)
  * @requests: requests reported
  * @responses: responses reported
  * @body_skipped: body bytes beyond the limits, [0] requests, [1] responses
@@ -145,7 +170,11 @@ struct ips_http {
 	struct ips_http_dir resp;
 	uint32_t pending;
 	uint32_t connect;
+	uint32_t saved;
 	uint32_t n_pending;
+	uint32_t txn_len;
+	uint32_t txn_off;
+	uint8_t resp_txn;
 	uint32_t requests;
 	uint32_t responses;
 	uint64_t body_skipped[2];

@@ -99,6 +99,10 @@ enum ips_insp_kind {
  * @pre_tail: tail bytes at the start of that window
  * @pre_insp: the inspection counter after the packet inspection that
  *            scanned it (its candidates are valid while it is unchanged)
+ * @txn_bufs: an HTTP response inspection: the request buffers it carries
+ *            (IPS_HTTP_TXN_BUFS present), else 0
+ * @txn_best: during it, the decisive action of the rules reported and
+ *            not taken for request rules (IPS_ACT_MAX: none)
  */
 struct ips_pkt_ctx {
 	struct ips_decoded d;
@@ -119,6 +123,8 @@ struct ips_pkt_ctx {
 	uint32_t pre_len;
 	uint32_t pre_tail;
 	uint64_t pre_insp;
+	uint64_t txn_bufs;
+	uint8_t txn_best;
 };
 
 /**
@@ -134,6 +140,8 @@ struct ips_pkt_ctx {
  * @http_cfg: limits of each flow's HTTP parser
  * @win: window buffer: stream tail + new data
  * @cur: the packet being inspected
+ * @txn_rules: the engine has rules that test a request's buffers on its
+ *             response (else responses are inspected without them)
  * @last_ts_ns: wall clock of the latest packet (alerts raised by expiry)
  * @destroying: flows are being freed with the inspector: no inspection
  * @counters: enum ips_inspect_counter
@@ -150,6 +158,7 @@ struct ips_inspect {
 	struct ips_http_cfg http_cfg;
 	uint8_t *win;
 	struct ips_pkt_ctx cur;
+	bool txn_rules;
 	uint64_t last_ts_ns;
 	bool destroying;
 	uint64_t counters[IPS_IC_MAX];
@@ -161,6 +170,7 @@ void ips_inspect_pktinfo(struct ips_inspect *in, struct ips_pktinfo *p);
 void ips_inspect_run(struct ips_inspect *in, struct ips_pktinfo *p,
 		     enum ips_insp_kind kind, const struct ips_detect_opts *o);
 void ips_inspect_payload(struct ips_inspect *in);
+bool ips_inspect_request_rule(const struct ips_rule *r);
 bool ips_inspect_stopped(const struct ips_inspect *in);
 void ips_inspect_tcp(struct ips_inspect *in);
 void ips_inspect_tcp_end(struct ips_inspect *in);

@@ -10,7 +10,8 @@
  * byte. Then named cases: pipelining, Content-Length and chunked bodies,
  * body limit, HEAD/204/304/1xx responses, bodies delimited by close, URI
  * normalisation (a numbered table), the header limit, host
- * normalisation, gaps, upgrades and bad chunks.
+ * normalisation, gaps, upgrades and bad chunks; responses carrying their
+ * request's buffers (pipelined, interim, until close) in a bounded area.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -27,7 +28,7 @@
 #include "ips/ips_app.h"
 #include "ips/ips_http.h"
 
-enum { MAX_EV = 16 };
+enum { MAX_EV = 32 };
 
 struct ev {
 	enum ips_http_event type;
@@ -645,6 +646,111 @@ static void test_pending_fifo(void **state)
 	assert_false(has(&r, 4, IPS_BUF_HTTP_RESPONSE_BODY));
 	assert_false(has(&r, 5, IPS_BUF_HTTP_RESPONSE_BODY));
 	assert_string_equal(buf(&r, 6, IPS_BUF_HTTP_RESPONSE_BODY), "cd");
+	/* each response shows its own request's URI; the extra one none */
+	assert_string_equal(buf(&r, 3, IPS_BUF_HTTP_URI), "/1");
+	assert_string_equal(buf(&r, 4, IPS_BUF_HTTP_URI), "/2");
+	assert_string_equal(buf(&r, 4, IPS_BUF_HTTP_METHOD), "HEAD");
+	assert_string_equal(buf(&r, 5, IPS_BUF_HTTP_URI), "/3");
+	assert_false(has(&r, 6, IPS_BUF_HTTP_URI));
+	assert_int_equal(h->txn_len, 0);
+	rec_free(&r);
+	free(h);
+}
+
+/*
+ * A response event carries its request's buffers (one transaction, as in
+ * Suricata): two pipelined requests, answered after both were sent, each
+ * response with its own request's; the request's Cookie is not the
+ * response's http.cookie; an interim 100 shows the request and leaves it
+ * to the final response; a body delimited by the close still has it.
+ */
+static void test_response_carries_request(void **state)
+{
+	static const uint8_t want[] = {
+		IPS_BUF_HTTP_URI,	   IPS_BUF_HTTP_URI_RAW,
+		IPS_BUF_HTTP_METHOD,	   IPS_BUF_HTTP_HOST,
+		IPS_BUF_HTTP_HOST_RAW,	   IPS_BUF_HTTP_USER_AGENT,
+		IPS_BUF_HTTP_REQUEST_LINE,
+	};
+	struct ips_http *h = http_new(NULL);
+	struct rec r = {0};
+
+	(void)state;
+	feed(h, true,
+	     "GET /admin/%2e%2e/login HTTP/1.1\r\nHost: One.Example:81\r\n"
+	     "User-Agent: ua-one\r\nCookie: c=1\r\n\r\n"
+	     "POST /two HTTP/1.1\r\nHost: two\r\nUser-Agent: ua-two\r\n"
+	     "Content-Length: 3\r\n\r\nabc",
+	     &r);
+	assert_int_equal(r.n, 2);
+	assert_false(has(&r, 0, IPS_BUF_HTTP_STAT_CODE));
+	feed(h, false,
+	     "HTTP/1.1 200 OK\r\nSet-Cookie: s=9\r\nContent-Length: 1\r\n"
+	     "\r\nx",
+	     &r);
+	assert_int_equal(r.n, 3);
+	/* exactly the request's buffers, as its own event had them */
+	for (unsigned int i = 0; i < sizeof(want); i++) {
+		assert_true(has(&r, 2, want[i]));
+		assert_string_equal(buf(&r, 2, want[i]), buf(&r, 0, want[i]));
+	}
+	assert_string_equal(buf(&r, 2, IPS_BUF_HTTP_URI), "/login");
+	assert_string_equal(buf(&r, 2, IPS_BUF_HTTP_HOST), "one.example");
+	assert_string_equal(buf(&r, 2, IPS_BUF_HTTP_STAT_CODE), "200");
+	assert_string_equal(buf(&r, 2, IPS_BUF_HTTP_COOKIE), "s=9");
+	assert_false(has(&r, 2, IPS_BUF_HTTP_REQUEST_BODY));
+	feed(h, false, "HTTP/1.1 100 Continue\r\n\r\n", &r);
+	feed(h, false, "HTTP/1.1 404 Not Found\r\n\r\ngone", &r);
+	assert_int_equal(r.n, 4);
+	assert_string_equal(buf(&r, 3, IPS_BUF_HTTP_STAT_CODE), "100");
+	assert_string_equal(buf(&r, 3, IPS_BUF_HTTP_URI), "/two");
+	ips_http_close(h, false, on_event, &r);
+	assert_int_equal(r.n, 5);
+	assert_string_equal(buf(&r, 4, IPS_BUF_HTTP_RESPONSE_BODY), "gone");
+	assert_string_equal(buf(&r, 4, IPS_BUF_HTTP_URI), "/two");
+	assert_string_equal(buf(&r, 4, IPS_BUF_HTTP_METHOD), "POST");
+	assert_string_equal(buf(&r, 4, IPS_BUF_HTTP_USER_AGENT), "ua-two");
+	assert_false(has(&r, 4, IPS_BUF_HTTP_COOKIE));
+	assert_int_equal(h->txn_len, 0);
+	assert_int_equal(h->anomalies[IPS_HTTP_ANOM_TXN_NO_ROOM], 0);
+	rec_free(&r);
+	free(h);
+}
+
+/* The copies are bounded: pipelined requests beyond IPS_HTTP_TXN_SIZE get
+ * none (counted) and their responses only their own buffers; room comes
+ * back as responses are reported */
+static void test_txn_area_bounded(void **state)
+{
+	struct ips_http *h = http_new(NULL);
+	struct rec r = {0};
+	char req[600], uri[400];
+	int n = 12, with = 0, i;
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		snprintf(uri, sizeof(uri), "/%02d/%0380d", i, 0);
+		snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\n\r\n", uri);
+		feed(h, true, req, &r);
+	}
+	assert_true(h->txn_len <= IPS_HTTP_TXN_SIZE);
+	assert_true(h->anomalies[IPS_HTTP_ANOM_TXN_NO_ROOM] > 0);
+	for (i = 0; i < n; i++) {
+		feed(h, false, "HTTP/1.1 204 No Content\r\n\r\n", &r);
+		if (!has(&r, r.n - 1, IPS_BUF_HTTP_URI))
+			continue;
+		/* the ones with a copy come first, each its own */
+		assert_int_equal(with, i);
+		with++;
+		assert_memory_equal(buf(&r, r.n - 1, IPS_BUF_HTTP_URI),
+				    buf(&r, i, IPS_BUF_HTTP_URI), 384);
+	}
+	assert_int_equal(with + h->anomalies[IPS_HTTP_ANOM_TXN_NO_ROOM], n);
+	assert_int_equal(h->txn_len, 0);
+	/* the area is free again */
+	feed(h, true, "GET /again HTTP/1.1\r\n\r\n", &r);
+	feed(h, false, "HTTP/1.1 204 No Content\r\n\r\n", &r);
+	assert_string_equal(buf(&r, r.n - 1, IPS_BUF_HTTP_URI), "/again");
 	rec_free(&r);
 	free(h);
 }
@@ -717,6 +823,8 @@ int main(void)
 		cmocka_unit_test(test_close_mid_message),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_pending_fifo),
+		cmocka_unit_test(test_response_carries_request),
+		cmocka_unit_test(test_txn_area_bounded),
 		cmocka_unit_test(test_app_detect),
 	};
 

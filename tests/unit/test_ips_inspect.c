@@ -11,8 +11,9 @@
  * DNS over UDP and TLS SNI events; IPv6; truncated packets; one
  * Hyperscan pass for in-order payload (window reuse) with unchanged
  * alerts; no raw inspections for an engine of HTTP rules; a body
- * delimited by the close is inspected at expiry and eviction; a first
- * payload split inside the HTTP method.
+ * delimited by the close is inspected at expiry, eviction and the end of
+ * a capture (flush); a response rule testing its request's URI or
+ * method; a first payload split inside the HTTP method.
  */
 #include <arpa/inet.h>
 #include <setjmp.h>
@@ -724,11 +725,82 @@ static void test_flush_ends_open_flows(void **state)
 	assert_int_equal(count(&fx, 32), 1);
 	assert_int_equal(fx.n, 3);
 	for (unsigned int i = 0; i < fx.n; i++)
-		assert_int_equal(fx.a[i].sport, fx.a[i].sid == 30 ? 80 : 40311 +
-						 (fx.a[i].sid == 32));
+		assert_int_equal(
+			fx.a[i].sport,
+			fx.a[i].sid == 30 ? 80 : 40311 + (fx.a[i].sid == 32));
 	/* nothing left: a second flush is a no-op */
 	assert_int_equal(ips_inspect_flush(fx.in), 0);
 	assert_int_equal(fx.n, 3);
+	fx_fini(&fx);
+}
+
+/*
+ * One transaction: a to_client rule sees the response's buffers and its
+ * request's (pipelined requests: each response its own); a rule on
+ * request buffers alone still fires once, on the request, and on the
+ * response neither alerts nor decides the verdict (inline).
+ */
+static const char txn_rules[] =
+	"alert http any any -> any any (flow:established,to_client; "
+	"http.stat_code; content:\"200\"; http.uri; content:\"/admin\"; "
+	"sid:40;)\n"
+	"alert http any any -> any any (flow:to_client; http.method; "
+	"content:\"POST\"; file.data; content:\"resp-marker\"; sid:41;)\n"
+	"alert http any any -> any any (http.uri; content:\"/admin\"; "
+	"sid:42;)\n"
+	"drop http any any -> any any (http.uri; content:\"/x\"; http.header; "
+	"content:\"X-Mark|3a| srv\"; sid:43;)\n";
+
+static void test_response_sees_request(void **state)
+{
+	struct fx fx;
+	struct sess s;
+
+	(void)state;
+	fx_init(&fx, txn_rules, true, true);
+	s = handshake(&fx, 40320);
+	c2s(&fx, &s, 0x18, "GET /admin/panel HTTP/1.1\r\nHost: a\r\n\r\n"
+			   "GET /public HTTP/1.1\r\nHost: a\r\n\r\n");
+	assert_int_equal(count(&fx, 42), 1);
+	assert_int_equal(fx.n, 1);
+	s2c(&fx, &s, 0x18, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+	assert_int_equal(count(&fx, 40), 1);
+	assert_int_equal(fx.a[1].sport, 80);
+	s2c(&fx, &s, 0x18, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+	assert_int_equal(count(&fx, 40), 1); /* /public's response */
+	assert_int_equal(count(&fx, 42), 1);
+	/* not 200: no alert */
+	c2s(&fx, &s, 0x18, "GET /admin/x HTTP/1.1\r\nHost: a\r\n\r\n");
+	s2c(&fx, &s, 0x18, "HTTP/1.1 404 No\r\nContent-Length: 0\r\n\r\n");
+	assert_int_equal(count(&fx, 40), 1);
+	assert_int_equal(count(&fx, 42), 2);
+	/* http.method with the response body */
+	s = handshake(&fx, 40321);
+	c2s(&fx, &s, 0x18, "POST /up HTTP/1.1\r\nContent-Length: 1\r\n\r\nz");
+	s2c(&fx, &s, 0x18,
+	    "HTTP/1.1 200 OK\r\nContent-Length: 14\r\n\r\nxx resp-marker");
+	assert_int_equal(count(&fx, 41), 1);
+	/* a request rule matching only with the response's headers: silent,
+	 * and inline the response passes */
+	s = handshake(&fx, 40322);
+	c2s(&fx, &s, 0x18, "GET /x HTTP/1.1\r\nHost: a\r\n\r\n");
+	assert_int_equal(s2c(&fx, &s, 0x18,
+			     "HTTP/1.1 200 OK\r\nX-Mark: srv\r\n"
+			     "Content-Length: 0\r\n\r\n"),
+			 IPS_VERDICT_PASS);
+	assert_int_equal(count(&fx, 43), 0);
+	assert_int_equal(ctr(&fx, IPS_IC_DROPS), 0);
+	assert_int_equal(fx.n, 4);
+	fx_fini(&fx);
+	/* without such rules responses do not carry (scan) the request's
+	 * buffers: the request rule is not even evaluated there (one hit) */
+	fx_init(&fx, split_rules, false, true);
+	s = handshake(&fx, 40323);
+	c2s(&fx, &s, 0x18, "GET /?union%20select HTTP/1.1\r\nHost: a\r\n\r\n");
+	s2c(&fx, &s, 0x18, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+	assert_int_equal(ctr(&fx, IPS_IC_HTTP_EVENTS), 2);
+	assert_int_equal(count(&fx, 2), 1);
+	assert_int_equal(ips_engine_hits(fx.eng, 1), 1);
 	fx_fini(&fx);
 }
 
@@ -813,6 +885,7 @@ int main(void)
 		cmocka_unit_test(test_expiry_closes_http),
 		cmocka_unit_test(test_eviction_closes_http),
 		cmocka_unit_test(test_flush_ends_open_flows),
+		cmocka_unit_test(test_response_sees_request),
 		cmocka_unit_test(test_app_detect_split_method),
 		cmocka_unit_test(test_short_headers_exact_buffers),
 	};
