@@ -120,15 +120,30 @@ static void gather(struct ips_scratch *s)
 	s->hi = 0;
 }
 
+/* The group lists an inspection looks at, as bits of list numbers */
+static uint64_t group_lists(const struct ips_engine *e,
+			    const struct ips_pktinfo *p)
+{
+	uint64_t present = p->bufs.present, gl;
+
+	gl = present & ((1ull << IPS_BUF_MAX) - 1);
+	if (packet_inspection(p))
+		gl |= 1ull << IPS_GL_HDR;
+	for (uint32_t app = IPS_APP_HTTP; app <= IPS_APP_TLS; app++)
+		if (present & e->app_bufs[app])
+			gl |= 1ull << (IPS_GL_APP + app);
+	return gl;
+}
+
 /* Candidates of @p, its buffers' bytes taken from @scan */
 static void collect(const struct ips_engine *e, struct ips_scratch *s,
 		    const struct ips_pktinfo *p, const struct ips_bufs *scan)
 {
 	const struct ips_groups *g = &e->groups;
-	uint64_t present = p->bufs.present;
 	uint32_t pc = pclass(p);
+	uint64_t used = g->used[pc];
 
-	for (uint64_t m = present; m; m &= m - 1) {
+	for (uint64_t m = p->bufs.present; m; m &= m - 1) {
 		uint32_t b = (uint32_t)__builtin_ctzll(m);
 
 		if (b >= IPS_BUF_MAX)
@@ -137,13 +152,11 @@ static void collect(const struct ips_engine *e, struct ips_scratch *s,
 		if (e->mpm[b] && (scan->present & (1ull << b)))
 			(void)ips_mpm_scan(e->mpm[b], s->hs, scan->p[b],
 					   scan->len[b], on_pattern, s);
-		add_group(s, g, b, pc, p);
 	}
-	if (packet_inspection(p))
-		add_group(s, g, IPS_GL_HDR, pc, p);
-	for (uint32_t app = IPS_APP_HTTP; app <= IPS_APP_TLS; app++)
-		if (present & e->app_bufs[app])
-			add_group(s, g, IPS_GL_APP + app, pc, p);
+	if (used)
+		used &= group_lists(e, p);
+	for (; used; used &= used - 1)
+		add_group(s, g, (uint32_t)__builtin_ctzll(used), pc, p);
 	gather(s);
 }
 

@@ -233,9 +233,13 @@ int ips_detect_groups_build(struct ips_engine *e, const uint32_t *gl_of)
 	emit_all(&f, e, gl_of);
 	unshift(g->shared.start);
 	unshift(g->pstart);
-	for (uint32_t k = 0; k < IPS_GL_KEYS; k++)
+	for (uint32_t k = 0; k < IPS_GL_KEYS; k++) {
 		qsort(g->pents + g->pstart[k], g->pstart[k + 1] - g->pstart[k],
 		      sizeof(*g->pents), cmp_u64);
+		if (g->pstart[k + 1] > g->pstart[k] ||
+		    g->shared.start[k + 1] > g->shared.start[k])
+			g->used[k % IPS_PC_MAX] |= 1ull << (k / IPS_PC_MAX);
+	}
 	e->stats.n_port_keyed = f.n_keyed;
 	return 0;
 }

@@ -117,12 +117,17 @@ struct ips_list {
  * @pents: per key, sorted: (port key << 32) | slot, port key = port, or
  *         IPS_GP_SRC | port; a rule there may only fire when the packet
  *         has that destination (source) port
+ * @used: per class, bit gl set when list gl has rules for it (most
+ *        inspections of a small rule set look at no list at all)
  */
 struct ips_groups {
 	struct ips_list shared;
 	uint32_t *pstart;
 	uint64_t *pents;
+	uint64_t used[IPS_PC_MAX];
 };
+
+_Static_assert(IPS_GL_MAX <= 64, "ips_groups.used holds one bit per list");
 
 /**
  * struct ips_thresh_ent - one threshold/detection_filter tracker
