@@ -425,7 +425,7 @@ bool ips_inspect_request_rule(const struct ips_rule *r)
 }
 
 /* pass > drop > reject > alert, as detection decides */
-static unsigned int action_rank(uint8_t a)
+static unsigned int verdict_rank(uint8_t a)
 {
 	switch (a) {
 	case IPS_ACT_PASS:
@@ -451,7 +451,7 @@ static void on_match(void *ctx, const struct ips_rule *r, uint32_t idx,
 	if (c->txn_bufs) {
 		if (ips_inspect_request_rule(r))
 			return;
-		if (action_rank(r->action) > action_rank(c->txn_best))
+		if (verdict_rank(r->action) > verdict_rank(c->txn_best))
 			c->txn_best = r->action;
 	}
 	if (r->action == IPS_ACT_PASS)
