@@ -56,7 +56,10 @@
 #define on_match mpm_on_match
 #include "../src/ips/ips_mpm.c"
 #undef on_match
+#define group_lists build_group_lists
 #include "../src/ips/ips_detect_build.c"
+#undef group_lists
+#include "../src/ips/ips_detect_group.c"
 #define key_hash thresh_key_hash
 #define key_of thresh_key_of
 #include "../src/ips/ips_detect_state.c"
