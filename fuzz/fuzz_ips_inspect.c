@@ -60,6 +60,7 @@
 #include "../src/ips/ips_detect_build.c"
 #undef group_lists
 #include "../src/ips/ips_detect_group.c"
+#include "../src/ips/ips_detect_mpm.c"
 #define key_hash thresh_key_hash
 #define key_of thresh_key_of
 #include "../src/ips/ips_detect_state.c"

@@ -5,7 +5,8 @@
  * compiled): collect candidates, evaluate them in slot order, report.
  *
  * Candidates come from one Hyperscan scan per present buffer (each
- * pattern id adds its rule list) plus the group lists (rules without a
+ * pattern id adds its rule list; the database of the packet's port set,
+ * ips_detect_mpm.c) plus the group lists (rules without a
  * fast pattern, ips_detect_group.c) of the present buffers, the
  * header-only list on packet inspections and the application lists, each
  * for the packet's class: its shared rules and those listed under the
@@ -93,6 +94,32 @@ static uint32_t pclass(const struct ips_pktinfo *p)
 	}
 }
 
+static bool has_ports(uint8_t proto)
+{
+	return proto == 6 || proto == 17 || proto == 132;
+}
+
+/*
+ * The port set whose databases @p scans (ips_detect_mpm.c): "to" its
+ * destination port, else "from" (its source port is a chosen one), else
+ * the default (0).
+ */
+static uint32_t mpm_set(const struct ips_engine *e,
+			const struct ips_pktinfo *p)
+{
+	uint32_t n = e->n_mpm_ports;
+
+	if (!n || !has_ports(p->proto))
+		return 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (e->mpm_ports[i] == p->dport)
+			return i + 1;
+	for (uint32_t i = 0; i < n; i++)
+		if (e->mpm_ports[i] == p->sport)
+			return n + 1;
+	return 0;
+}
+
 static int on_pattern(void *ctx, uint32_t id, uint64_t end)
 {
 	struct ips_scratch *s = ctx;
@@ -140,7 +167,7 @@ static void collect(const struct ips_engine *e, struct ips_scratch *s,
 		    const struct ips_pktinfo *p, const struct ips_bufs *scan)
 {
 	const struct ips_groups *g = &e->groups;
-	uint32_t pc = pclass(p);
+	uint32_t pc = pclass(p), set = mpm_set(e, p);
 	uint64_t used = g->used[pc];
 
 	for (uint64_t m = p->bufs.present; m; m &= m - 1) {
@@ -149,8 +176,8 @@ static void collect(const struct ips_engine *e, struct ips_scratch *s,
 		if (b >= IPS_BUF_MAX)
 			break;
 		/* a scan error (a foreign scratch) just finds nothing */
-		if (e->mpm[b] && (scan->present & (1ull << b)))
-			(void)ips_mpm_scan(e->mpm[b], s->hs, scan->p[b],
+		if (e->mpm[b][set] && (scan->present & (1ull << b)))
+			(void)ips_mpm_scan(e->mpm[b][set], s->hs, scan->p[b],
 					   scan->len[b], on_pattern, s);
 	}
 	if (used)
@@ -183,11 +210,6 @@ static uint8_t proto_bit(uint8_t proto)
 	default:
 		return 0;
 	}
-}
-
-static bool has_ports(uint8_t proto)
-{
-	return proto == 6 || proto == 17 || proto == 132;
 }
 
 static bool addr_ok(const struct ips_addrs *a, bool any,

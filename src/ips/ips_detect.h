@@ -92,7 +92,9 @@ struct ips_engine_cfg {
  *            with their buffers whose packet class and ports they fit
  * @n_port_keyed: ... of them listed by the TCP/UDP ports they name
  * @n_patterns: distinct fast patterns (all buffers)
- * @n_databases: Hyperscan databases (one per buffer that has patterns)
+ * @n_databases: Hyperscan databases (per buffer with patterns: one, or
+ *               one per port set that holds few enough of them)
+ * @n_mpm_ports: ports whose inspections scan databases of their own
  * @build_ns: wall time of ips_engine_build()
  * @prepare_ns: ... of it spent preparing rules (pcre JIT: ips_match.h)
  * @mpm_ns: ... of it spent compiling Hyperscan databases
@@ -106,6 +108,7 @@ struct ips_engine_stats {
 	uint32_t n_port_keyed;
 	uint32_t n_patterns;
 	uint32_t n_databases;
+	uint32_t n_mpm_ports;
 	uint64_t build_ns;
 	uint64_t prepare_ns;
 	uint64_t mpm_ns;

@@ -19,9 +19,10 @@
  * string, ET's many "User-Agent" checks) from making all of them
  * candidates of almost every request.
  * If a rule can match, that literal occurs in that buffer, so scanning
- * each present buffer once with all fast patterns of that buffer
- * (one Hyperscan database per buffer, not per rule) yields a superset of
- * the rules that can match. Identical patterns (same buffer, same bytes,
+ * each present buffer once with the fast patterns of that buffer that
+ * rules able to match the packet's ports use (a Hyperscan database per
+ * buffer and port set, ips_detect_mpm.c) yields a superset of the rules
+ * that can match. Identical patterns (same buffer, same bytes,
  * same case rule; nocase patterns compared case-folded) share one
  * Hyperscan id whose list names all their rules: ET Open has thousands of
  * rules sharing "POST" or "GET", and one id each keeps the database small.
@@ -31,23 +32,21 @@
  * Those lists are split by packet class and port (ips_detect_group.c), so
  * ET's port-specific scan detectors are not looked at for HTTP traffic.
  *
- * Rejected: a Hyperscan database per rule group (protocol/port, as
- * Suricata's SGHs) - more build time and memory for a smaller candidate
- * list; with one database per buffer the prefilter's candidates are few
- * (ET Open on HTTP: ~1.5 per inspection) and their header checks a few
- * compares, and the build stays fast (30,000 rules in seconds).
+ * Rejected: a Hyperscan database per full rule group (protocol and
+ * port, as Suricata's SGHs) - more build time and memory; only the
+ * busiest ports get databases of their own, and only for buffers where
+ * that drops many patterns (ET's payload rules for non-HTTP ports: one
+ * of them matched nearly every HTTP packet).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "ips/ips_detect_priv.h"
 
 enum {
-	DB_THREADS_MAX = 8, /* threads compiling Hyperscan databases */
 	FP_SHARED_MAX = 8, /* rules on one default literal before we look on */
 	FP_ALT_MIN = 6, /* bytes of a content picked instead */
 };
@@ -393,138 +392,27 @@ static int csr_build(struct ips_engine *e, struct ips_list *l,
 	return 0;
 }
 
-/**
- * struct db_job - one buffer's database, compiled by one of the workers
- * @buf: the buffer
- * @pats: its patterns
- * @n: how many
- * @mpm: the result
- * @ret: ips_mpm_build()'s return
- * @err: its message
- */
-struct db_job {
-	uint8_t buf;
-	struct ips_mpm_pattern *pats;
-	uint32_t n;
-	struct ips_mpm *mpm;
-	int ret;
-	char err[256];
-};
-
-/**
- * struct db_jobs - the databases to compile, largest first
- * @jobs: one per buffer with patterns
- * @n: how many
- * @next: the next job a worker takes (atomic)
- */
-struct db_jobs {
-	struct db_job jobs[IPS_BUF_MAX];
-	uint32_t n;
-	uint32_t next;
-};
-
-static void *db_worker(void *arg)
+/* The patterns of @t for ips_detect_mpm_build() */
+static int build_dbs(struct ips_engine *e, const struct pat_tab *t,
+		     const uint32_t *pat_of, char *err, size_t errlen)
 {
-	struct db_jobs *js = arg;
-	uint32_t i;
+	struct ips_mpm_pattern *pats = calloc(t->n ? t->n : 1, sizeof(*pats));
+	uint8_t *buf = calloc(t->n ? t->n : 1, sizeof(*buf));
+	int ret = -ENOMEM;
 
-	while ((i = __atomic_fetch_add(&js->next, 1, __ATOMIC_RELAXED)) <
-	       js->n) {
-		struct db_job *j = &js->jobs[i];
+	if (pats && buf) {
+		for (uint32_t id = 0; id < t->n; id++) {
+			const struct fp *fp = &t->fps[id];
 
-		j->ret = ips_mpm_build(&j->mpm, j->pats, j->n, j->err,
-				       sizeof(j->err));
-	}
-	return NULL;
-}
-
-/* Group the patterns by buffer into @tmp, one job per buffer */
-static void db_jobs_fill(struct db_jobs *js, const struct pat_tab *t,
-			 struct ips_mpm_pattern *tmp)
-{
-	uint32_t count[IPS_BUF_MAX] = {0}, off = 0;
-
-	for (uint32_t id = 0; id < t->n; id++)
-		count[t->fps[id].buf]++;
-	for (uint32_t b = 0; b < IPS_BUF_MAX; b++) {
-		if (!count[b])
-			continue;
-		js->jobs[js->n++] =
-			(struct db_job){.buf = (uint8_t)b, .pats = tmp + off};
-		off += count[b];
-	}
-	for (uint32_t id = 0; id < t->n; id++) {
-		const struct fp *fp = &t->fps[id];
-
-		for (uint32_t k = 0; k < js->n; k++) {
-			struct db_job *j = &js->jobs[k];
-
-			if (j->buf == fp->buf) {
-				j->pats[j->n++] = (struct ips_mpm_pattern){
-					fp->bytes, fp->len, id, fp->nocase};
-				break;
-			}
+			pats[id] = (struct ips_mpm_pattern){fp->bytes, fp->len,
+							    id, fp->nocase};
+			buf[id] = fp->buf;
 		}
+		ret = ips_detect_mpm_build(e, pats, buf, t->n, pat_of, err,
+					   errlen);
 	}
-	/* largest first, so the longest compile starts at once */
-	for (uint32_t i = 1; i < js->n; i++)
-		for (uint32_t k = i; k > 0 && js->jobs[k - 1].n < js->jobs[k].n;
-		     k--) {
-			struct db_job x = js->jobs[k];
-
-			js->jobs[k] = js->jobs[k - 1];
-			js->jobs[k - 1] = x;
-		}
-}
-
-/* Hyperscan's compiler is reentrant: compile the buffers in parallel */
-static void db_jobs_run(struct db_jobs *js)
-{
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	uint32_t n = cpus > 1 ? (uint32_t)cpus : 1, started = 0;
-	pthread_t th[DB_THREADS_MAX];
-
-	if (n > DB_THREADS_MAX)
-		n = DB_THREADS_MAX;
-	if (n > js->n)
-		n = js->n;
-	for (uint32_t i = 1; i < n; i++, started++)
-		if (pthread_create(&th[started], NULL, db_worker, js))
-			break;
-	db_worker(js);
-	for (uint32_t i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
-}
-
-static int build_dbs(struct ips_engine *e, const struct pat_tab *t, char *err,
-		     size_t errlen)
-{
-	struct ips_mpm_pattern *tmp = calloc(t->n ? t->n : 1, sizeof(*tmp));
-	struct db_jobs *js = calloc(1, sizeof(*js));
-	uint64_t t0 = now_ns();
-	int ret = 0;
-
-	if (!tmp || !js) {
-		free(tmp);
-		free(js);
-		return -ENOMEM;
-	}
-	db_jobs_fill(js, t, tmp);
-	db_jobs_run(js);
-	for (uint32_t i = 0; i < js->n; i++) {
-		struct db_job *j = &js->jobs[i];
-
-		e->mpm[j->buf] = j->mpm;
-		if (j->ret && !ret) {
-			ret = j->ret;
-			snprintf(err, errlen, "%s: %s", ips_buf_name(j->buf),
-				 j->err);
-		}
-	}
-	e->stats.n_databases = js->n;
-	free(tmp);
-	free(js);
-	e->stats.mpm_ns = now_ns() - t0;
+	free(pats);
+	free(buf);
 	return ret;
 }
 
@@ -628,7 +516,7 @@ static int build_prefilter(struct ips_engine *e, char *err, size_t errlen)
 	e->stats.n_patterns = t.n;
 	ret = build_lists(e, pat_of);
 	if (!ret)
-		ret = build_dbs(e, &t, err, errlen);
+		ret = build_dbs(e, &t, pat_of, err, errlen);
 out:
 	free(pat_of);
 	free(t.fps);
@@ -736,8 +624,7 @@ void ips_engine_free(struct ips_engine *e)
 {
 	if (!e)
 		return;
-	for (uint32_t b = 0; b < IPS_BUF_MAX; b++)
-		ips_mpm_free(e->mpm[b]);
+	ips_detect_mpm_free(e);
 	list_free(&e->pats);
 	ips_detect_groups_free(&e->groups);
 	ips_detect_thresh_fini(&e->thresh);
@@ -855,9 +742,7 @@ uint64_t ips_engine_memory(const struct ips_engine *e)
 {
 	uint64_t m = e->mem + rules_memory(&e->rs);
 
-	for (uint32_t b = 0; b < IPS_BUF_MAX; b++)
-		if (e->mpm[b])
-			m += ips_mpm_size(e->mpm[b]);
+	m += ips_detect_mpm_size(e);
 	if (e->thresh.ents)
 		m += (uint64_t)(e->thresh.mask + 1) * sizeof(*e->thresh.ents);
 	return m;
@@ -906,9 +791,8 @@ struct ips_scratch *ips_scratch_new(const struct ips_engine *e)
 	s->cands = calloc(n, sizeof(*s->cands));
 	if (!s->bits || !s->cands)
 		goto err;
-	for (uint32_t b = 0; b < IPS_BUF_MAX; b++)
-		if (e->mpm[b] && ips_mpm_scratch_grow(&s->hs, e->mpm[b]))
-			goto err;
+	if (ips_detect_mpm_scratch(e, &s->hs))
+		goto err;
 	if (ips_match_ctx_init(&s->mctx))
 		goto err;
 	return s;

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ips_detect_priv.h - the detection engine's compiled form, shared by its
- * three files: ips_detect_build.c (compile a rule set: fast patterns,
- * Hyperscan databases, evaluation order, scratch), ips_detect.c (the
- * per-inspection path) and ips_detect_state.c (flowbits and
- * threshold/detection_filter state). Not for use outside them.
+ * files: ips_detect_build.c (compile a rule set: fast patterns,
+ * evaluation order, scratch), ips_detect_mpm.c (the Hyperscan databases,
+ * split by port), ips_detect_group.c (rules without a fast pattern),
+ * ips_detect.c (the per-inspection path) and ips_detect_state.c
+ * (flowbits and threshold/detection_filter state). Not for use outside
+ * them.
  *
  * Rules are renumbered at build into evaluation order ("slots": pass
  * rules, then flowbit setters, then setters that also test, then the
@@ -26,6 +28,11 @@
 #include "ips/ips_detect.h"
 #include "ips/ips_match.h"
 #include "ips/ips_mpm.h"
+
+enum {
+	IPS_MPM_PORTS_MAX = 8, /* ports with databases of their own */
+	IPS_MPM_SETS = IPS_MPM_PORTS_MAX + 2, /* default, to each, from */
+};
 
 /* struct ips_drule flags */
 enum {
@@ -171,7 +178,13 @@ struct ips_thresh_tab {
  * @slot_of: rule-set index -> slot
  * @hits: fired counts by slot (relaxed atomics)
  * @naive: no prefilter
- * @mpm: Hyperscan database per buffer (NULL: no fast pattern there)
+ * @mpm: Hyperscan database per buffer and port set (0: default, 1 + i:
+ *       to port @mpm_ports[i], 1 + @n_mpm_ports: from one of them); NULL:
+ *       no pattern there. Sets may share one (ips_detect_mpm.c)
+ * @mpm_ports: the ports with a port set of their own
+ * @n_mpm_ports: how many
+ * @dbs: the distinct databases (owned)
+ * @n_dbs: how many
  * @pats: pattern id -> the slots of the rules using it
  * @n_pats: distinct patterns
  * @groups: the rules without a fast pattern, by group list and class
@@ -191,7 +204,11 @@ struct ips_engine {
 	uint32_t *slot_of;
 	uint64_t *hits;
 	bool naive;
-	struct ips_mpm *mpm[IPS_BUF_MAX];
+	struct ips_mpm *mpm[IPS_BUF_MAX][IPS_MPM_SETS];
+	uint16_t mpm_ports[IPS_MPM_PORTS_MAX];
+	uint32_t n_mpm_ports;
+	struct ips_mpm **dbs;
+	uint32_t n_dbs;
 	struct ips_list pats;
 	uint32_t n_pats;
 	struct ips_groups groups;
@@ -230,6 +247,17 @@ struct ips_scratch {
 int ips_detect_groups_build(struct ips_engine *e, const uint32_t *gl_of);
 void ips_detect_groups_free(struct ips_groups *g);
 void *ips_detect_calloc(struct ips_engine *e, size_t n, size_t size);
+
+int ips_detect_mpm_build(struct ips_engine *e,
+			 const struct ips_mpm_pattern *pats,
+			 const uint8_t *pat_buf, uint32_t n,
+			 const uint32_t *pat_of, char *err, size_t errlen);
+uint64_t ips_detect_mpm_sets(const struct ips_engine *e,
+			     const struct ips_drule *d);
+void ips_detect_mpm_free(struct ips_engine *e);
+uint64_t ips_detect_mpm_size(const struct ips_engine *e);
+int ips_detect_mpm_scratch(const struct ips_engine *e,
+			   struct ips_mpm_scratch **s);
 
 bool ips_detect_fb_test(const struct ips_rule *r, const struct ips_pktinfo *p);
 void ips_detect_fb_apply(const struct ips_rule *r, struct ips_pktinfo *p);

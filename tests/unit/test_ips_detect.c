@@ -12,7 +12,8 @@
  * pass > drop > reject > alert, the group lists of rules without a fast
  * pattern (class, ports, <>, negated ports, ip rules), the Hyperscan and
  * naive engines firing the same rules on a few hundred random rules
- * (protocols, port sets, <>, flags) and inspections, and the
+ * (protocols, port sets, <>, flags) and inspections (with the payload
+ * database split by port, so a wrongly picked database fails it), and the
  * build time of ET Open and of 30,000 generated rules (printed).
  */
 #include <dirent.h>
@@ -797,9 +798,13 @@ static const char *rand_ports(void)
 					    "1024:65535",
 					    "!53:1023",
 					    "![1:79,81:65535]",
-					    "8080"};
+					    "8080",
+					    "443",
+					    "[443,53]",
+					    "[80,443,8080]",
+					    "!443"};
 
-	return rand() % 3 ? "any" : ports[rand() % 8];
+	return rand() % 3 ? "any" : ports[rand() % 12];
 }
 
 static size_t rand_rule(char *out, size_t size, uint32_t sid)
@@ -861,8 +866,9 @@ static void fired_set(struct ips_engine *e, struct ips_scratch *s,
 
 static void test_naive_equals_prefilter(void **state)
 {
-	enum { RULES = 400, PKTS = 2000 };
+	enum { RULES = 400, PKTS = 4000 };
 	char *text = malloc(RULES * 512);
+	struct ips_engine_stats st;
 	struct ips_engine *hs, *nv;
 	struct ips_scratch *shs, *snv;
 	static struct fired a, b;
@@ -875,6 +881,11 @@ static void test_naive_equals_prefilter(void **state)
 		n += rand_rule(text + n, RULES * 512 - n, i + 1);
 	hs = engine_from(text, false);
 	nv = engine_from(text, true);
+	/* the payload database is split by port: every port named gets a
+	 * set, so a wrong pick of database drops a rule that fires */
+	ips_engine_stats(hs, &st);
+	assert_true(st.n_mpm_ports >= 4);
+	assert_true(st.n_databases > 4);
 	shs = ips_scratch_new(hs);
 	snv = ips_scratch_new(nv);
 	for (uint32_t k = 0; k < PKTS; k++) {
@@ -885,12 +896,12 @@ static void test_naive_equals_prefilter(void **state)
 		rand_word(pay, rand() % 40);
 		rand_word(uri, rand() % 24);
 		rand_word(host, rand() % 16);
-		static const uint16_t port[] = {80, 8080, 53, 1234, 40000};
+		static const uint16_t port[] = {80, 8080, 53, 1234, 40000, 443};
 		static const uint8_t proto[] = {6, 6, 6, 17, 1, 47};
 
 		pkt_tcp(&p, pay);
-		p.dport = port[rand() % 5];
-		p.sport = port[rand() % 5];
+		p.dport = port[rand() % 6];
+		p.sport = port[rand() % 6];
 		p.proto = proto[rand() % 6];
 		p.tcp_flags = (uint8_t)(rand() % 4 ? IPS_TCP_ACK : 0) |
 			      (rand() % 3 ? 0 : IPS_TCP_SYN) |
