@@ -100,24 +100,29 @@ static bool has_ports(uint8_t proto)
 }
 
 /*
- * The port set whose databases @p scans (ips_detect_mpm.c): "to" its
- * destination port, else "from" (its source port is a chosen one), else
- * the default (0).
+ * The set whose databases @p scans (ips_detect_mpm.c): the port set "to"
+ * its destination port, else "from" (its source port is a chosen one),
+ * else the default (0); in the block of its flow direction (none, to
+ * server, to client).
  */
 static uint32_t mpm_set(const struct ips_engine *e,
 			const struct ips_pktinfo *p)
 {
-	uint32_t n = e->n_mpm_ports;
+	uint32_t n = e->n_mpm_ports, dir = 0, ps = 0;
 
+	if (p->flow & IPS_FLOW_TO_SERVER)
+		dir = 1;
+	else if (p->flow & IPS_FLOW_TO_CLIENT)
+		dir = 2;
 	if (!n || !has_ports(p->proto))
-		return 0;
-	for (uint32_t i = 0; i < n; i++)
+		return dir * IPS_MPM_PSETS;
+	for (uint32_t i = 0; i < n && !ps; i++)
 		if (e->mpm_ports[i] == p->dport)
-			return i + 1;
-	for (uint32_t i = 0; i < n; i++)
+			ps = i + 1;
+	for (uint32_t i = 0; i < n && !ps; i++)
 		if (e->mpm_ports[i] == p->sport)
-			return n + 1;
-	return 0;
+			ps = n + 1;
+	return dir * IPS_MPM_PSETS + ps;
 }
 
 static int on_pattern(void *ctx, uint32_t id, uint64_t end)

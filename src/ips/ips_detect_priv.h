@@ -31,7 +31,9 @@
 
 enum {
 	IPS_MPM_PORTS_MAX = 8, /* ports with databases of their own */
-	IPS_MPM_SETS = IPS_MPM_PORTS_MAX + 2, /* default, to each, from */
+	IPS_MPM_PSETS = IPS_MPM_PORTS_MAX + 2, /* default, to each, from */
+	IPS_MPM_DIRS = 3, /* no direction, to server, to client */
+	IPS_MPM_SETS = IPS_MPM_PSETS * IPS_MPM_DIRS,
 };
 
 /* struct ips_drule flags */

@@ -816,6 +816,10 @@ static size_t rand_rule(char *out, size_t size, uint32_t sid)
 	static const char *const protos[] = {"tcp", "tcp", "udp", "ip", "icmp"};
 	static const char *const flags[] = {"S",  "S,12", "A",	"SA",
 					    "+S", "*SF",  "!S", "S,S"};
+	/* the databases are split by direction too (ips_detect_mpm.c) */
+	static const char *const flows[] = {
+		"flow:to_server; ", "flow:to_client; ",
+		"flow:established,to_server; ", "flow:from_server; "};
 	unsigned int nc = rand() % 4, a = rand() % 5, pr = rand() % 5;
 	size_t n;
 
@@ -843,6 +847,8 @@ static size_t rand_rule(char *out, size_t size, uint32_t sid)
 	}
 	if (rand() % 10 == 0)
 		n += snprintf(out + n, size - n, "dsize:>3; ");
+	if (pr != 4 && rand() % 2)
+		n += snprintf(out + n, size - n, "%s", flows[rand() % 4]);
 	n += snprintf(out + n, size - n, "sid:%u;)\n", sid);
 	return n;
 }
@@ -885,7 +891,7 @@ static void test_naive_equals_prefilter(void **state)
 	 * set, so a wrong pick of database drops a rule that fires */
 	ips_engine_stats(hs, &st);
 	assert_true(st.n_mpm_ports >= 4);
-	assert_true(st.n_databases > 4);
+	assert_true(st.n_databases > 8);
 	shs = ips_scratch_new(hs);
 	snv = ips_scratch_new(nv);
 	for (uint32_t k = 0; k < PKTS; k++) {
@@ -911,6 +917,13 @@ static void test_naive_equals_prefilter(void **state)
 			p.tcp_flags = 0;
 		if (p.proto != 6 && p.proto != 17)
 			p.sport = p.dport = 0;
+		/* a flow's direction picks the database block; none (no
+		 * flow) takes the full one */
+		p.flow = (uint32_t[]){
+			IPS_FLOW_TO_SERVER | IPS_FLOW_ESTABLISHED,
+			IPS_FLOW_TO_CLIENT | IPS_FLOW_ESTABLISHED,
+			IPS_FLOW_TO_CLIENT, 0}[rand() % 4] |
+			 IPS_FLOW_NO_STREAM;
 		if (p.proto == 6 && rand() % 2) {
 			p.app = IPS_APP_HTTP;
 			set_buf(&p, IPS_BUF_HTTP_URI, uri);
