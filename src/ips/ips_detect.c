@@ -334,7 +334,7 @@ static bool header_ok(const struct ips_drule *d, const struct ips_pktinfo *p)
 		return false;
 	if (d->app != IPS_APP_NONE && p->app != d->app)
 		return false;
-	if (r->flow && !flow_ok(r->flow, p->flow))
+	if (d->flow && !flow_ok(d->flow, p->flow))
 		return false;
 	/* a few compares (flags:S fails on almost every packet) */
 	if (!sizes_ok(r, p))

@@ -26,7 +26,13 @@
  *    no payload condition is evaluated in inspections that carry at least
  *    one buffer of its application protocol;
  *  - rules with dsize never match stream inspections (as in Suricata);
- *    flow:only_stream / no_stream compare with IPS_FLOW_ONLY_STREAM.
+ *    flow:only_stream / no_stream compare with IPS_FLOW_ONLY_STREAM;
+ *  - a request rule (ips_detect_request_rule(): HTTP request buffers, no
+ *    response-only buffer, no flow:to_client) is taken as to_server, as
+ *    Suricata infers the direction from the buffers: an HTTP response
+ *    event also carries its request's buffers (ips_http.h), and such a
+ *    rule had its chance on the request, so on the response it is not
+ *    evaluated at all (no hit, no threshold count, no verdict).
  *
  * Order and actions (Suricata's): pass rules are evaluated first, then
  * rules that set flowbits (without testing any), then rules that set and
@@ -167,6 +173,7 @@ int ips_engine_build(struct ips_engine **out, struct ips_ruleset *rs,
 void ips_engine_free(struct ips_engine *e);
 const struct ips_ruleset *ips_engine_ruleset(const struct ips_engine *e);
 uint32_t ips_engine_rule_count(const struct ips_engine *e);
+bool ips_detect_request_rule(const struct ips_rule *r);
 const struct ips_rule *ips_engine_rule(const struct ips_engine *e,
 				       uint32_t idx);
 uint32_t ips_engine_flowbit_words(const struct ips_engine *e);

@@ -45,6 +45,7 @@
 #include <time.h>
 
 #include "ips/ips_detect_priv.h"
+#include "ips/ips_http.h"
 
 enum {
 	FP_SHARED_MAX = 8, /* rules on one default literal before we look on */
@@ -175,6 +176,41 @@ static uint32_t flowbit_flags(const struct ips_rule *r)
 	return f;
 }
 
+/* buffers only a response has: a rule testing one is a response rule */
+#define RESPONSE_BUFS                                                          \
+	((1ull << IPS_BUF_HTTP_STAT_CODE) | (1ull << IPS_BUF_HTTP_STAT_MSG) |  \
+	 (1ull << IPS_BUF_HTTP_RESPONSE_LINE) |                                \
+	 (1ull << IPS_BUF_HTTP_RESPONSE_BODY) |                                \
+	 (1ull << IPS_BUF_HTTP_LOCATION) | (1ull << IPS_BUF_HTTP_SERVER))
+
+/* The buffers a rule tests (its conditions' and urilen's) */
+static uint64_t rule_bufs(const struct ips_rule *r)
+{
+	uint64_t m = ips_match_buf_mask(r);
+
+	if (r->urilen.op != IPS_NUM_NONE)
+		m |= 1ull << (r->urilen_raw ? IPS_BUF_HTTP_URI_RAW
+					    : IPS_BUF_HTTP_URI);
+	return m;
+}
+
+/**
+ * ips_detect_request_rule() - is @r a request rule: it tests HTTP request
+ * buffers (IPS_HTTP_TXN_BUFS, which a response event also carries), no
+ * response-only buffer, and has no flow:to_client? Detection takes such a
+ * rule as to_server (ips_detect.h).
+ * @r: the rule
+ *
+ * Return: true if it is.
+ */
+bool ips_detect_request_rule(const struct ips_rule *r)
+{
+	uint64_t m = rule_bufs(r);
+
+	return (m & IPS_HTTP_TXN_BUFS) && !(m & RESPONSE_BUFS) &&
+	       !(r->flow & IPS_FLOW_TO_CLIENT);
+}
+
 static void drule_init(struct ips_drule *d, const struct ips_rule *r,
 		       uint32_t idx)
 {
@@ -182,10 +218,10 @@ static void drule_init(struct ips_drule *d, const struct ips_rule *r,
 
 	d->r = r;
 	d->idx = idx;
-	d->bufs = ips_match_buf_mask(r);
-	if (r->urilen.op != IPS_NUM_NONE)
-		d->bufs |= 1ull << (r->urilen_raw ? IPS_BUF_HTTP_URI_RAW
-						  : IPS_BUF_HTTP_URI);
+	d->bufs = rule_bufs(r);
+	d->flow = r->flow;
+	if (ips_detect_request_rule(r))
+		d->flow |= IPS_FLOW_TO_SERVER;
 	d->proto_mask = proto_mask(r->proto);
 	d->app = r->app;
 	d->fp_buf = IPS_BUF_MAX;

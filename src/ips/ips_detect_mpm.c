@@ -29,7 +29,8 @@
  * goes into the sets of all its rules.
  *
  * The port sets come in three blocks by the inspection's flow direction:
- * none (no flow), to server, to client. A rule with flow:to_server is in
+ * none (no flow), to server, to client. A rule with flow:to_server (or
+ * taken as such: a request rule, ips_detect_request_rule()) is in
  * the first two, one with flow:to_client in the first and the last, one
  * without a direction in all three: ET's rules mostly name one, so an
  * HTTP response no longer scans the request rules' patterns (ET Open:
@@ -215,8 +216,8 @@ uint64_t ips_detect_mpm_sets(const struct ips_engine *e,
 		if (r->bidir)
 			m |= ps_side_sets(e, &r->sport, sany, &r->dport, dany);
 	}
-	return m | (r->flow & IPS_FLOW_TO_CLIENT ? 0 : m << IPS_MPM_PSETS) |
-	       (r->flow & IPS_FLOW_TO_SERVER ? 0 : m << (2 * IPS_MPM_PSETS));
+	return m | (d->flow & IPS_FLOW_TO_CLIENT ? 0 : m << IPS_MPM_PSETS) |
+	       (d->flow & IPS_FLOW_TO_SERVER ? 0 : m << (2 * IPS_MPM_PSETS));
 }
 
 /**

@@ -67,12 +67,15 @@ enum ips_drule_rank {
  * @proto_mask: IP protocols it applies to, as PROTO_BIT_* (0: any)
  * @app: enum ips_app it requires of the flow (IPS_APP_NONE: any)
  * @fp_buf: buffer of its fast pattern, or IPS_BUF_MAX without one
+ * @flow: the IPS_FLOW_* keywords it needs: its flow option's, plus
+ *        IPS_FLOW_TO_SERVER for a request rule (ips_detect_request_rule())
  */
 struct ips_drule {
 	const struct ips_rule *r;
 	uint32_t idx;
 	uint64_t bufs;
 	uint32_t flags;
+	uint32_t flow;
 	uint8_t proto_mask;
 	uint8_t app;
 	uint8_t fp_buf;

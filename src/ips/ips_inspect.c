@@ -57,12 +57,9 @@
  * Transactions. An HTTP response event also carries its request's
  * buffers (ips_http.h), so that a to_client rule may test http.uri with
  * http.stat_code, as in Suricata. A rule that tests request buffers and
- * nothing only a response has, without flow:to_client, is a request rule
- * (Suricata makes it to_server from its buffers): it had its chance on
- * the request event, so on the response it is neither reported nor lets
- * its action decide the verdict. Detection still evaluates it there (it
- * counts a hit and, with a threshold, a match); the cure is detection
- * inferring the direction from the buffers, as Suricata does.
+ * nothing only a response has, without flow:to_client, is a request rule:
+ * detection takes it as to_server (ips_detect_request_rule()), so it had
+ * its chance on the request event and is not evaluated on the response.
  *
  * Verdicts. Detection returns the decisive action of each inspection;
  * they are combined over the packet: a pass anywhere passes the packet
@@ -146,17 +143,6 @@ static void on_release(void *ctx, struct ips_flow *f)
 	in->cur = saved;
 }
 
-/* The buffers a rule tests (its conditions' and urilen's) */
-static uint64_t rule_bufs(const struct ips_rule *r)
-{
-	uint64_t m = ips_match_buf_mask(r);
-
-	if (r->urilen.op != IPS_NUM_NONE)
-		m |= 1ull << (r->urilen_raw ? IPS_BUF_HTTP_URI_RAW
-					    : IPS_BUF_HTTP_URI);
-	return m;
-}
-
 /* Does @eng have a rule that tests request buffers on a response? */
 static bool has_txn_rules(const struct ips_engine *eng)
 {
@@ -165,8 +151,8 @@ static bool has_txn_rules(const struct ips_engine *eng)
 	for (i = 0; i < n; i++) {
 		const struct ips_rule *r = ips_engine_rule(eng, i);
 
-		if ((rule_bufs(r) & IPS_HTTP_TXN_BUFS) &&
-		    !ips_inspect_request_rule(r))
+		if ((ips_match_buf_mask(r) & IPS_HTTP_TXN_BUFS) &&
+		    !ips_detect_request_rule(r))
 			return true;
 	}
 	return false;
@@ -402,58 +388,12 @@ static void report(struct ips_inspect *in, const struct ips_rule *r)
 	in->fn(in->ctx, &a);
 }
 
-/* buffers only a response has: a rule testing one is a response rule */
-#define RESPONSE_BUFS                                                          \
-	((1ull << IPS_BUF_HTTP_STAT_CODE) | (1ull << IPS_BUF_HTTP_STAT_MSG) |  \
-	 (1ull << IPS_BUF_HTTP_RESPONSE_LINE) |                                \
-	 (1ull << IPS_BUF_HTTP_RESPONSE_BODY) |                                \
-	 (1ull << IPS_BUF_HTTP_LOCATION) | (1ull << IPS_BUF_HTTP_SERVER))
-
-/**
- * ips_inspect_request_rule() - is @r a request rule (see "Transactions"):
- * request buffers, no response-only buffer, no flow:to_client?
- * @r: the rule
- *
- * Return: true if it must not fire on a response event.
- */
-bool ips_inspect_request_rule(const struct ips_rule *r)
-{
-	uint64_t m = rule_bufs(r);
-
-	return (m & IPS_HTTP_TXN_BUFS) && !(m & RESPONSE_BUFS) &&
-	       !(r->flow & IPS_FLOW_TO_CLIENT);
-}
-
-/* pass > drop > reject > alert, as detection decides */
-static unsigned int verdict_rank(uint8_t a)
-{
-	switch (a) {
-	case IPS_ACT_PASS:
-		return 4;
-	case IPS_ACT_DROP:
-		return 3;
-	case IPS_ACT_REJECT:
-		return 2;
-	case IPS_ACT_ALERT:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 static void on_match(void *ctx, const struct ips_rule *r, uint32_t idx,
 		     const struct ips_pktinfo *p)
 {
 	struct ips_inspect *in = ctx;
-	struct ips_pkt_ctx *c = &in->cur;
 
 	(void)p;
-	if (c->txn_bufs) {
-		if (ips_inspect_request_rule(r))
-			return;
-		if (verdict_rank(r->action) > verdict_rank(c->txn_best))
-			c->txn_best = r->action;
-	}
 	if (r->action == IPS_ACT_PASS)
 		return;
 	if (in->cur.kind != IPS_INSP_APP && repeat(in, idx))
@@ -476,11 +416,8 @@ void ips_inspect_run(struct ips_inspect *in, struct ips_pktinfo *p,
 	if (!in->eng || ips_inspect_stopped(in))
 		return;
 	in->cur.kind = (uint8_t)kind;
-	in->cur.txn_best = IPS_ACT_MAX;
 	cnt(in, IPS_IC_INSPECTIONS, 1);
 	ips_detect_ex(in->eng, in->scratch, p, &res, on_match, in, o);
-	if (in->cur.txn_bufs && res.rule && ips_inspect_request_rule(res.rule))
-		res.action = in->cur.txn_best;
 	switch (res.action) {
 	case IPS_ACT_PASS:
 		in->cur.pass = true;

@@ -60,12 +60,9 @@ static void on_http(void *ctx, enum ips_http_event ev, const struct ips_bufs *b)
 	pi.bufs = *b;
 	/* a response also carries its request's buffers (ips_http.h), when
 	 * a rule may use them there: else they would only be scanned */
-	if (ev == IPS_HTTP_EV_RESPONSE && in->txn_rules)
-		in->cur.txn_bufs = b->present & IPS_HTTP_TXN_BUFS;
-	else if (ev == IPS_HTTP_EV_RESPONSE)
+	if (ev == IPS_HTTP_EV_RESPONSE && !in->txn_rules)
 		pi.bufs.present &= ~IPS_HTTP_TXN_BUFS;
 	ips_inspect_run(in, &pi, IPS_INSP_APP, NULL);
-	in->cur.txn_bufs = 0;
 }
 
 static void dns_msg(struct ips_inspect *in, const uint8_t *msg, uint32_t len)

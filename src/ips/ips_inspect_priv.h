@@ -99,10 +99,6 @@ enum ips_insp_kind {
  * @pre_tail: tail bytes at the start of that window
  * @pre_insp: the inspection counter after the packet inspection that
  *            scanned it (its candidates are valid while it is unchanged)
- * @txn_bufs: an HTTP response inspection: the request buffers it carries
- *            (IPS_HTTP_TXN_BUFS present), else 0
- * @txn_best: during it, the decisive action of the rules reported and
- *            not taken for request rules (IPS_ACT_MAX: none)
  */
 struct ips_pkt_ctx {
 	struct ips_decoded d;
@@ -123,8 +119,6 @@ struct ips_pkt_ctx {
 	uint32_t pre_len;
 	uint32_t pre_tail;
 	uint64_t pre_insp;
-	uint64_t txn_bufs;
-	uint8_t txn_best;
 };
 
 /**
@@ -170,7 +164,6 @@ void ips_inspect_pktinfo(struct ips_inspect *in, struct ips_pktinfo *p);
 void ips_inspect_run(struct ips_inspect *in, struct ips_pktinfo *p,
 		     enum ips_insp_kind kind, const struct ips_detect_opts *o);
 void ips_inspect_payload(struct ips_inspect *in);
-bool ips_inspect_request_rule(const struct ips_rule *r);
 bool ips_inspect_stopped(const struct ips_inspect *in);
 void ips_inspect_tcp(struct ips_inspect *in);
 void ips_inspect_tcp_end(struct ips_inspect *in);

@@ -769,6 +769,9 @@ static void test_response_sees_request(void **state)
 	s2c(&fx, &s, 0x18, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
 	assert_int_equal(count(&fx, 40), 1); /* /public's response */
 	assert_int_equal(count(&fx, 42), 1);
+	/* the request rule is taken as to_server: the response events that
+	 * carry /admin do not even evaluate it (no hit, no threshold) */
+	assert_int_equal(ips_engine_hits(fx.eng, 2), 1);
 	/* not 200: no alert */
 	c2s(&fx, &s, 0x18, "GET /admin/x HTTP/1.1\r\nHost: a\r\n\r\n");
 	s2c(&fx, &s, 0x18, "HTTP/1.1 404 No\r\nContent-Length: 0\r\n\r\n");
@@ -789,6 +792,7 @@ static void test_response_sees_request(void **state)
 			     "Content-Length: 0\r\n\r\n"),
 			 IPS_VERDICT_PASS);
 	assert_int_equal(count(&fx, 43), 0);
+	assert_int_equal(ips_engine_hits(fx.eng, 3), 0);
 	assert_int_equal(ctr(&fx, IPS_IC_DROPS), 0);
 	assert_int_equal(fx.n, 4);
 	fx_fini(&fx);
