@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * ips_frag.c - IPv4 fragment reassembly for the IPS (API and policies in
- * ips_frag.h). The inspector passes every IPv4 packet through
- * ips_frag_add() before flow lookup, so detection always sees whole
- * datagrams.
+ * ips_frag.c - IPv4 and IPv6 fragment reassembly for the IPS (API and
+ * policies in ips_frag.h). The inspector passes every fragment through
+ * ips_frag_add() before decoding and flow lookup, so detection always
+ * sees whole datagrams. It also holds the walk of an IPv6 extension header
+ * chain, which the inspector's decoder shares.
  *
  * Theory of operation
  *
  * A datagram in progress is one entry of a fixed array, found through a
- * hash of (src, dst, id, protocol) and kept on an age list in creation
+ * hash of its key and kept on an age list in creation
  * order; its deadline is creation + timeout, so the head of the list is
  * always the first to expire and expiry costs O(1) per datagram. Payload
  * bytes are copied to their final offset in 2 KiB pages taken from one
@@ -33,6 +34,20 @@
  * past 65535 bytes, takes more than max_frags fragments, has two different
  * ends, or cannot get a page.
  *
+ * Both families share everything but parsing and the final header. The
+ * key holds 16-byte addresses and a family: IPv4 (src, dst, 16-bit id,
+ * protocol), IPv6 (src, dst, 32-bit id; RFC 8200 has no protocol in it).
+ * An IPv6 fragment's Fragment header may follow hop-by-hop, routing,
+ * destination options (and AH) headers: that unfragmentable part plays the
+ * role of the IPv4 header. The first fragment's is kept with its
+ * next-header byte naming the Fragment header already rewritten to the
+ * Fragment header's next header, so the output is that part, then the
+ * payload, with the payload length set. A reassembled IPv6 chain is
+ * walked once more: a second, non-atomic Fragment header in it (fragments
+ * of fragments: Linux would queue the datagram for a second reassembly the
+ * IPS does not do) drops the datagram, as an ambiguous overlap does.
+ * Atomic fragments are not held: ips_frag_v6_walk() steps over them.
+ *
  * Rejected alternatives: a 64 KiB buffer per datagram (one tiny fragment
  * would pin 64 KiB: the pool would allow 32x fewer datagrams); a list of
  * fragments copied at completion (overlap checks become interval
@@ -53,10 +68,14 @@ enum {
 	FRAG_PAGE = 2048,
 	FRAG_PAGES = 65536 / FRAG_PAGE, /* page slots per datagram */
 	FRAG_BLOCKS = 65536 / 8, /* 8-byte blocks per datagram */
-	FRAG_IPHDR_MAX = 60,
 	FRAG_MF = 0x2000,
 	FRAG_DF = 0x4000,
 	FRAG_OFFMASK = 0x1fff,
+	FRAG_V6_HDR = 40,
+	FRAG_V6_FH = 8, /* Fragment header bytes */
+	FRAG_V6_NH = 44, /* its next-header value */
+	FRAG_V6_OFFMASK = 0xfff8,
+	FRAG_V6_M = 0x0001,
 };
 
 #define FRAG_NONE UINT32_MAX
@@ -70,13 +89,23 @@ enum frag_dg_flags {
 	DG_HAVE_END = 1 << 2, /* the fragment without MF came: @end valid */
 };
 
+/* What identifies a datagram; zeroed first, so memcmp() compares it. */
+struct frag_key {
+	uint8_t src[16]; /* as stored in the header; IPv4 in 4 bytes */
+	uint8_t dst[16];
+	uint32_t id; /* IPv4: 16 bits */
+	uint8_t proto; /* IPv4 only */
+	uint8_t family; /* 4 or 6 */
+	uint8_t pad[2];
+};
+
+_Static_assert(sizeof(struct frag_key) == 40, "hashed as five words");
+
 /* One datagram in progress. */
 struct frag_dg {
-	uint32_t src, dst; /* as stored in the header */
-	uint16_t id;
-	uint8_t proto;
+	struct frag_key key;
 	uint8_t flags;
-	uint8_t hl; /* first fragment's header length, 0 until it came */
+	uint16_t hl; /* bytes of hdr[], 0 until the first fragment came */
 	uint16_t n_frags;
 	uint32_t end; /* payload bytes, once DG_HAVE_END */
 	uint32_t max_end; /* highest payload byte + 1 received */
@@ -84,9 +113,10 @@ struct frag_dg {
 	uint32_t hnext; /* hash chain, or free list */
 	uint32_t older, newer; /* age list */
 	uint64_t deadline_ns;
-	uint8_t hdr[FRAG_IPHDR_MAX];
 	uint32_t pages[FRAG_PAGES];
 	uint64_t bits[FRAG_BLOCKS / 64];
+	/* IPv4 header or IPv6 unfragmentable part of the first fragment */
+	uint8_t hdr[IPS_FRAG_HDR_MAX];
 };
 
 /* The table: entries, hash, age list, page pool, output buffer. */
@@ -102,7 +132,7 @@ struct ips_frag_table {
 	uint32_t *page_free; /* stack of free page indices */
 	uint32_t n_pages, n_page_free;
 	uint64_t counters[IPS_FRAG_CNT_MAX];
-	uint8_t out[IPS_FRAG_MAX_DATAGRAM];
+	uint8_t out[IPS_FRAG_MAX_DATAGRAM6];
 };
 
 const char *const ips_frag_counter_names[IPS_FRAG_CNT_MAX] = {
@@ -205,29 +235,27 @@ void ips_frag_destroy(struct ips_frag_table *t)
 	free(t);
 }
 
-static uint32_t key_hash(const struct ips_frag_table *t, uint32_t src,
-			 uint32_t dst, uint16_t id, uint8_t proto)
+static uint32_t key_hash(const struct ips_frag_table *t,
+			 const struct frag_key *k)
 {
-	uint64_t h = src * 0x9e3779b97f4a7c15ull;
+	uint64_t w[sizeof(*k) / 8], h = 0x9e3779b97f4a7c15ull;
 
-	h ^= dst + 0x632be59bd9b4e019ull + (h << 6) + (h >> 2);
-	h ^= ((uint64_t)id << 8 | proto) * 0xff51afd7ed558ccdull;
-	h ^= h >> 29;
+	memcpy(w, k, sizeof(w));
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		h = (h ^ w[i]) * 0xff51afd7ed558ccdull;
+		h ^= h >> 29;
+	}
 	return (uint32_t)h & t->bucket_mask;
 }
 
-static uint32_t dg_find(struct ips_frag_table *t, uint32_t b, uint32_t src,
-			uint32_t dst, uint16_t id, uint8_t proto)
+static uint32_t dg_find(struct ips_frag_table *t, uint32_t b,
+			const struct frag_key *k)
 {
 	uint32_t i;
 
-	for (i = t->buckets[b]; i != FRAG_NONE; i = t->dgs[i].hnext) {
-		struct frag_dg *d = &t->dgs[i];
-
-		if (d->src == src && d->dst == dst && d->id == id &&
-		    d->proto == proto)
+	for (i = t->buckets[b]; i != FRAG_NONE; i = t->dgs[i].hnext)
+		if (!memcmp(&t->dgs[i].key, k, sizeof(*k)))
 			return i;
-	}
 	return FRAG_NONE;
 }
 
@@ -253,7 +281,7 @@ static void dg_kill(struct ips_frag_table *t, struct frag_dg *d,
 static void dg_free(struct ips_frag_table *t, uint32_t i)
 {
 	struct frag_dg *d = &t->dgs[i];
-	uint32_t b = key_hash(t, d->src, d->dst, d->id, d->proto);
+	uint32_t b = key_hash(t, &d->key);
 	uint32_t *pp = &t->buckets[b];
 
 	while (*pp != i)
@@ -276,8 +304,8 @@ static void dg_free(struct ips_frag_table *t, uint32_t i)
 	t->n_used--;
 }
 
-static uint32_t dg_new(struct ips_frag_table *t, uint32_t b, uint32_t src,
-		       uint32_t dst, uint16_t id, uint8_t proto, uint64_t now)
+static uint32_t dg_new(struct ips_frag_table *t, uint32_t b,
+		       const struct frag_key *k, uint64_t now)
 {
 	uint32_t i = t->free_dg;
 	struct frag_dg *d;
@@ -288,10 +316,7 @@ static uint32_t dg_new(struct ips_frag_table *t, uint32_t b, uint32_t src,
 	t->free_dg = d->hnext;
 	/* pages[] and bits[] were left clean by create or dg_free() */
 	memset(d, 0, offsetof(struct frag_dg, pages));
-	d->src = src;
-	d->dst = dst;
-	d->id = id;
-	d->proto = proto;
+	d->key = *k;
 	d->flags = DG_USED;
 	d->deadline_ns = now + t->cfg.timeout_ns;
 	d->hnext = t->buckets[b];
@@ -450,6 +475,10 @@ static uint32_t dg_build(struct ips_frag_table *t, const struct frag_dg *d)
 
 		memcpy(t->out + d->hl + o, dg_byte(t, d, o), n);
 	}
+	if (d->key.family == 6) {
+		wr16(t->out + 4, (uint16_t)(tot - FRAG_V6_HDR));
+		return tot;
+	}
 	wr16(t->out + 2, (uint16_t)tot);
 	wr16(t->out + 6, fo);
 	c = csum_ipv4_hdr(t->out, d->hl); /* the value to store, as stored */
@@ -457,38 +486,94 @@ static uint32_t dg_build(struct ips_frag_table *t, const struct frag_dg *d)
 	return tot;
 }
 
-/* The parts of an IPv4 fragment ips_frag_add() uses. */
+/* The parts of a fragment ips_frag_add() uses. */
 struct frag_hdr {
-	uint32_t src, dst;
-	uint16_t id;
-	uint8_t proto;
-	uint8_t hl;
+	struct frag_key key;
+	bool frag; /* to reassemble (else passed through as it is) */
+	bool atomic; /* IPv6: an atomic Fragment header was stepped over */
 	bool more;
+	uint8_t nh; /* IPv6: the Fragment header's next header */
+	uint32_t nh_at; /* IPv6: the byte naming the Fragment header */
+	uint32_t hl; /* header bytes a datagram keeps (unfragmentable part) */
+	uint32_t data; /* offset of the fragment's payload */
+	uint32_t tot; /* packet bytes, padding excluded */
 	uint32_t off; /* payload offset in bytes */
 	uint32_t len; /* payload bytes */
 };
 
 /* Parse an untrusted IPv4 header. Return: 0, or -EINVAL. */
-static int frag_parse(const uint8_t *ip, uint32_t len, struct frag_hdr *h)
+static int parse_v4(const uint8_t *ip, uint32_t len, struct frag_hdr *h)
 {
-	uint32_t tot;
 	uint16_t fo;
 
-	if (len < 20 || ip[0] >> 4 != 4)
+	if (len < 20)
 		return -EINVAL;
-	h->hl = (uint8_t)((ip[0] & 0xf) * 4);
-	tot = rd16(ip + 2);
-	if (h->hl < 20 || tot < h->hl || tot > len)
+	h->hl = (uint32_t)(ip[0] & 0xf) * 4;
+	h->tot = rd16(ip + 2);
+	if (h->hl < 20 || h->tot < h->hl || h->tot > len)
 		return -EINVAL;
 	fo = rd16(ip + 6);
 	h->more = fo & FRAG_MF;
 	h->off = (uint32_t)(fo & FRAG_OFFMASK) * 8;
-	h->len = tot - h->hl;
-	memcpy(&h->src, ip + 12, 4);
-	memcpy(&h->dst, ip + 16, 4);
-	h->id = rd16(ip + 4);
-	h->proto = ip[9];
+	h->frag = h->more || h->off;
+	h->data = h->hl;
+	h->len = h->tot - h->hl;
+	h->key.family = 4;
+	memcpy(h->key.src, ip + 12, 4);
+	memcpy(h->key.dst, ip + 16, 4);
+	h->key.id = rd16(ip + 4);
+	h->key.proto = ip[9];
 	return 0;
+}
+
+/* Parse an untrusted IPv6 header chain. Return: 0, or -EINVAL. */
+static int parse_v6(const uint8_t *ip, uint32_t len, struct frag_hdr *h)
+{
+	struct ips_frag_v6_chain c;
+	const uint8_t *f;
+	uint16_t fo;
+
+	if (ips_frag_v6_walk(ip, len, &c))
+		return -EINVAL;
+	h->tot = c.end;
+	h->atomic = c.atomic;
+	if (c.nh != FRAG_V6_NH)
+		return 0;
+	if (c.off > IPS_FRAG_HDR_MAX)
+		return -EINVAL;
+	f = ip + c.off; /* the walk checked its 8 bytes are there */
+	fo = rd16(f + 2);
+	h->frag = true;
+	h->more = fo & FRAG_V6_M;
+	h->off = fo & FRAG_V6_OFFMASK;
+	h->hl = c.off;
+	h->data = c.off + FRAG_V6_FH;
+	h->len = c.end - h->data;
+	h->nh = f[0];
+	h->nh_at = c.nh_at;
+	h->key.family = 6;
+	memcpy(h->key.src, ip + 8, 16);
+	memcpy(h->key.dst, ip + 24, 16);
+	h->key.id = (uint32_t)rd16(f + 4) << 16 | rd16(f + 6);
+	return 0;
+}
+
+static int frag_parse(const uint8_t *ip, uint32_t len, struct frag_hdr *h)
+{
+	memset(h, 0, sizeof(*h));
+	if (!len)
+		return -EINVAL;
+	if (ip[0] >> 4 == 4)
+		return parse_v4(ip, len, h);
+	if (ip[0] >> 4 == 6)
+		return parse_v6(ip, len, h);
+	return -EINVAL;
+}
+
+/* Bytes a datagram may have (header and payload) in @family. */
+static uint32_t dg_limit(uint8_t family)
+{
+	return family == 6 ? IPS_FRAG_MAX_DATAGRAM6 : IPS_FRAG_MAX_DATAGRAM;
 }
 
 /* Check a fragment against what its datagram knows. Return: 0 or -errno
@@ -498,7 +583,7 @@ static int dg_check(struct ips_frag_table *t, struct frag_dg *d,
 {
 	uint32_t end = h->off + h->len;
 
-	if (h->hl + end > IPS_FRAG_MAX_DATAGRAM) {
+	if (h->hl + end > dg_limit(h->key.family)) {
 		dg_kill(t, d, IPS_FRAG_CNT_TOO_BIG);
 		return -EMSGSIZE;
 	}
@@ -513,6 +598,16 @@ static int dg_check(struct ips_frag_table *t, struct frag_dg *d,
 		return -EBADMSG;
 	}
 	return 0;
+}
+
+/* Keep the first fragment's header; IPv6: minus the Fragment header. */
+static void dg_keep_hdr(struct frag_dg *d, const struct frag_hdr *h,
+			const uint8_t *ip)
+{
+	d->hl = (uint16_t)h->hl;
+	memcpy(d->hdr, ip, h->hl);
+	if (d->key.family == 6)
+		d->hdr[h->nh_at] = h->nh;
 }
 
 /* Take one fragment into its datagram. Return: 1 complete, 0 held, or
@@ -531,7 +626,7 @@ static int dg_add(struct ips_frag_table *t, struct frag_dg *d,
 	/* before storing: dg_free() clears bits up to max_end */
 	if (h->off + h->len > d->max_end)
 		d->max_end = h->off + h->len;
-	if (dg_store(t, d, h->off, ip + h->hl, h->len)) {
+	if (dg_store(t, d, h->off, ip + h->data, h->len)) {
 		dg_kill(t, d, IPS_FRAG_CNT_OVERLAP_DIFF);
 		return -EBADMSG;
 	}
@@ -539,12 +634,10 @@ static int dg_add(struct ips_frag_table *t, struct frag_dg *d,
 		d->flags |= DG_HAVE_END;
 		d->end = h->off + h->len;
 	}
-	if (!h->off && !d->hl) {
-		d->hl = h->hl;
-		memcpy(d->hdr, ip, h->hl);
-	}
-	/* the first fragment's options may make the whole too long */
-	if (d->hl && d->hl + d->max_end > IPS_FRAG_MAX_DATAGRAM) {
+	if (!h->off && !d->hl)
+		dg_keep_hdr(d, h, ip);
+	/* the first fragment's header may make the whole too long */
+	if (d->hl && d->hl + d->max_end > dg_limit(d->key.family)) {
 		dg_kill(t, d, IPS_FRAG_CNT_TOO_BIG);
 		return -EMSGSIZE;
 	}
@@ -552,26 +645,50 @@ static int dg_add(struct ips_frag_table *t, struct frag_dg *d,
 	       d->covered == (d->end + 7) / 8;
 }
 
+/* Build complete datagram @i into t->out and free its entry. Return: 1,
+ * or -EBADMSG when it holds a fragment of another datagram (dropped). */
+static int dg_finish(struct ips_frag_table *t, uint32_t i, const uint8_t **out,
+		     uint32_t *out_len)
+{
+	struct frag_dg *d = &t->dgs[i];
+	uint32_t tot = dg_build(t, d);
+
+	if (d->key.family == 6 && ips_frag_is_fragment(t->out, tot)) {
+		dg_kill(t, d, IPS_FRAG_CNT_NESTED);
+		return -EBADMSG;
+	}
+	dg_free(t, i);
+	t->counters[IPS_FRAG_CNT_REASSEMBLED]++;
+	*out = t->out;
+	*out_len = tot;
+	return 1;
+}
+
 /**
- * ips_frag_add() - take one IPv4 packet; reassemble when it completes a
- * datagram
+ * ips_frag_add() - take one IPv4 or IPv6 packet; reassemble when it
+ * completes a datagram
  * @t: the table
- * @ip: the IPv4 header (untrusted)
- * @len: bytes available at @ip (the total length field may be smaller:
- *       trailing bytes such as Ethernet padding are ignored)
+ * @ip: the IPv4 or IPv6 header (untrusted)
+ * @len: bytes available at @ip (the total or payload length field may say
+ *       less: trailing bytes such as Ethernet padding are ignored)
  * @now_ns: monotonic time
  * @out: set to the complete datagram when 1 is returned
- * @out_len: its length (its total length field)
+ * @out_len: its length (IPv4: its total length field; IPv6: 40 + its
+ *           payload length field)
  *
- * A packet that is not a fragment comes back as itself (*@out = @ip).
- * A reassembled datagram lives in @t until the next call on @t; its
- * header is the first fragment's with total length, the fragment field
- * (DF kept, MF and offset cleared) and the checksum rewritten.
+ * A packet that is not a fragment, and an IPv6 atomic fragment, come back
+ * as themselves (*@out = @ip). A reassembled datagram lives in @t until
+ * the next call on @t. IPv4: its header is the first fragment's with total
+ * length, the fragment field (DF kept, MF and offset cleared) and the
+ * checksum rewritten. IPv6: the first fragment's unfragmentable part, the
+ * Fragment header removed (its next header moved to the header before),
+ * the payload length rewritten.
  *
  * Return: 1 complete, 0 held, or -EINVAL (malformed packet or fragment:
- * zero length, a middle fragment not a multiple of 8 bytes), -EMSGSIZE
- * (datagram over 65535 bytes), -E2BIG (over max_frags fragments),
- * -EBADMSG (overlap with other bytes, two different ends, or the
+ * zero length, a middle fragment not a multiple of 8 bytes, an IPv6
+ * unfragmentable part over IPS_FRAG_HDR_MAX), -EMSGSIZE (datagram over
+ * 65535 bytes), -E2BIG (over max_frags fragments), -EBADMSG (overlap with
+ * other bytes, two different ends, an IPv6 fragment inside, or the
  * datagram was dropped before), -ENOBUFS (no entry or no page left). On
  * every error but -EINVAL and a full table the datagram is dropped.
  */
@@ -586,9 +703,10 @@ int ips_frag_add(struct ips_frag_table *t, const uint8_t *ip, uint32_t len,
 		t->counters[IPS_FRAG_CNT_INVALID]++;
 		return -EINVAL;
 	}
-	if (!h.more && !h.off) {
+	if (!h.frag) {
+		t->counters[IPS_FRAG_CNT_ATOMIC] += h.atomic;
 		*out = ip;
-		*out_len = h.hl + h.len;
+		*out_len = h.tot;
 		return 1;
 	}
 	t->counters[IPS_FRAG_CNT_FRAGMENTS]++;
@@ -597,10 +715,10 @@ int ips_frag_add(struct ips_frag_table *t, const uint8_t *ip, uint32_t len,
 		return -EINVAL;
 	}
 	ips_frag_tick(t, now_ns);
-	b = key_hash(t, h.src, h.dst, h.id, h.proto);
-	i = dg_find(t, b, h.src, h.dst, h.id, h.proto);
+	b = key_hash(t, &h.key);
+	i = dg_find(t, b, &h.key);
 	if (i == FRAG_NONE)
-		i = dg_new(t, b, h.src, h.dst, h.id, h.proto, now_ns);
+		i = dg_new(t, b, &h.key, now_ns);
 	if (i == FRAG_NONE) {
 		t->counters[IPS_FRAG_CNT_NO_ENTRY]++;
 		return -ENOBUFS;
@@ -612,11 +730,92 @@ int ips_frag_add(struct ips_frag_table *t, const uint8_t *ip, uint32_t len,
 	r = dg_add(t, &t->dgs[i], &h, ip);
 	if (r != 1)
 		return r;
-	*out_len = dg_build(t, &t->dgs[i]);
-	*out = t->out;
-	dg_free(t, i);
-	t->counters[IPS_FRAG_CNT_REASSEMBLED]++;
-	return 1;
+	return dg_finish(t, i, out, out_len);
+}
+
+static bool v6_ext_hdr(uint8_t nh)
+{
+	return nh == 0 || nh == 43 || nh == 60 || nh == 51 || nh == FRAG_V6_NH;
+}
+
+/* Length of extension header @nh at @p (8 bytes present), 8 for an
+ * atomic Fragment header, 0 for a Fragment header that is not atomic. */
+static uint32_t v6_ext_len(uint8_t nh, const uint8_t *p)
+{
+	if (nh == FRAG_V6_NH && rd16(p + 2) & (FRAG_V6_OFFMASK | FRAG_V6_M))
+		return 0;
+	if (nh == FRAG_V6_NH)
+		return FRAG_V6_FH;
+	if (nh == 51) /* AH counts 4-byte units */
+		return ((uint32_t)p[1] + 2) * 4;
+	return ((uint32_t)p[1] + 1) * 8;
+}
+
+/**
+ * ips_frag_v6_walk() - walk an IPv6 packet's extension header chain
+ * @ip: the IPv6 header (untrusted)
+ * @len: bytes at @ip (may exceed the packet: padding is ignored)
+ * @c: filled: where the walk stopped and how it got there
+ *
+ * Steps over hop-by-hop, routing, destination options, AH and atomic
+ * Fragment headers (RFC 6946: an atomic fragment is a whole datagram), at
+ * most IPS_FRAG_V6_EXT_MAX headers in all, to the first other header: an
+ * upper-layer protocol, or a Fragment header that is not atomic (@c->nh
+ * 44, its 8 bytes inside the packet). The inspector's decoder and
+ * ips_frag_add() both use it.
+ *
+ * Return: 0, or -EINVAL: not IPv6, a payload length beyond @len, an
+ * extension header cut short, or too many of them.
+ */
+int ips_frag_v6_walk(const uint8_t *ip, uint32_t len,
+		     struct ips_frag_v6_chain *c)
+{
+	unsigned int n = 0;
+
+	if (len < FRAG_V6_HDR || ip[0] >> 4 != 6)
+		return -EINVAL;
+	c->end = FRAG_V6_HDR + rd16(ip + 4);
+	if (c->end > len)
+		return -EINVAL;
+	c->off = FRAG_V6_HDR;
+	c->nh_at = 6;
+	c->nh = ip[6];
+	c->atomic = false;
+	while (v6_ext_hdr(c->nh)) {
+		uint32_t hl;
+
+		if (++n > IPS_FRAG_V6_EXT_MAX || c->off + 8 > c->end)
+			return -EINVAL;
+		hl = v6_ext_len(c->nh, ip + c->off);
+		if (!hl)
+			return 0;
+		if (c->off + hl > c->end)
+			return -EINVAL;
+		c->atomic |= c->nh == FRAG_V6_NH;
+		c->nh_at = c->off;
+		c->nh = ip[c->off];
+		c->off += hl;
+	}
+	return 0;
+}
+
+/**
+ * ips_frag_is_fragment() - does a packet need reassembly?
+ * @ip: the IPv4 or IPv6 header (untrusted)
+ * @len: bytes at @ip
+ *
+ * Return: true for an IPv4 packet with MF or an offset, and for an IPv6
+ * packet whose chain (ips_frag_v6_walk()) reaches a Fragment header that
+ * is not atomic; false otherwise, malformed packets included (the decoder
+ * rejects those).
+ */
+bool ips_frag_is_fragment(const uint8_t *ip, uint32_t len)
+{
+	struct ips_frag_v6_chain c;
+
+	if (len >= 20 && ip[0] >> 4 == 4)
+		return rd16(ip + 6) & (FRAG_MF | FRAG_OFFMASK);
+	return !ips_frag_v6_walk(ip, len, &c) && c.nh == FRAG_V6_NH;
 }
 
 /**

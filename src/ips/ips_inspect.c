@@ -528,12 +528,8 @@ void ips_inspect_payload(struct ips_inspect *in)
 
 /* ---- the packet path ---- */
 
-static bool v4_fragment(const uint8_t *l3, uint32_t len)
-{
-	return len >= 20 && (l3[0] >> 4) == 4 && ((l3[6] & 0x3f) || l3[7]);
-}
-
-/* 1: inspect *l3 (maybe reassembled); 0: held; <0: refused */
+/* An IPv4 or IPv6 fragment: 1: inspect *l3 (maybe reassembled); 0: held;
+ * <0: refused */
 static int defrag(struct ips_inspect *in, const uint8_t **l3, uint32_t *len,
 		  uint64_t now_ns)
 {
@@ -656,7 +652,7 @@ static void reset_cur(struct ips_pkt_ctx *c, uint64_t now_ns, uint64_t ts_ns)
  *
  * Return: IPS_VERDICT_PASS, or (inline only) IPS_VERDICT_DROP /
  * IPS_VERDICT_REJECT. Packets that cannot be inspected (bad headers,
- * invalid checksums) pass and are counted; an IPv4 fragment refused by
+ * invalid checksums) pass and are counted; an IP fragment refused by
  * reassembly (ambiguous overlap, table full) is dropped inline.
  */
 enum ips_verdict ips_inspect_packet(struct ips_inspect *in, const uint8_t *l3,
@@ -672,7 +668,7 @@ enum ips_verdict ips_inspect_packet(struct ips_inspect *in, const uint8_t *l3,
 	cnt(in, IPS_IC_BYTES, len);
 	in->last_ts_ns = ts_ns;
 	reset_cur(c, now_ns, ts_ns);
-	if (v4_fragment(l3, len)) {
+	if (ips_frag_is_fragment(l3, len)) {
 		r = defrag(in, &l3, &len, now_ns);
 		if (r <= 0)
 			return r < 0 && in->cfg.inline_mode ? IPS_VERDICT_DROP

@@ -10,7 +10,11 @@
  * link type, from the fragment table), so this is a small decoder of its
  * own, with the same rules: trailing bytes past the IP total length are
  * ignored, a header cut short is an error, IPv6 extension headers are
- * walked to at most 8. IPv6 fragments are not reassembled (-EOPNOTSUPP).
+ * walked to at most 8 (ips_frag_v6_walk(), shared with reassembly). The
+ * inspector reassembles IPv4 and IPv6 fragments (ips_frag.c) before
+ * decoding; a fragment that reaches the decoder anyway has no L4 header
+ * decoded, and an IPv6 atomic fragment's Fragment header is stepped over
+ * (RFC 6946: it is a whole datagram).
  */
 #include <errno.h>
 #include <string.h>
@@ -20,11 +24,10 @@
 
 enum {
 	IPV4_HDR = 20,
-	IPV6_HDR = 40,
 	TCP_HDR = 20,
 	UDP_HDR = 8,
 	ICMP_HDR = 8,
-	IPV6_EXT_MAX = 8,
+	IPV6_FRAG_HDR = 8,
 	IP_MF = 0x2000,
 	IP_OFFMASK = 0x1fff,
 };
@@ -112,40 +115,24 @@ static int decode_v4(const uint8_t *p, uint32_t len, struct ips_decoded *d)
 	return decode_l4(d, p + hl, tot - hl);
 }
 
-static bool v6_ext(uint8_t nh)
-{
-	return nh == 0 || nh == 43 || nh == 60 || nh == 51 || nh == 44;
-}
-
 static int decode_v6(const uint8_t *p, uint32_t len, struct ips_decoded *d)
 {
-	uint32_t off = IPV6_HDR, end, hl;
-	unsigned int n = 0;
-	uint8_t nh;
+	struct ips_frag_v6_chain c;
 
-	if (len < IPV6_HDR)
-		return -EINVAL;
-	nh = p[6];
-	end = IPV6_HDR + rd16(p + 4);
-	if (end > len)
+	if (ips_frag_v6_walk(p, len, &c))
 		return -EINVAL;
 	d->family = 6;
 	memcpy(d->src, p + 8, 16);
 	memcpy(d->dst, p + 24, 16);
-	while (v6_ext(nh)) {
-		if (++n > IPV6_EXT_MAX || off + 8 > end)
-			return -EINVAL;
-		if (nh == 44)
-			return -EOPNOTSUPP;
-		hl = nh == 51 ? ((uint32_t)p[off + 1] + 2) * 4
-			      : ((uint32_t)p[off + 1] + 1) * 8;
-		if (off + hl > end)
-			return -EINVAL;
-		nh = p[off];
-		off += hl;
+	if (c.nh == 44) {
+		/* a fragment that was not reassembled: no L4 header here */
+		d->proto = p[c.off];
+		d->payload = p + c.off + IPV6_FRAG_HDR;
+		d->payload_len = c.end - c.off - IPV6_FRAG_HDR;
+		return 0;
 	}
-	d->proto = nh;
-	return decode_l4(d, p + off, end - off);
+	d->proto = c.nh;
+	return decode_l4(d, p + c.off, c.end - c.off);
 }
 
 /**
@@ -155,7 +142,7 @@ static int decode_v6(const uint8_t *p, uint32_t len, struct ips_decoded *d)
  * @d: filled; zeroed first
  *
  * Return: 0; -EINVAL for a truncated or inconsistent packet;
- * -EOPNOTSUPP for an IPv6 fragment or a version other than 4 or 6.
+ * -EOPNOTSUPP for a version other than 4 or 6.
  */
 int ips_inspect_decode(const uint8_t *l3, uint32_t len, struct ips_decoded *d)
 {
