@@ -420,7 +420,7 @@ static int parse_list(struct parser *p, enum field_kind kind,
 		if (!any_pos)
 			ret = fw_set_add(&pos, 0, max);
 		if (!ret)
-			ret = fw_set_minus(&pos, &neg, max);
+			ret = fw_set_minus(&pos, &neg);
 		if (!ret)
 			ret = fw_set_add_set(out, &pos);
 		if (ret)

@@ -12,9 +12,12 @@
  * match this value" one binary search.
  *
  * A set is normalised when its intervals are sorted by lo, disjoint and not
- * adjacent (hi + 1 < next lo); every fw_set_* operation except
- * fw_set_add() leaves it normalised. Sets own their memory (control side
- * only; nothing here runs per packet except fw_set_contains()).
+ * adjacent (hi + 1 < next lo); fw_set_add(), fw_set_add_set() and
+ * fw_set_add_prefix() append, every other operation leaves it normalised.
+ * Sets own their memory (control side only; nothing here runs per packet
+ * except fw_set_contains()). The set operations are core/ivset.h's
+ * template instantiated for uint32_t; this file adds IPv4 prefixes and the
+ * policy language's printing.
  */
 #ifndef DCBOX_FW_SET_H
 #define DCBOX_FW_SET_H
@@ -24,39 +27,22 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/** struct fw_range - the closed interval [lo, hi] */
-struct fw_range {
-	uint32_t lo;
-	uint32_t hi;
-};
-
-/**
- * struct fw_set - a set of uint32 values
- * @r: intervals; normalised (see above) after fw_set_normalise()
- * @n: intervals in use; 0 is the empty set
- * @cap: intervals allocated
- */
-struct fw_set {
-	struct fw_range *r;
-	uint32_t n;
-	uint32_t cap;
-};
-
 enum {
 	FW_SET_MAX = 1u << 20, /* intervals in one set: a sanity bound */
 };
 
-void fw_set_init(struct fw_set *s);
-void fw_set_free(struct fw_set *s);
-int fw_set_add(struct fw_set *s, uint32_t lo, uint32_t hi);
+/*
+ * struct fw_range { uint32_t lo, hi; }, struct fw_set { r, n, cap } and
+ * fw_set_init(), _free(), _add(), _add_set(), _normalise(), _complement(),
+ * _minus(), _contains(), _is_full(), _equal(): the interval set template
+ * of core/ivset.h over uint32_t.
+ */
+#define IVSET_NAME fw_set
+#define IVSET_RANGE fw_range
+#define IVSET_T uint32_t
+#include "core/ivset.h"
+
 int fw_set_add_prefix(struct fw_set *s, uint32_t addr, unsigned int len);
-int fw_set_add_set(struct fw_set *s, const struct fw_set *from);
-void fw_set_normalise(struct fw_set *s);
-int fw_set_complement(struct fw_set *s, uint32_t max);
-int fw_set_minus(struct fw_set *s, const struct fw_set *sub, uint32_t max);
-bool fw_set_contains(const struct fw_set *s, uint32_t v);
-bool fw_set_is_full(const struct fw_set *s, uint32_t max);
-bool fw_set_equal(const struct fw_set *a, const struct fw_set *b);
 void fw_set_print_prefixes(const struct fw_set *s, FILE *f);
 void fw_set_print_ranges(const struct fw_set *s, FILE *f);
 

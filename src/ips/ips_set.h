@@ -11,8 +11,10 @@
  * exact, and "does the field match" is one binary search.
  *
  * A set is normalised when its intervals are sorted by lo, disjoint and not
- * adjacent; every operation except ips_set_add() leaves it normalised.
- * Sets own their memory. Built on the control side while rules load;
+ * adjacent; every operation except ips_set_add() and ips_set_add_set()
+ * leaves it normalised. Sets own their memory. The set operations are
+ * core/ivset.h's template instantiated for unsigned __int128; this file
+ * adds the per-family address pair and printing in rule syntax. Built on the control side while rules load;
  * ips_set_contains() and the ips_addrs_match_*() helpers do not allocate
  * and may run per packet.
  */
@@ -23,23 +25,20 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/** struct ips_range - the closed interval [lo, hi] */
-struct ips_range {
-	unsigned __int128 lo;
-	unsigned __int128 hi;
+enum {
+	IPS_SET_MAX = 1u << 16, /* intervals in one set: a sanity bound */
 };
 
-/**
- * struct ips_set - a set of values of one space (IPv4, IPv6 or ports)
- * @r: intervals, normalised after ips_set_normalise()
- * @n: intervals in use; 0 is the empty set
- * @cap: intervals allocated
+/*
+ * struct ips_range { lo, hi }, struct ips_set { r, n, cap } and
+ * ips_set_init(), _free(), _add(), _add_set(), _normalise(),
+ * _complement(), _minus(), _contains(), _is_full(), _equal(): the
+ * interval set template of core/ivset.h over unsigned __int128.
  */
-struct ips_set {
-	struct ips_range *r;
-	uint32_t n;
-	uint32_t cap;
-};
+#define IVSET_NAME ips_set
+#define IVSET_RANGE ips_range
+#define IVSET_T unsigned __int128
+#include "core/ivset.h"
 
 /**
  * struct ips_addrs - the addresses of one side of a rule header
@@ -55,20 +54,6 @@ struct ips_addrs {
 #define IPS_V6_MAX (~(unsigned __int128)0)
 #define IPS_PORT_MAX ((unsigned __int128)UINT16_MAX)
 
-enum {
-	IPS_SET_MAX = 1u << 16, /* intervals in one set: a sanity bound */
-};
-
-void ips_set_init(struct ips_set *s);
-void ips_set_free(struct ips_set *s);
-int ips_set_add(struct ips_set *s, unsigned __int128 lo, unsigned __int128 hi);
-int ips_set_add_set(struct ips_set *s, const struct ips_set *from);
-void ips_set_normalise(struct ips_set *s);
-int ips_set_complement(struct ips_set *s, unsigned __int128 max);
-int ips_set_minus(struct ips_set *s, const struct ips_set *sub);
-bool ips_set_contains(const struct ips_set *s, unsigned __int128 v);
-bool ips_set_is_full(const struct ips_set *s, unsigned __int128 max);
-bool ips_set_equal(const struct ips_set *a, const struct ips_set *b);
 void ips_set_print_ports(const struct ips_set *s, FILE *f);
 
 void ips_addrs_init(struct ips_addrs *a);

@@ -477,8 +477,8 @@ static void set_algebra(void **state)
 	assert_int_equal(fw_set_complement(&s, 65535), 0);
 	assert_int_equal(fw_set_add(&t, 0, 65535), 0);
 	assert_true(fw_set_is_full(&t, 65535));
-	assert_int_equal(fw_set_minus(&t, &s, 65535), 0);
-	assert_int_equal(fw_set_minus(&t, &t, 65535), -0); /* self: empty */
+	assert_int_equal(fw_set_minus(&t, &s), 0);
+	assert_int_equal(fw_set_minus(&t, &t), -0); /* self: empty */
 	assert_int_equal(t.n, 0);
 	assert_int_equal(fw_set_complement(&t, UINT32_MAX), 0);
 	assert_true(fw_set_is_full(&t, UINT32_MAX));
