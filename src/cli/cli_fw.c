@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * cli_fw.c - the firewall appliance on the command line: `dcbox show
- * firewall [NAME]`, `dcbox reload [FILE]` and `dcbox log [-f] [-n N]`
+ * firewall [NAME]`, `dcbox reload [FILE]` (policies and IPS rules; the
+ * IPS rule counts and compile time per firewall) and `dcbox log [-f] [-n N]`
  * (the EVE log, as JSON lines with --json, one readable line per event
  * otherwise).
  */
@@ -87,14 +88,47 @@ static int topo_file_of(const struct cli *c, char *name, size_t nsize,
 	return 0;
 }
 
+/*
+ * One line per firewall with an IPS: what its reload compiled, and how
+ * long loading plus compiling took (ms below a tenth of a second).
+ */
+static void print_reload_ips(json_t *r)
+{
+	json_t *f, *rules;
+	long long us;
+	size_t i;
+
+	json_array_foreach(json_object_get(r, "ips"), i, f) {
+		rules = json_object_get(f, "rules");
+		printf("%s: ips %lld rules loaded, %lld skipped", s(f, "name"),
+		       n(rules, "loaded"), n(rules, "skipped"));
+		if (n(rules, "failed"))
+			printf(", %lld failed", n(rules, "failed"));
+		us = n(f, "compile_us");
+		if (us >= 100000)
+			printf(" (%.1f s)\n", (double)us / 1e6);
+		else
+			printf(" (%.1f ms)\n", (double)us / 1e3);
+	}
+}
+
+static const char reload_usage[] =
+	"usage: dcbox reload [FILE] [--json]\n"
+	"  load FILE (default: the one the topology runs) and apply its\n"
+	"  firewall policies and IPS rules files without a restart; prints\n"
+	"  the policy rules, and per firewall with an IPS the rules loaded,\n"
+	"  skipped and failed and the compile time. Switches, hosts, links,\n"
+	"  routers and where firewalls sit must stay as they are (else: down,\n"
+	"  up). Any error changes nothing.\n";
+
 /**
  * cli_reload() - `dcbox reload [FILE]`: apply changed firewall policies
- * of FILE (default: the file the topology was started from)
+ * and IPS rules of FILE (default: the file the topology was started from)
  * @c: options
  *
  * The file is checked here first, so errors name its file and line even
  * before the daemon sees it; the daemon checks again and changes nothing
- * unless every policy compiles.
+ * unless every policy and every IPS rules file compiles.
  *
  * Return: exit status.
  */
@@ -104,6 +138,15 @@ int cli_reload(struct cli *c)
 	struct topo *t;
 	json_t *r;
 
+	if (c->argc > 1 &&
+	    (!strcmp(c->argv[1], "-h") || !strcmp(c->argv[1], "--help"))) {
+		fputs(reload_usage, stdout);
+		return 0;
+	}
+	if (c->argc > 2 || (c->argc > 1 && c->argv[1][0] == '-')) {
+		fputs(reload_usage, stderr);
+		return 1;
+	}
 	if (topo_file_of(c, name, sizeof(name), file, sizeof(file)))
 		return 1;
 	if (c->argc > 1 && !realpath(c->argv[1], abs))
@@ -129,6 +172,7 @@ int cli_reload(struct cli *c)
 		return cli_print_json(r);
 	printf("%s: reloaded %s: %lld firewalls, %lld rules\n", name, file,
 	       n(r, "firewalls"), n(r, "rules"));
+	print_reload_ips(r);
 	json_decref(r);
 	return 0;
 }

@@ -192,8 +192,10 @@ static json_t *cmd_reload(struct daemon *d, json_t *req)
 	free(d->topo);
 	d->topo = nt;
 	d->rt.topo = nt;
-	return json_pack("{s:b,s:i,s:i}", "ok", 1, "firewalls",
-			 nt->nfirewalls, "rules", rules);
+	/* rules: policy rules; ips: what each IPS compiled (null: no memory) */
+	return json_pack("{s:b,s:i,s:i,s:o?}", "ok", 1, "firewalls",
+			 nt->nfirewalls, "rules", rules, "ips",
+			 ctl_ips_loaded(&d->rt));
 }
 
 /**

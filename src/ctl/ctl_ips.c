@@ -3,7 +3,7 @@
  * ctl_ips.c - the daemon's view of the firewalls' IPS steps (`dcbox show
  * ips`: rules loaded/skipped/failed, engine memory and patterns, the
  * inspector's counters, per-rule hit counts) and the IPS half of `dcbox
- * reload`.
+ * reload` (its reply reports the same rule counts, ctl_ips_loaded()).
  *
  * Reload is the same two-phase dance as for policies (ctl_firewall.c):
  * ctl_ips_prepare() loads and compiles every firewall's rules file from
@@ -66,18 +66,24 @@ static json_t *hits_json(const struct ips_engine *e, uint32_t top)
 	return a;
 }
 
+/*
+ * What loading and compiling @e's rules gave: the rule counts, the
+ * engine's size, and the time each half took (load_us: reading and
+ * parsing the files, build_us: compiling the databases).
+ */
 static json_t *load_json(const struct ips_engine *e)
 {
 	const struct ips_ruleset *rs = ips_engine_ruleset(e);
 	struct ips_engine_stats st;
 
 	ips_engine_stats(e, &st);
-	return json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:I,s:I}", "total",
+	return json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:I,s:I,s:I}", "total",
 			 (int)rs->stats.total, "loaded", (int)rs->stats.loaded,
 			 "skipped", (int)rs->stats.skipped, "failed",
 			 (int)rs->stats.failed, "prefiltered",
 			 (int)st.n_prefiltered, "patterns", (int)st.n_patterns,
-			 "databases", (int)st.n_databases, "build_us",
+			 "databases", (int)st.n_databases, "load_us",
+			 (json_int_t)(rs->stats.load_ns / 1000), "build_us",
 			 (json_int_t)(st.build_ns / 1000), "memory",
 			 (json_int_t)st.memory);
 }
@@ -152,6 +158,48 @@ json_t *ctl_ips_show(const struct topo_rt *rt, const char *name, uint32_t top,
 		return NULL;
 	}
 	return json_pack("{s:o}", "ips", a);
+}
+
+/* One firewall's element of ctl_ips_loaded(). */
+static json_t *loaded_json(const struct firewall *fw,
+			   const struct firewall_ips *ips)
+{
+	json_t *r = load_json(firewall_ips_engine(ips));
+	json_int_t us;
+
+	if (!r)
+		return NULL;
+	us = json_integer_value(json_object_get(r, "load_us")) +
+	     json_integer_value(json_object_get(r, "build_us"));
+	return json_pack("{s:s,s:s,s:o,s:I}", "name", firewall_name(fw),
+			 "rules_file", firewall_ips_rules(ips), "rules", r,
+			 "compile_us", us);
+}
+
+/**
+ * ctl_ips_loaded() - the IPS rules every firewall runs, for the reply to
+ * a reload (which compiles every firewall's rules anew)
+ * @rt: running topology
+ *
+ * Return: [{"name", "rules_file", "rules": {as in `show ips`},
+ * "compile_us": load plus build time}], one element per firewall with
+ * an IPS step, a new reference; NULL if out of memory.
+ */
+json_t *ctl_ips_loaded(const struct topo_rt *rt)
+{
+	json_t *a = json_array();
+	unsigned int i;
+
+	for (i = 0; a && i < rt->topo->nfirewalls; i++) {
+		const struct firewall *fw = rt->fws[i];
+		const struct firewall_ips *ips = firewall_get_ips(fw);
+
+		if (!ips || !json_array_append_new(a, loaded_json(fw, ips)))
+			continue;
+		json_decref(a);
+		a = NULL;
+	}
+	return a;
 }
 
 /**

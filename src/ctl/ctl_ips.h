@@ -23,6 +23,7 @@ struct ctl_ips_prep {
 json_t *ctl_ips_show(const struct topo_rt *rt, const char *name, uint32_t top,
 		     char *err, size_t errsize);
 json_t *ctl_ips_cmd_show(const struct topo_rt *rt, const json_t *req);
+json_t *ctl_ips_loaded(const struct topo_rt *rt);
 int ctl_ips_prepare(struct topo_rt *rt, const struct topo *nt,
 		    struct ctl_ips_prep *p, char *err, size_t errsize);
 void ctl_ips_abort(struct ctl_ips_prep *p);

@@ -13,8 +13,9 @@
 # EVE); a DROP TABLE from web1 to db:5432 is dropped while normal queries
 # pass; a marker split over two TCP segments still fires; a DNS query for
 # a listed domain alerts; a reject rule gets curl a RST at once; `show ips
-# --json` counts hits; `dcbox reload` with changed rules changes what is
-# dropped without breaking an established flow, a broken rules file is
+# --json` counts hits; `dcbox reload` names each IPS's rule counts (text
+# and --json) and with changed rules changes what is dropped without
+# breaking an established flow, a broken rules file is
 # refused with FILE:LINE and changes nothing, and `dcbox up` with one
 # fails and leaves nothing behind.
 . "$(dirname "$0")/lib.sh"
@@ -144,6 +145,13 @@ d = json.load(sys.stdin)[\"ips\"][0]; h = {r[\"sid\"]: r[\"hits\"] for r in d[\"
 print(d[\"rules\"][\"loaded\"] == 6 and d[\"rules\"][\"failed\"] == 0 and h.get(1000001, 0) >= 1 and h.get(1000003, 0) >= 1 and h.get(1000005, 0) >= 1 and 1000006 not in h and d[\"counters\"][\"ips_dropped\"] >= 2 and d[\"counters\"][\"ips_rejected\"] >= 1)') = True ]"
 check "show ips for people" sh -c "'$DCBOX' -t shop show ips | grep -q 'SHOP SQL injection'"
 
+# Reload with the rules as they are: the reply names each IPS's rules.
+check "reload --help is about policies and IPS rules" sh -c "'$DCBOX' reload --help | grep -q 'policies and IPS rules'"
+check "reload, rules unchanged" S reload "$topo"
+cp "$T_DIR/last.out" "$T_DIR/reload.out"
+check "reload names the policy rules" grep -q '^shop: reloaded .*: 2 firewalls, 5 rules$' "$T_DIR/reload.out"
+check "reload names each IPS's rules and compile time" sh -c "grep -Eq '^fw: ips 6 rules loaded, 0 skipped [(][0-9]+[.][0-9] m?s[)]\$' '$T_DIR/reload.out' && grep -Eq '^tap: ips 6 rules loaded, 0 skipped \(' '$T_DIR/reload.out'"
+
 # Reload with changed rules: the SQL injection rule only alerts now, and
 # a new rule drops "SELECT 13;"; a flow established before stays up.
 dc exec web1 -- /usr/bin/python3 "$T_DIR/long.py" 4 >"$T_DIR/long.out" 2>&1 &
@@ -152,13 +160,22 @@ sleep 1
 sed -i 's/^drop http any any -> $HTTP_SERVERS $HTTP_PORTS (msg:"SHOP SQL injection UNION SELECT in URI"; \(.*\) rev:1;)/alert http any any -> $HTTP_SERVERS $HTTP_PORTS (msg:"SHOP SQL injection UNION SELECT in URI"; \1 rev:2;)/' "$rules"
 echo 'drop tcp any any -> $SQL_SERVERS 5432 (msg:"SHOP query 13 forbidden"; flow:established,to_server; content:"SELECT 13|3b|"; sid:1000007; rev:1;)' >>"$rules"
 check "reload with changed rules" S reload "$topo"
+check "reload counts the added rule" grep -q '^fw: ips 7 rules loaded, 0 skipped (' "$T_DIR/last.out"
 wait $lp; lrc=$?
 [ "$lrc" = 0 ] && ok "established flow ran across the reload ($(cat "$T_DIR/long.out"))" || fail "established flow broke across the reload: $(cat "$T_DIR/long.out")"
 check "SQL injection now passes (alert only)" dc exec client -- curl -sf -m 5 -o /dev/null "http://10.0.0.31/?id=2%27%20UNION%20SELECT%201"
 check "the web server got it this time" grep -qi union "$www_log"
 check "alert with rev 2, action allowed" wait_for 5 sh -c "'$DCBOX' -t shop alerts -n 20 | grep -v Drop | grep -q '\[1:1000001:2\]'"
 check_not "the new rule drops SELECT 13;" dc exec web1 -- /usr/bin/python3 "$T_DIR/cli.py" "SELECT 13;"
-check "show ips: 7 rules, one reload" sh -c "[ \"\$('$DCBOX' -t shop show ips fw --json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin)[\"ips\"][0]; print(d[\"rules\"][\"loaded\"], d[\"counters\"][\"ips_reloads\"])')\" = '7 1' ]"
+check "reload --json: its old fields, and each IPS's rules" sh -c "'$DCBOX' -t shop reload --json '$topo' | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin); ips = {f[\"name\"]: f for f in d[\"ips\"]}
+ok = d[\"firewalls\"] == 2 and d[\"rules\"] == 5 and sorted(ips) == [\"fw\", \"tap\"]
+for f in ips.values():
+    r = f[\"rules\"]
+    ok = ok and f[\"rules_file\"] == \"shop-ips.rules\" and (r[\"total\"], r[\"loaded\"], r[\"skipped\"], r[\"failed\"]) == (7, 7, 0, 0) and f[\"compile_us\"] == r[\"load_us\"] + r[\"build_us\"] and f[\"compile_us\"] > 0
+sys.exit(0 if ok else 1)'"
+check "show ips: 7 rules, three reloads" sh -c "[ \"\$('$DCBOX' -t shop show ips fw --json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin)[\"ips\"][0]; print(d[\"rules\"][\"loaded\"], d[\"counters\"][\"ips_reloads\"])')\" = '7 3' ]"
 
 # A broken rules file: reload refused with its file and line, nothing changes.
 cp "$rules" "$T_DIR/good.rules"
@@ -166,7 +183,7 @@ echo 'drop tcp any any -> any any (msg:"broken"; content:"x"; sid:1000008; nosuc
 line=$(wc -l <"$rules")
 check_not "reload with a broken rule refused" S reload "$topo"
 check "message names the rules file and line $line" grep -q "shop-ips.rules:$line:" "$T_DIR/last.out"
-check "nothing changed" sh -c "[ \"\$('$DCBOX' -t shop show ips fw --json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin)[\"ips\"][0]; print(d[\"rules\"][\"loaded\"], d[\"counters\"][\"ips_reloads\"])')\" = '7 1' ]"
+check "nothing changed" sh -c "[ \"\$('$DCBOX' -t shop show ips fw --json | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin)[\"ips\"][0]; print(d[\"rules\"][\"loaded\"], d[\"counters\"][\"ips_reloads\"])')\" = '7 3' ]"
 check "down" dc -t shop down
 same_state() { [ "$(machine_state 'shop|client|web1|web2|db|www')" = "$before" ]; }
 check "everything gone" same_state
