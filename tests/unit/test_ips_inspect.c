@@ -7,7 +7,9 @@
  * a later occurrence does; inline drop drops the completing packet and
  * every later one of the flow, not inline it only alerts; pass stops
  * inspection of the flow; reject asks for a reject; a fragmented UDP
- * datagram is reassembled and matched; checksum validation on and off;
+ * datagram is reassembled and matched (IPv4; IPv6 behind an extension
+ * header, where an overlap with other bytes is dropped inline); checksum
+ * validation on and off;
  * DNS over UDP and TLS SNI events; IPv6; truncated packets; one
  * Hyperscan pass for in-order payload (window reuse) with unchanged
  * alerts; no raw inspections for an engine of HTTP rules; a body
@@ -481,6 +483,101 @@ static void test_fragmented_udp(void **state)
 	}
 }
 
+/* An IPv6 UDP datagram 2001:db8::1 -> 2001:db8::2 behind a hop-by-hop
+ * header: @b gets the 48-byte unfragmentable part, then UDP and @data. */
+static uint32_t udp6_hbh(uint8_t *b, uint16_t dp, const uint8_t *data,
+			 uint32_t n)
+{
+	uint8_t *u = b + 48;
+	uint16_t c;
+
+	memset(b, 0, 48);
+	b[0] = 0x60;
+	put16(b + 4, (uint16_t)(8 + 8 + n));
+	b[6] = 0; /* hop-by-hop, then UDP */
+	b[7] = 64;
+	inet_pton(AF_INET6, "2001:db8::1", b + 8);
+	inet_pton(AF_INET6, "2001:db8::2", b + 24);
+	b[40] = 17;
+	b[42] = 1; /* PadN, 4 bytes */
+	b[43] = 4;
+	put16(u, 5555);
+	put16(u + 2, dp);
+	put16(u + 4, (uint16_t)(8 + n));
+	put16(u + 6, 0);
+	memcpy(u + 8, data, n);
+	c = csum_l4_ipv6(u, 8 + n, b + 8, b + 24, 17);
+	memcpy(u + 6, &c, 2);
+	return 56 + n;
+}
+
+/* Fragment [off, off + len) of the fragmentable part of @whole (from byte
+ * 48) into @f: unfragmentable part, Fragment header, the bytes. */
+static uint32_t frag6_of(uint8_t *f, const uint8_t *whole, uint32_t off,
+			 uint32_t len, bool more, uint32_t id)
+{
+	memcpy(f, whole, 48);
+	f[40] = 44;
+	f[48] = 17;
+	f[49] = 0;
+	put16(f + 50, (uint16_t)(off | (more ? 1 : 0)));
+	put32(f + 52, id);
+	memcpy(f + 56, whole + 48 + off, len);
+	put16(f + 4, (uint16_t)(8 + 8 + len));
+	return 56 + len;
+}
+
+/* The IPv6 evasion: a pattern split across fragments behind an extension
+ * header alerts once when the datagram completes (inline: drops it); an
+ * overlap with other bytes drops the fragment inline and alerts nothing;
+ * an atomic fragment is inspected as a whole datagram. */
+static void test_fragmented_udp_v6(void **state)
+{
+	static const char rule[] = "drop udp any any -> any 9999 (msg:\"f6\"; "
+				   "content:\"fragmented-evil\"; sid:9;)\n";
+	uint8_t whole[256], f1[128], f2[128], payload[64];
+	uint32_t n, n1, n2;
+	struct fx fx;
+
+	(void)state;
+	memset(payload, '.', sizeof(payload));
+	memcpy(payload + 10, "fragmented-evil", 15); /* crosses byte 24 */
+	n = udp6_hbh(whole, 9999, payload, sizeof(payload)) - 48;
+	for (unsigned int inl = 0; inl < 2; inl++) {
+		fx_init(&fx, rule, inl, true);
+		n1 = frag6_of(f1, whole, 0, 32, true, 0x10000077);
+		n2 = frag6_of(f2, whole, 32, n - 32, false, 0x10000077);
+		assert_int_equal(pkt(&fx, f2, n2), IPS_VERDICT_PASS);
+		assert_int_equal(fx.n, 0);
+		assert_int_equal(pkt(&fx, f1, n1),
+				 inl ? IPS_VERDICT_DROP : IPS_VERDICT_PASS);
+		assert_int_equal(count(&fx, 9), 1);
+		assert_int_equal(ctr(&fx, IPS_IC_FRAGMENTS), 2);
+		assert_int_equal(ctr(&fx, IPS_IC_REASSEMBLED), 1);
+		assert_int_equal(ctr(&fx, IPS_IC_UNSUPPORTED), 0);
+		assert_int_equal(ctr(&fx, IPS_IC_CSUM_BAD), 0);
+		/* same offsets, other bytes: the datagram is ambiguous */
+		n1 = frag6_of(f1, whole, 0, 32, true, 0x10000078);
+		assert_int_equal(pkt(&fx, f1, n1), IPS_VERDICT_PASS);
+		f1[56 + 30] ^= 0x20;
+		assert_int_equal(pkt(&fx, f1, n1),
+				 inl ? IPS_VERDICT_DROP : IPS_VERDICT_PASS);
+		n2 = frag6_of(f2, whole, 32, n - 32, false, 0x10000078);
+		assert_int_equal(pkt(&fx, f2, n2),
+				 inl ? IPS_VERDICT_DROP : IPS_VERDICT_PASS);
+		assert_int_equal(ctr(&fx, IPS_IC_FRAG_BAD), 2);
+		assert_int_equal(count(&fx, 9), 1);
+		/* atomic: offset 0, no M */
+		n1 = frag6_of(f1, whole, 0, n, false, 0x10000079);
+		assert_int_equal(pkt(&fx, f1, n1),
+				 inl ? IPS_VERDICT_DROP : IPS_VERDICT_PASS);
+		/* (inline, the flow was dropped: no inspection) */
+		assert_int_equal(count(&fx, 9), inl ? 1 : 2);
+		assert_int_equal(ctr(&fx, IPS_IC_FRAGMENTS), 5);
+		fx_fini(&fx);
+	}
+}
+
 static void test_checksums(void **state)
 {
 	static const char rule[] = "alert tcp any any -> any any (msg:\"c\"; "
@@ -881,6 +978,7 @@ int main(void)
 		cmocka_unit_test(test_inorder_window_reuse),
 		cmocka_unit_test(test_http_only_engine_skips_raw),
 		cmocka_unit_test(test_fragmented_udp),
+		cmocka_unit_test(test_fragmented_udp_v6),
 		cmocka_unit_test(test_checksums),
 		cmocka_unit_test(test_dns_udp_query),
 		cmocka_unit_test(test_tls_sni),
