@@ -367,13 +367,19 @@ static unsigned int action_rank(uint8_t action)
 	return action <= IPS_ACT_MAX ? rank[action] : 4;
 }
 
-/* A matched rule: flowbits, threshold, report. True: stop (pass). */
+/*
+ * A matched rule: a repeat the caller has seen counts for nothing, else
+ * flowbits, threshold, report. True: stop (pass).
+ */
 static bool fire(struct ips_engine *e, uint32_t slot, struct ips_pktinfo *p,
-		 struct ips_detect_result *res, ips_match_fn *fn, void *ctx)
+		 struct ips_detect_result *res, ips_match_fn *fn, void *ctx,
+		 const struct ips_detect_opts *o)
 {
 	const struct ips_drule *d = &e->rules[slot];
 	const struct ips_rule *r = d->r;
 
+	if (o && o->seen && o->seen(ctx, d->idx))
+		return false;
 	if (d->flags & IPS_DR_FB_ACT)
 		ips_detect_fb_apply(r, p);
 	if ((d->flags & IPS_DR_THRESH) &&
@@ -425,7 +431,8 @@ int ips_detect(struct ips_engine *e, struct ips_scratch *s,
  * @ctx: passed to @fn
  * @o: where the candidates come from (NULL: as ips_detect()); see
  *     struct ips_detect_opts for what the caller must guarantee. The
- *     naive engine ignores it (every rule is a candidate).
+ *     naive engine ignores its candidate options (every rule is a
+ *     candidate) and honours @o->seen.
  *
  * Return: as ips_detect(). Does not allocate.
  */
@@ -439,7 +446,7 @@ int ips_detect_ex(struct ips_engine *e, struct ips_scratch *s,
 	if (e->naive) {
 		for (uint32_t slot = 0; slot < e->n_rules; slot++)
 			if (rule_matches(e, s, &e->rules[slot], p) &&
-			    fire(e, slot, p, res, fn, ctx))
+			    fire(e, slot, p, res, fn, ctx, o))
 				break;
 		res->n_cands = e->n_rules;
 		return res->action;
@@ -451,7 +458,7 @@ int ips_detect_ex(struct ips_engine *e, struct ips_scratch *s,
 		uint32_t slot = s->cands[i];
 
 		if (rule_matches(e, s, &e->rules[slot], p) &&
-		    fire(e, slot, p, res, fn, ctx))
+		    fire(e, slot, p, res, fn, ctx, o))
 			break;
 	}
 	return res->action;

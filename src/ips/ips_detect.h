@@ -161,10 +161,17 @@ typedef void ips_match_fn(void *ctx, const struct ips_rule *r,
  *         contained this inspection's, and whose protocol, ports and TCP
  *         flags were this inspection's): one Hyperscan pass serves a
  *         packet inspection and the stream window holding its payload
+ * @seen: NULL, or asked (with the ctx of the call) for every rule that
+ *        matched, before anything else is done for it: true means the
+ *        caller has already seen that rule match these bytes (a stream
+ *        window covering a packet inspected before), and the match counts
+ *        for nothing - no flowbits, no threshold count, no hit, no report,
+ *        no action
  */
 struct ips_detect_opts {
 	const struct ips_bufs *prefilter;
 	bool reuse;
+	bool (*seen)(void *ctx, uint32_t rule_idx);
 };
 
 int ips_engine_build(struct ips_engine **out, struct ips_ruleset *rs,

@@ -30,7 +30,9 @@
  * both as the packet and in the stream, so the same match would be
  * reported again. Two rules prevent that, for raw (packet and stream)
  * inspections only; app-layer events are transactions and each may
- * alert:
+ * alert. Detection asks before it counts a match (ips_detect_opts.seen),
+ * so a repeat also moves no threshold or detection_filter count, no hit
+ * counter and no flowbit:
  *  - per packet, a rule alerts at most once (the first inspection wins);
  *  - per direction, the flow remembers, for the last IPS_FLOW_SEEN rules
  *    that fired on raw data, the stream offset where the data they fired
@@ -394,11 +396,19 @@ static void on_match(void *ctx, const struct ips_rule *r, uint32_t idx,
 	struct ips_inspect *in = ctx;
 
 	(void)p;
-	if (r->action == IPS_ACT_PASS)
-		return;
-	if (in->cur.kind != IPS_INSP_APP && repeat(in, idx))
-		return;
-	report(in, r);
+	(void)idx;
+	if (r->action != IPS_ACT_PASS)
+		report(in, r);
+}
+
+/* Detection's question before it counts a match (ips_detect_opts.seen):
+ * has this rule matched these bytes in an earlier inspection? Not asked
+ * for app-layer events (their buffers are not the packet's bytes). */
+static bool on_seen(void *ctx, uint32_t idx)
+{
+	struct ips_inspect *in = ctx;
+
+	return in->cur.kind != IPS_INSP_APP && repeat(in, idx);
 }
 
 /**
@@ -411,13 +421,17 @@ static void on_match(void *ctx, const struct ips_rule *r, uint32_t idx,
 void ips_inspect_run(struct ips_inspect *in, struct ips_pktinfo *p,
 		     enum ips_insp_kind kind, const struct ips_detect_opts *o)
 {
+	struct ips_detect_opts opts = {0};
 	struct ips_detect_result res;
 
 	if (!in->eng || ips_inspect_stopped(in))
 		return;
+	if (o)
+		opts = *o;
+	opts.seen = on_seen;
 	in->cur.kind = (uint8_t)kind;
 	cnt(in, IPS_IC_INSPECTIONS, 1);
-	ips_detect_ex(in->eng, in->scratch, p, &res, on_match, in, o);
+	ips_detect_ex(in->eng, in->scratch, p, &res, on_match, in, &opts);
 	switch (res.action) {
 	case IPS_ACT_PASS:
 		in->cur.pass = true;

@@ -905,6 +905,40 @@ static void test_response_sees_request(void **state)
 	fx_fini(&fx);
 }
 
+/*
+ * A segment's bytes are inspected as the packet and again in the stream
+ * window: the second match is a repeat and moves no threshold, no
+ * detection_filter and no hit counter (each segment counts once).
+ */
+static const char thresh_rules[] =
+	"alert tcp any any -> any 80 (flow:to_server; content:\"mark-one\"; "
+	"threshold: type threshold, track by_src, count 2, seconds 60; "
+	"sid:50;)\n"
+	"alert tcp any any -> any 80 (flow:to_server; content:\"mark-two\"; "
+	"detection_filter: track by_src, count 2, seconds 60; sid:51;)\n";
+
+static void test_repeat_counts_once(void **state)
+{
+	struct fx fx;
+	struct sess s;
+
+	(void)state;
+	fx_init(&fx, thresh_rules, false, true);
+	s = handshake(&fx, 40330);
+	c2s(&fx, &s, 0x18, "xx mark-one xx mark-two");
+	assert_int_equal(fx.n, 0); /* one match each so far */
+	assert_int_equal(ips_engine_hits(fx.eng, 0), 0);
+	c2s(&fx, &s, 0x18, "yy mark-one yy mark-two");
+	assert_int_equal(count(&fx, 50), 1); /* the 2nd: threshold reached */
+	assert_int_equal(count(&fx, 51), 0); /* alerts after 2 matches */
+	c2s(&fx, &s, 0x18, "zz mark-two");
+	assert_int_equal(count(&fx, 51), 1);
+	assert_int_equal(ips_engine_hits(fx.eng, 0), 1);
+	assert_int_equal(ips_engine_hits(fx.eng, 1), 1);
+	assert_int_equal(fx.n, 2);
+	fx_fini(&fx);
+}
+
 /* The first payload split inside the method still makes an HTTP flow */
 static void test_app_detect_split_method(void **state)
 {
@@ -988,6 +1022,7 @@ int main(void)
 		cmocka_unit_test(test_eviction_closes_http),
 		cmocka_unit_test(test_flush_ends_open_flows),
 		cmocka_unit_test(test_response_sees_request),
+		cmocka_unit_test(test_repeat_counts_once),
 		cmocka_unit_test(test_app_detect_split_method),
 		cmocka_unit_test(test_short_headers_exact_buffers),
 	};
