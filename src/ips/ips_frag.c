@@ -502,7 +502,7 @@ struct frag_hdr {
 };
 
 /* Parse an untrusted IPv4 header. Return: 0, or -EINVAL. */
-static int parse_v4(const uint8_t *ip, uint32_t len, struct frag_hdr *h)
+static int hdr_parse_v4(const uint8_t *ip, uint32_t len, struct frag_hdr *h)
 {
 	uint16_t fo;
 
@@ -527,7 +527,7 @@ static int parse_v4(const uint8_t *ip, uint32_t len, struct frag_hdr *h)
 }
 
 /* Parse an untrusted IPv6 header chain. Return: 0, or -EINVAL. */
-static int parse_v6(const uint8_t *ip, uint32_t len, struct frag_hdr *h)
+static int hdr_parse_v6(const uint8_t *ip, uint32_t len, struct frag_hdr *h)
 {
 	struct ips_frag_v6_chain c;
 	const uint8_t *f;
@@ -564,9 +564,9 @@ static int frag_parse(const uint8_t *ip, uint32_t len, struct frag_hdr *h)
 	if (!len)
 		return -EINVAL;
 	if (ip[0] >> 4 == 4)
-		return parse_v4(ip, len, h);
+		return hdr_parse_v4(ip, len, h);
 	if (ip[0] >> 4 == 6)
-		return parse_v6(ip, len, h);
+		return hdr_parse_v6(ip, len, h);
 	return -EINVAL;
 }
 
