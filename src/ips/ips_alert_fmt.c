@@ -1,17 +1,18 @@
 // SPDX-License-Identifier: MIT
 /*
  * ips_alert_fmt.c - EVE JSON and fast.log lines for IPS alerts, written
- * into a caller's buffer: a tiny appender (bounded, sticky overflow), the
+ * into a caller's buffer (core/jsonw.c's bounded appender), with the
  * UTC clock arithmetic, the stock Suricata classification table, and the
  * two line formats. See ips_alert_fmt.h for the shapes.
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../core/civil.h"
+#include "../core/jsonw.h"
 #include "ips/ips_alert_fmt.h"
 
 enum {
@@ -78,71 +79,6 @@ static const struct classtype {
 	{"command-and-control", "Malware Command and Control Activity Detected",
 	 1},
 };
-
-/* A bounded appender: once something does not fit, it stays failed. */
-struct out {
-	char *s;
-	size_t size;
-	size_t len;
-	bool overflow;
-};
-
-static void out_raw(struct out *o, const char *s, size_t n)
-{
-	if (o->overflow || o->len + n >= o->size) {
-		o->overflow = true;
-		return;
-	}
-	memcpy(o->s + o->len, s, n);
-	o->len += n;
-	o->s[o->len] = 0;
-}
-
-static void out_str(struct out *o, const char *s)
-{
-	out_raw(o, s, strlen(s));
-}
-
-__attribute__((format(printf, 2, 3))) static void out_fmt(struct out *o,
-							  const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(tmp))
-		o->overflow = true;
-	else
-		out_raw(o, tmp, (size_t)n);
-}
-
-/*
- * A JSON string. Bytes >= 0x80 are written as \u00XX (read as Latin-1),
- * so the line is valid JSON whatever bytes a rule's msg holds.
- */
-static void out_json_str(struct out *o, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
-
-	out_raw(o, "\"", 1);
-	for (; *p && !o->overflow; p++) {
-		char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
-
-		if (*p == '"' || *p == '\\') {
-			esc[1] = (char)*p;
-			out_raw(o, esc, 2);
-		} else if (*p < 0x20 || *p >= 0x7f) {
-			out_raw(o, esc, 6);
-		} else {
-			out_raw(o, (const char *)p, 1);
-		}
-	}
-	out_raw(o, "\"", 1);
-}
 
 /* broken-down UTC time of @ns */
 struct utc {
@@ -255,25 +191,35 @@ static void addr_text(const struct ips_alert *a, const uint8_t *addr, char *txt,
 		snprintf(txt, size, "?");
 }
 
-static int finish(struct out *o)
+/*
+ * A JSON string. Bytes >= 0x80 are written as \u00XX (read as Latin-1),
+ * so the line is valid JSON whatever bytes a rule's msg holds.
+ */
+static void put_json_str(struct jsonw *o, const char *s)
 {
-	out_raw(o, "\n", 1);
+	jsonw_put_quoted(o, s, SIZE_MAX, JSONW_HIGH_ESCAPE);
+}
+
+static int finish(struct jsonw *o)
+{
+	jsonw_put_ch(o, '\n');
 	return o->overflow ? -ENOSPC : (int)o->len;
 }
 
-static void eve_alert_obj(struct out *o, const struct ips_alert *a)
+static void eve_alert_obj(struct jsonw *o, const struct ips_alert *a)
 {
 	const struct ips_rule *r = a->rule;
 	const char *cat = ips_alert_category(r);
 
-	out_fmt(o,
-		",\"alert\":{\"action\":\"%s\",\"gid\":%u,"
-		"\"signature_id\":%u,\"rev\":%u,\"signature\":",
-		a->blocked ? "blocked" : "allowed", r->gid, r->sid, r->rev);
-	out_json_str(o, r->msg ? r->msg : "");
-	out_str(o, ",\"category\":");
-	out_json_str(o, cat ? cat : "");
-	out_fmt(o, ",\"severity\":%u}", ips_alert_severity(r));
+	jsonw_put_fmt(o,
+		      ",\"alert\":{\"action\":\"%s\",\"gid\":%u,"
+		      "\"signature_id\":%u,\"rev\":%u,\"signature\":",
+		      a->blocked ? "blocked" : "allowed", r->gid, r->sid,
+		      r->rev);
+	put_json_str(o, r->msg ? r->msg : "");
+	jsonw_put_str(o, ",\"category\":");
+	put_json_str(o, cat ? cat : "");
+	jsonw_put_fmt(o, ",\"severity\":%u}", ips_alert_severity(r));
 }
 
 /**
@@ -287,38 +233,40 @@ static void eve_alert_obj(struct out *o, const struct ips_alert *a)
  */
 int ips_alert_eve(const struct ips_alert *a, char *buf, size_t size)
 {
-	struct out o = {buf, size, 0, size < 1};
+	struct jsonw o;
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], num[8];
 	const char *app = ips_app_name(a->app);
 	struct utc t;
 
+	jsonw_init(&o, buf, size);
 	utc_of(a->ts_ns, &t);
 	addr_text(a, a->src, src, sizeof(src));
 	addr_text(a, a->dst, dst, sizeof(dst));
-	out_fmt(&o,
-		"{\"timestamp\":\"%04d-%02u-%02uT%02u:%02u:%02u.%06u"
-		"+0000\",\"flow_id\":%llu,",
-		t.year, t.mon, t.day, t.h, t.m, t.s, t.usec,
-		(unsigned long long)a->flow_id);
+	jsonw_put_fmt(&o,
+		      "{\"timestamp\":\"%04d-%02u-%02uT%02u:%02u:%02u.%06u"
+		      "+0000\",\"flow_id\":%llu,",
+		      t.year, t.mon, t.day, t.h, t.m, t.s, t.usec,
+		      (unsigned long long)a->flow_id);
 	if (a->iface) {
-		out_str(&o, "\"in_iface\":");
-		out_json_str(&o, a->iface);
-		out_raw(&o, ",", 1);
+		jsonw_put_str(&o, "\"in_iface\":");
+		put_json_str(&o, a->iface);
+		jsonw_put_ch(&o, ',');
 	}
-	out_fmt(&o, "\"event_type\":\"alert\",\"src_ip\":\"%s\",", src);
+	jsonw_put_fmt(&o, "\"event_type\":\"alert\",\"src_ip\":\"%s\",", src);
 	if (has_ports(a->proto))
-		out_fmt(&o, "\"src_port\":%u,", a->sport);
-	out_fmt(&o, "\"dest_ip\":\"%s\",", dst);
+		jsonw_put_fmt(&o, "\"src_port\":%u,", a->sport);
+	jsonw_put_fmt(&o, "\"dest_ip\":\"%s\",", dst);
 	if (has_ports(a->proto))
-		out_fmt(&o, "\"dest_port\":%u,", a->dport);
-	out_fmt(&o, "\"proto\":\"%s\"", proto_name(a->proto, num, sizeof(num)));
+		jsonw_put_fmt(&o, "\"dest_port\":%u,", a->dport);
+	jsonw_put_fmt(&o, "\"proto\":\"%s\"",
+		      proto_name(a->proto, num, sizeof(num)));
 	if (a->proto == 1 || a->proto == 58)
-		out_fmt(&o, ",\"icmp_type\":%u,\"icmp_code\":%u", a->icmp_type,
-			a->icmp_code);
+		jsonw_put_fmt(&o, ",\"icmp_type\":%u,\"icmp_code\":%u",
+			      a->icmp_type, a->icmp_code);
 	eve_alert_obj(&o, a);
 	if (app)
-		out_fmt(&o, ",\"app_proto\":\"%s\"", app);
-	out_raw(&o, "}", 1);
+		jsonw_put_fmt(&o, ",\"app_proto\":\"%s\"", app);
+	jsonw_put_ch(&o, '}');
 	return finish(&o);
 }
 
@@ -337,29 +285,31 @@ int ips_alert_eve(const struct ips_alert *a, char *buf, size_t size)
  */
 int ips_alert_fast(const struct ips_alert *a, char *buf, size_t size)
 {
-	struct out o = {buf, size, 0, size < 1};
+	struct jsonw o;
 	char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], num[8];
 	const struct ips_rule *r = a->rule;
 	const char *cat = ips_alert_category(r);
 	bool icmp = a->proto == 1 || a->proto == 58;
 	struct utc t;
 
+	jsonw_init(&o, buf, size);
 	utc_of(a->ts_ns, &t);
 	addr_text(a, a->src, src, sizeof(src));
 	addr_text(a, a->dst, dst, sizeof(dst));
-	out_fmt(&o, "%02u/%02u/%04d-%02u:%02u:%02u.%06u  %s[**] [%u:%u:%u] ",
-		t.mon, t.day, t.year, t.h, t.m, t.s, t.usec,
-		a->blocked ? "[Drop] " : "", r->gid, r->sid, r->rev);
-	out_str(&o, r->msg ? r->msg : "");
-	out_str(&o, " [**] [Classification: ");
-	out_str(&o, cat ? cat : "(null)");
-	out_fmt(&o, "] [Priority: %u] {%s} ", ips_alert_severity(r),
-		proto_name(a->proto, num, sizeof(num)));
+	jsonw_put_fmt(&o,
+		      "%02u/%02u/%04d-%02u:%02u:%02u.%06u  %s[**] [%u:%u:%u] ",
+		      t.mon, t.day, t.year, t.h, t.m, t.s, t.usec,
+		      a->blocked ? "[Drop] " : "", r->gid, r->sid, r->rev);
+	jsonw_put_str(&o, r->msg ? r->msg : "");
+	jsonw_put_str(&o, " [**] [Classification: ");
+	jsonw_put_str(&o, cat ? cat : "(null)");
+	jsonw_put_fmt(&o, "] [Priority: %u] {%s} ", ips_alert_severity(r),
+		      proto_name(a->proto, num, sizeof(num)));
 	if (has_ports(a->proto) || icmp)
-		out_fmt(&o, "%s:%u -> %s:%u", src,
-			icmp ? a->icmp_type : a->sport, dst,
-			icmp ? a->icmp_code : a->dport);
+		jsonw_put_fmt(&o, "%s:%u -> %s:%u", src,
+			      icmp ? a->icmp_type : a->sport, dst,
+			      icmp ? a->icmp_code : a->dport);
 	else
-		out_fmt(&o, "%s -> %s", src, dst);
+		jsonw_put_fmt(&o, "%s -> %s", src, dst);
 	return finish(&o);
 }

@@ -22,7 +22,9 @@
  * it; an unknown classtype is printed as written with priority 3; no
  * classtype is "" in EVE and "(null)" in fast.log, exactly as Suricata.
  * Times are UTC (see eve_log.h for why). This file sits in the ips layer
- * and so does not use node/eve_log.c's builder; it writes the same shapes.
+ * and so does not use node/eve_log.c's builder; it writes the same shapes
+ * through the same core/jsonw.c appender, escaping bytes >= 0x80 where
+ * EVE passes them through.
  */
 #ifndef DCBOX_IPS_ALERT_FMT_H
 #define DCBOX_IPS_ALERT_FMT_H

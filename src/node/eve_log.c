@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * eve_log.c - EVE JSON lines: the fixed-buffer JSON builder, the common
- * event header, the rate limit and the line ring with its flush. See
+ * eve_log.c - EVE JSON lines: the JSON builder (objects, keys and commas
+ * over core/jsonw.c's bounded appender), the common event header, the rate limit and the line ring with its flush. See
  * eve_log.h for the design (why a ring, why one write() per line, why UTC).
  */
 #include <arpa/inet.h>
@@ -36,55 +36,21 @@ const char *const eve_counter_names[EVE_C_MAX] = {
  */
 void eve_buf_init(struct eve_buf *b, char *s, size_t size)
 {
-	b->s = s;
-	b->size = size;
-	b->len = 0;
+	jsonw_init(&b->w, s, size);
+	jsonw_put_ch(&b->w, '{');
 	b->depth = 1;
 	b->comma = false;
-	b->overflow = size < 2;
-	if (!b->overflow) {
-		s[b->len++] = '{';
-		s[b->len] = 0;
-	}
-}
-
-static void put_raw(struct eve_buf *b, const char *s, size_t n)
-{
-	if (b->overflow || b->len + n >= b->size) {
-		b->overflow = true;
-		return;
-	}
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = 0;
 }
 
 static void put_ch(struct eve_buf *b, char c)
 {
-	put_raw(b, &c, 1);
+	jsonw_put_ch(&b->w, c);
 }
 
 /* A JSON string with escapes, cut after EVE_STR_MAX input bytes. */
 static void put_quoted(struct eve_buf *b, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	put_ch(b, '"');
-	for (i = 0; s[i] && i < EVE_STR_MAX && !b->overflow; i++) {
-		unsigned char c = (unsigned char)s[i];
-		char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-
-		if (c == '"' || c == '\\') {
-			esc[1] = (char)c;
-			put_raw(b, esc, 2);
-		} else if (c < 0x20 || c == 0x7f) {
-			put_raw(b, esc, 6);
-		} else {
-			put_ch(b, (char)c);
-		}
-	}
-	put_ch(b, '"');
+	jsonw_put_quoted(&b->w, s, EVE_STR_MAX, JSONW_HIGH_RAW);
 }
 
 static void put_key(struct eve_buf *b, const char *key)
@@ -158,7 +124,7 @@ void eve_put_str(struct eve_buf *b, const char *key, const char *val)
 	if (val)
 		put_quoted(b, val);
 	else
-		put_raw(b, "null", 4);
+		jsonw_put_raw(&b->w, "null", 4);
 }
 
 /**
@@ -169,11 +135,8 @@ void eve_put_str(struct eve_buf *b, const char *key, const char *val)
  */
 void eve_put_u64(struct eve_buf *b, const char *key, uint64_t val)
 {
-	char num[24];
-	int n = snprintf(num, sizeof(num), "%llu", (unsigned long long)val);
-
 	put_key(b, key);
-	put_raw(b, num, (size_t)n);
+	jsonw_put_u64(&b->w, val);
 }
 
 /**
@@ -185,7 +148,7 @@ void eve_put_u64(struct eve_buf *b, const char *key, uint64_t val)
 void eve_put_bool(struct eve_buf *b, const char *key, bool val)
 {
 	put_key(b, key);
-	put_raw(b, val ? "true" : "false", val ? 4 : 5);
+	jsonw_put_str(&b->w, val ? "true" : "false");
 }
 
 /**

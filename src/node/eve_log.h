@@ -52,6 +52,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/jsonw.h"
 #include "../core/parse.h"
 
 enum {
@@ -144,20 +145,28 @@ struct eve_log {
 
 /**
  * struct eve_buf - a JSON object being written into a fixed buffer
- * @s: the buffer
+ * @w: the text, written through core/jsonw.c
+ * @s: the buffer (@w's members, by their own names: the anonymous struct
+ *     repeats struct jsonw member for member, so reading either is the
+ *     same)
  * @size: its size
  * @len: bytes written (always < @size; @s is kept NUL-terminated)
+ * @overflow: something did not fit; the line must be discarded
  * @depth: objects/arrays open
  * @comma: a value was written at this level: the next needs a comma
- * @overflow: something did not fit; the line must be discarded
  */
 struct eve_buf {
-	char *s;
-	size_t size;
-	size_t len;
+	union {
+		struct jsonw w;
+		struct {
+			char *s;
+			size_t size;
+			size_t len;
+			bool overflow;
+		};
+	};
 	uint8_t depth;
 	bool comma;
-	bool overflow;
 };
 
 /**
