@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * fuzz_ips_frag.c - libFuzzer harness for IPv4 fragment reassembly
- * (ips_frag.c) on a small table (8 datagrams, 8 pages of 2 KiB, 16
+ * fuzz_ips_frag.c - libFuzzer harness for IPv4 and IPv6 fragment
+ * reassembly (ips_frag.c) on a small table (8 datagrams, 8 pages of 2 KiB, 16
  * fragments each, 10 s timeout), so every limit is reached quickly.
  *
  * An input is a sequence of records: one control byte, a 16-bit little-
@@ -9,10 +9,13 @@
  * exactly that size, so ASan sees any read past the packet). Bits 0-3 of
  * the control byte advance the clock (seconds).
  *
- * Checked (__builtin_trap on violation): a complete datagram is a valid
- * IPv4 header (checksum right, total length = the returned length, no MF,
- * offset 0) of at most 65535 bytes; a packet that is not a fragment comes
- * back unchanged; pages in use never exceed the pool and entries never the
+ * Checked (__builtin_trap on violation): a complete IPv4 datagram is a
+ * valid IPv4 header (checksum right, total length = the returned length,
+ * no MF, offset 0) of at most 65535 bytes; a complete IPv6 datagram has
+ * 40 + its payload length bytes (at most 65535) and, when its header
+ * chain walks, no Fragment header left that is not atomic; a packet that
+ * is not a fragment comes back unchanged; ips_frag_is_fragment() agrees
+ * with what ips_frag_add() did; pages in use never exceed the pool and entries never the
  * table; and after the clock passes every timeout the table is empty and
  * holds no memory. Build: make fuzz-build; seeds in
  * fuzz/corpus/fuzz_ips_frag/.
@@ -32,11 +35,25 @@
 
 enum { FZ_PAGES = 8, FZ_DGS = 8 };
 
+static void fz_check_out6(const uint8_t *in, uint32_t in_len,
+			  const uint8_t *out, uint32_t out_len)
+{
+	CHECK(out_len >= 40 && out_len <= IPS_FRAG_MAX_DATAGRAM6);
+	CHECK(rd16(out + 4) + 40u == out_len);
+	CHECK(!ips_frag_is_fragment(out, out_len));
+	if (out == in)
+		CHECK(out_len <= in_len);
+}
+
 static void fz_check_out(const uint8_t *in, uint32_t in_len, const uint8_t *out,
 			 uint32_t out_len)
 {
 	uint32_t hl = (uint32_t)(out[0] & 0xf) * 4;
 
+	if (out[0] >> 4 == 6) {
+		fz_check_out6(in, in_len, out, out_len);
+		return;
+	}
 	CHECK(out_len >= 20 && out_len <= IPS_FRAG_MAX_DATAGRAM);
 	CHECK(hl >= 20 && hl <= out_len);
 	CHECK(rd16(out + 2) == out_len);
@@ -74,6 +91,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(pkt);
 		memcpy(pkt, data, len);
 		r = ips_frag_add(t, pkt, len, now, &out, &out_len);
+		/* what is not a fragment passes through */
+		if (!ips_frag_is_fragment(pkt, len))
+			CHECK(r == -EINVAL || (r == 1 && out == pkt));
+		else
+			CHECK(r != 1 || out != pkt);
 		if (r == 1)
 			fz_check_out(pkt, len, out, out_len);
 		else
