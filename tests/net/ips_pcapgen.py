@@ -11,6 +11,10 @@
 #   tls_sll.pcap    Linux cooked (SLL): a TLS ClientHello, SNI bad.example.org
 #   dns_sll2.pcap   Linux cooked v2 (SLL2): the DNS query again
 #   csum_eth.pcap   Ethernet: one TCP segment "CSUMPROBE" with a bad checksum
+#   frag6_eth.pcap  Ethernet: an IPv6 UDP datagram behind a hop-by-hop
+#                   header, cut by scapy's fragment6 so that the pattern
+#                   "FRAG6-EVIL-PATTERN" spans two fragments (none holds it
+#                   whole), the fragments written last first
 #   usr0.pcap       link type USER0 (147): not supported
 #
 # It prints "NAME PACKETS" per file and, for http_eth.pcap, the number of
@@ -20,7 +24,8 @@ import struct
 import sys
 
 from scapy.all import (DNS, DNSQR, IP, TCP, UDP, CookedLinux, CookedLinuxV2,
-                       Dot1Q, Ether, Raw, wrpcap)
+                       Dot1Q, Ether, IPv6, IPv6ExtHdrFragment,
+                       IPv6ExtHdrHopByHop, Raw, fragment6, wrpcap)
 
 out = sys.argv[1]
 T0 = 1795672800.0  # 2026-11-26T06:00:00Z
@@ -125,5 +130,16 @@ bad = Ether() / IP(src="10.0.0.1", dst="10.0.0.2") / \
     TCP(sport=1234, dport=9, flags="PA", chksum=0x1234) / Raw(b"xxCSUMPROBExx")
 wrpcap(f"{out}/csum_eth.pcap", [clk.stamp(bad)])
 print("csum_eth", 1)
+pat = b"FRAG6-EVIL-PATTERN"
+# 1280-byte fragments: 48 unfragmentable + 8 Fragment header + 1224 bytes
+# of UDP, so payload byte 1216 starts the second fragment
+data = b"." * 1210 + pat + b"." * 1500
+dg = IPv6(src="2001:db8:1::1", dst="2001:db8:1::2") / IPv6ExtHdrHopByHop() / \
+    IPv6ExtHdrFragment(id=0x1234abcd) / UDP(sport=5000, dport=6000) / Raw(data)
+frags = fragment6(dg, 1280)
+assert len(frags) >= 2 and not any(pat in bytes(f) for f in frags)
+frags = [clk.stamp(Ether() / f) for f in reversed(frags)]
+wrpcap(f"{out}/frag6_eth.pcap", frags)
+print("frag6_eth", len(frags))
 wrpcap(f"{out}/usr0.pcap", [clk.stamp(Raw(b"\x00" * 40))], linktype=147)
 print("usr0", 1)

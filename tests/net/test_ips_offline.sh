@@ -8,6 +8,9 @@
 #   dns_sll2.pcap  (Linux SLL2)  the same query
 #   tls_sll.pcap   (Linux SLL)   ClientHello with SNI bad.example.org
 #   csum_eth.pcap  (Ethernet)    "CSUMPROBE" in a segment with a bad checksum
+#   frag6_eth.pcap (Ethernet)    an IPv6 UDP datagram in 3 fragments (last
+#                                first) behind a hop-by-hop header, its
+#                                pattern split across two of them
 #   usr0.pcap      (USER0)       an unsupported link type
 #   open_end.pcap  (Ethernet, written here) flows still open at its end: a
 #                  response body delimited by the close, a POST body short
@@ -33,6 +36,7 @@ alert dns any any -> any any (msg:"evil domain"; dns.query; content:"evil.exampl
 alert tls any any -> any any (msg:"bad sni"; tls.sni; content:"bad.example.org"; sid:1000005;)
 alert tcp any any -> any any (msg:"csum probe"; content:"CSUMPROBE"; sid:1000006;)
 alert http any any -> any any (msg:"never"; http.uri; content:"/index.html"; content:"nothing-here"; sid:1000007;)
+alert udp any any -> any 6000 (msg:"IPv6 fragmented pattern"; content:"FRAG6-EVIL-PATTERN"; sid:1000008;)
 R
 
 # sids DIR: "SID ACTION APP" per EVE line, sorted (fails on a bad line)
@@ -83,6 +87,15 @@ check "bad checksum: exit 0" run csum -r "$pc/csum_eth.pcap"
 check "bad checksum: not inspected" sh -c "grep -q 'bad checksum: 1' '$T_DIR/csum.out' && grep -q '^alerts: 0$' '$T_DIR/csum.out'"
 check "-k none: inspected" run csum_k -r "$pc/csum_eth.pcap" -k none
 check "-k none: alerts" grep -q '1000006' "$T_DIR/csum_k/fast.log"
+
+check "IPv6 fragments: exit 0" run frag6 -r "$pc/frag6_eth.pcap"
+check "IPv6 fragments: the split pattern alerts once" sh -c "[ \"\$(cat)\" = '1000008 allowed -' ]" < <(sids "$T_DIR/frag6")
+check "IPv6 fragments: reassembled, none unsupported" sh -c "'$DCBOX' --json ips -r '$pc/frag6_eth.pcap' -S '$T_DIR/r.rules' -l '$T_DIR/frag6js' 2>/dev/null | $py -c '
+import json, sys
+c = json.load(sys.stdin)[\"counters\"]
+assert c[\"fragments\"] == 3 and c[\"reassembled\"] == 1, c
+assert c[\"frag_held\"] == 2 and c[\"frag_bad\"] == 0 and c[\"unsupported\"] == 0, c
+'"
 
 check "--json: one object with the counts" sh -c "'$DCBOX' --json ips -r '$pc/http_eth.pcap' -S '$T_DIR/r.rules' -l '$T_DIR/js' 2>/dev/null | $py -c '
 import json, sys
