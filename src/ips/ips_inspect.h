@@ -5,8 +5,8 @@
  * -r`) and by the inline firewall appliance.
  *
  * Per packet: decode IPv4/IPv6 and TCP/UDP/ICMP (optionally validating
- * checksums), reassemble IPv4 fragments (the datagram is inspected when
- * its last fragment arrives), find or create the flow (both directions
+ * checksums), reassemble IPv4/IPv6 fragments (the datagram is inspected
+ * when its last fragment arrives), find or create the flow (both directions
  * one flow), short-cut flows already dropped or passed, then inspect:
  * the packet itself (flow NO_STREAM), new in-order TCP stream data
  * (ONLY_STREAM, with a tail of earlier data so patterns may span
@@ -48,7 +48,7 @@ enum {
  *             the packet is not inspected (counted, verdict pass)
  * @max_flows: flows tracked at once (IPS_INSPECT_FLOWS_DEFAULT)
  * @stream_memcap: bytes of out-of-order TCP data held, all flows
- * @frag_memcap: bytes of IPv4 fragments held
+ * @frag_memcap: bytes of IPv4/IPv6 fragments held
  */
 struct ips_inspect_cfg {
 	bool inline_mode;
@@ -73,12 +73,12 @@ enum ips_verdict {
 	X(BYTES, "bytes", "bytes of those packets (from the IP header)")       \
 	X(INVALID, "invalid", "not inspected: truncated or bad headers")       \
 	X(CSUM_BAD, "csum_bad", "not inspected: invalid checksum")             \
-	X(FRAGMENTS, "fragments", "IPv4 fragments seen")                       \
+	X(FRAGMENTS, "fragments", "IPv4/IPv6 fragments seen")                  \
 	X(REASSEMBLED, "reassembled", "datagrams reassembled from fragments")  \
 	X(FRAG_HELD, "frag_held", "fragments held for a later one")            \
 	X(FRAG_BAD, "frag_bad",                                                \
 	  "fragments refused by reassembly (inline: dropped)")                 \
-	X(UNSUPPORTED, "unsupported", "not inspected: IPv6 fragment, not IP")  \
+	X(UNSUPPORTED, "unsupported", "not inspected: not IPv4/IPv6")          \
 	X(FLOWS, "flows", "flows created")                                     \
 	X(FLOWS_EVICTED, "flows_evicted", "flows evicted while in use")        \
 	X(FLOWS_TIMEOUT, "flows_timeout", "flows expired")                     \
