@@ -15,9 +15,9 @@
  * 40 + its payload length bytes (at most 65535) and, when its header
  * chain walks, no Fragment header left that is not atomic; a packet that
  * is not a fragment comes back unchanged; ips_frag_is_fragment() agrees
- * with what ips_frag_add() did; pages in use never exceed the pool and entries never the
- * table; and after the clock passes every timeout the table is empty and
- * holds no memory. Build: make fuzz-build; seeds in
+ * with what ips_frag_add() did; pages in use never exceed the pool and
+ * entries never the table; and after the clock passes every timeout the
+ * table is empty and holds no memory. Build: make fuzz-build; seeds in
  * fuzz/corpus/fuzz_ips_frag/.
  */
 #include <stdint.h>
