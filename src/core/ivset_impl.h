@@ -64,7 +64,7 @@ int IVSET_FN(add)(struct IVSET_NAME *s, IVSET_T lo, IVSET_T hi)
 		if (s->cap >= IVSET_MAX)
 			return -E2BIG;
 		cap = s->cap ? s->cap * 2 : 4;
-		r = realloc(s->r, cap * sizeof(*r));
+		r = reallocarray(s->r, cap, sizeof(*r));
 		if (!r)
 			return -ENOMEM;
 		s->r = r;
