@@ -130,8 +130,46 @@ static int on_pattern(void *ctx, uint32_t id, uint64_t end)
 	struct ips_scratch *s = ctx;
 
 	(void)end;
-	add_list(s, &s->e->pats, id);
+	if (id != s->last_pat)
+		add_list(s, &s->e->pats, id);
+	s->last_pat = id;
 	return 0;
+}
+
+/* A payload pattern: every occurrence is reported (IPS_MPM_ALL_MATCHES);
+ * the caller may want where it starts */
+static int on_payload_pattern(void *ctx, uint32_t id, uint64_t end)
+{
+	struct ips_scratch *s = ctx;
+
+	if (s->o && s->o->occ)
+		s->o->occ(s->ctx, id,
+			  s->occ_base + (uint32_t)end - s->e->mpm_len[id],
+			  s->e->mpm_len[id]);
+	return on_pattern(ctx, id, end);
+}
+
+/* Buffer @b of @scan through its database for set @set */
+static void scan_buf(const struct ips_engine *e, struct ips_scratch *s,
+		     const struct ips_bufs *scan, uint32_t b, uint32_t set)
+{
+	const uint8_t *p = scan->p[b];
+	uint32_t len = scan->len[b], from = 0;
+
+	s->last_pat = UINT32_MAX;
+	if (b != IPS_BUF_PAYLOAD) {
+		(void)ips_mpm_scan(e->mpm[b][set], s->hs, p, len, on_pattern,
+				   s);
+		return;
+	}
+	if (s->o) {
+		from = s->o->pay_from < len ? s->o->pay_from : len;
+		for (uint32_t i = 0; i < s->o->n_carry; i++)
+			add_list(s, &e->pats, s->o->carry[i]);
+	}
+	s->occ_base = from;
+	(void)ips_mpm_scan(e->mpm[b][set], s->hs, p + from, len - from,
+			   on_payload_pattern, s);
 }
 
 /* The marked slots into s->cands in slot (evaluation) order; the
@@ -171,6 +209,7 @@ static uint64_t group_lists(const struct ips_engine *e,
 static void collect(const struct ips_engine *e, struct ips_scratch *s,
 		    const struct ips_pktinfo *p, const struct ips_bufs *scan)
 {
+	/* s->o, s->ctx: set by the caller for this inspection */
 	const struct ips_groups *g = &e->groups;
 	uint32_t pc = pclass(p), set = mpm_set(e, p);
 	uint64_t used = g->used[pc];
@@ -182,8 +221,7 @@ static void collect(const struct ips_engine *e, struct ips_scratch *s,
 			break;
 		/* a scan error (a foreign scratch) just finds nothing */
 		if (e->mpm[b][set] && (scan->present & (1ull << b)))
-			(void)ips_mpm_scan(e->mpm[b][set], s->hs, scan->p[b],
-					   scan->len[b], on_pattern, s);
+			scan_buf(e, s, scan, b, set);
 	}
 	if (used)
 		used &= group_lists(e, p);
@@ -451,8 +489,12 @@ int ips_detect_ex(struct ips_engine *e, struct ips_scratch *s,
 		res->n_cands = e->n_rules;
 		return res->action;
 	}
-	if (!o || !o->reuse)
+	if (!o || !o->reuse) {
+		s->o = o;
+		s->ctx = ctx;
 		collect(e, s, p, o && o->prefilter ? o->prefilter : &p->bufs);
+		s->o = NULL;
+	}
 	res->n_cands = s->n_cands;
 	for (uint32_t i = 0; i < s->n_cands; i++) {
 		uint32_t slot = s->cands[i];

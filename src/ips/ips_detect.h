@@ -167,11 +167,30 @@ typedef void ips_match_fn(void *ctx, const struct ips_rule *r,
  *        window covering a packet inspected before), and the match counts
  *        for nothing - no flowbits, no threshold count, no hit, no report,
  *        no action
+ *
+ * A raw stream window (tail + new bytes) need not be scanned whole: the
+ * caller that knows which fast patterns occur wholly inside the tail
+ * (from the occurrences reported for earlier windows) passes them as
+ * @carry and starts the scan of the payload buffer at @pay_from, at most
+ * ips_engine_payload_overlap() bytes before the new bytes, so that every
+ * occurrence touching them is still found:
+ * @pay_from: payload (or prefilter payload) bytes before this are not
+ *            scanned
+ * @carry: pattern ids taken as found in the payload buffer
+ * @n_carry: how many
+ * @occ: NULL, or called for every occurrence of a payload fast pattern
+ *       the scan finds, in order of its end, with the ctx of the call:
+ *       the pattern id, the offset in the buffer where it starts and its
+ *       length
  */
 struct ips_detect_opts {
 	const struct ips_bufs *prefilter;
 	bool reuse;
 	bool (*seen)(void *ctx, uint32_t rule_idx);
+	uint32_t pay_from;
+	const uint32_t *carry;
+	uint32_t n_carry;
+	void (*occ)(void *ctx, uint32_t pat, uint32_t start, uint32_t len);
 };
 
 int ips_engine_build(struct ips_engine **out, struct ips_ruleset *rs,
@@ -187,6 +206,7 @@ uint32_t ips_engine_flowbit_words(const struct ips_engine *e);
 uint64_t ips_engine_hits(const struct ips_engine *e, uint32_t idx);
 uint64_t ips_engine_memory(const struct ips_engine *e);
 bool ips_engine_raw_inspects(const struct ips_engine *e, bool packet);
+uint32_t ips_engine_payload_overlap(const struct ips_engine *e);
 void ips_engine_stats(const struct ips_engine *e, struct ips_engine_stats *st);
 void ips_engine_reset_state(struct ips_engine *e);
 

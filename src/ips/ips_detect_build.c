@@ -436,13 +436,18 @@ static int build_dbs(struct ips_engine *e, const struct pat_tab *t,
 	uint8_t *buf = calloc(t->n ? t->n : 1, sizeof(*buf));
 	int ret = -ENOMEM;
 
-	if (pats && buf) {
+	e->mpm_len = ips_detect_calloc(e, t->n ? t->n : 1, sizeof(*e->mpm_len));
+	if (pats && buf && e->mpm_len) {
 		for (uint32_t id = 0; id < t->n; id++) {
 			const struct fp *fp = &t->fps[id];
 
 			pats[id] = (struct ips_mpm_pattern){fp->bytes, fp->len,
 							    id, fp->nocase};
 			buf[id] = fp->buf;
+			e->mpm_len[id] = fp->len;
+			if (fp->buf == IPS_BUF_PAYLOAD &&
+			    fp->len - 1 > e->pay_overlap)
+				e->pay_overlap = fp->len - 1;
 		}
 		ret = ips_detect_mpm_build(e, pats, buf, t->n, pat_of, err,
 					   errlen);
@@ -544,6 +549,10 @@ static int build_prefilter(struct ips_engine *e, char *err, size_t errlen)
 			if (fp.len)
 				fp = less_shared(e->rules[s].r, fp, &def);
 		}
+		/* a prefix is as good a prefilter; a short one keeps the
+		 * raw stream's rescanned overlap short (ips_detect.h) */
+		if (fp.buf == IPS_BUF_PAYLOAD && fp.len > IPS_MPM_PAY_LIT_MAX)
+			fp.len = IPS_MPM_PAY_LIT_MAX;
 		pat_of[s] = fp.len ? pat_intern(&t, &fp) : UINT32_MAX;
 		if (fp.len)
 			e->rules[s].fp_buf = fp.buf;
@@ -667,6 +676,7 @@ void ips_engine_free(struct ips_engine *e)
 	free(e->rules);
 	free(e->slot_of);
 	free(e->hits);
+	free(e->mpm_len);
 	ips_ruleset_free(&e->rs);
 	free(e);
 }
@@ -732,6 +742,20 @@ uint64_t ips_engine_hits(const struct ips_engine *e, uint32_t idx)
 	if (idx >= e->n_rules)
 		return 0;
 	return __atomic_load_n(&e->hits[e->slot_of[idx]], __ATOMIC_RELAXED);
+}
+
+/**
+ * ips_engine_payload_overlap() - how far before new bytes a partial scan
+ * of a stream window must start (struct ips_detect_opts)
+ * @e: the engine
+ *
+ * Return: the longest payload fast pattern's length - 1, at most
+ * IPS_MPM_PAY_LIT_MAX - 1; UINT32_MAX for a naive engine (it scans
+ * nothing, so windows are never scanned in part).
+ */
+uint32_t ips_engine_payload_overlap(const struct ips_engine *e)
+{
+	return e->naive ? UINT32_MAX : e->pay_overlap;
 }
 
 /**

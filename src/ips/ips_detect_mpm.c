@@ -260,9 +260,12 @@ static void *ps_db_worker(void *arg)
 	while ((i = __atomic_fetch_add(&js->next, 1, __ATOMIC_RELAXED)) <
 	       js->n) {
 		struct ps_db_job *j = &js->jobs[i];
+		/* the raw stream's occurrences are tracked (ips_detect.h) */
+		uint32_t fl = j->buf == IPS_BUF_PAYLOAD ? IPS_MPM_ALL_MATCHES
+							 : 0;
 
-		j->ret = ips_mpm_build(&j->mpm, j->pats, j->n, j->err,
-				       sizeof(j->err));
+		j->ret = ips_mpm_build_ex(&j->mpm, j->pats, j->n, fl, j->err,
+					  sizeof(j->err));
 	}
 	return NULL;
 }

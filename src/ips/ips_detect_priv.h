@@ -34,6 +34,7 @@ enum {
 	IPS_MPM_PSETS = IPS_MPM_PORTS_MAX + 2, /* default, to each, from */
 	IPS_MPM_DIRS = 3, /* no direction, to server, to client */
 	IPS_MPM_SETS = IPS_MPM_PSETS * IPS_MPM_DIRS,
+	IPS_MPM_PAY_LIT_MAX = 64, /* payload fast patterns: this prefix */
 };
 
 /* struct ips_drule flags */
@@ -192,6 +193,9 @@ struct ips_thresh_tab {
  * @n_dbs: how many
  * @pats: pattern id -> the slots of the rules using it
  * @n_pats: distinct patterns
+ * @mpm_len: pattern id -> the length Hyperscan matches (payload patterns
+ *           are cut to IPS_MPM_PAY_LIT_MAX)
+ * @pay_overlap: the longest payload pattern's length - 1
  * @groups: the rules without a fast pattern, by group list and class
  * @app_bufs: app -> mask of its buffers
  * @fb_words: 64-bit words of flowbits a flow needs
@@ -216,6 +220,8 @@ struct ips_engine {
 	uint32_t n_dbs;
 	struct ips_list pats;
 	uint32_t n_pats;
+	uint16_t *mpm_len;
+	uint32_t pay_overlap;
 	struct ips_groups groups;
 	uint64_t app_bufs[4];
 	uint32_t fb_words;
@@ -237,6 +243,10 @@ struct ips_engine {
  * @hi: highest word + 1 (@lo >= @hi: none)
  * @cands: candidate slots of this inspection
  * @n_cands: in use
+ * @o: the options of the inspection being collected (NULL: none)
+ * @ctx: the ctx of that ips_detect_ex() call, for @o->occ
+ * @occ_base: offset in the payload buffer where its scan started
+ * @last_pat: the pattern reported last (repeats skip the list walk)
  */
 struct ips_scratch {
 	const struct ips_engine *e;
@@ -247,6 +257,10 @@ struct ips_scratch {
 	uint32_t hi;
 	uint32_t *cands;
 	uint32_t n_cands;
+	const struct ips_detect_opts *o;
+	void *ctx;
+	uint32_t occ_base;
+	uint32_t last_pat;
 };
 
 int ips_detect_groups_build(struct ips_engine *e, const uint32_t *gl_of);

@@ -35,6 +35,7 @@
 enum {
 	IPS_FLOW_TAIL = 512, /* stream bytes kept per direction for matches */
 	IPS_FLOW_SEEN = 8, /* rules remembered per direction against repeats */
+	IPS_FLOW_CARRY = 8, /* payload patterns remembered inside the tail */
 	IPS_FLOW_NONE = UINT32_MAX,
 };
 
@@ -128,6 +129,12 @@ struct ips_flow_seen {
  * struct ips_flow_dir - per-direction state ([0] to server, [1] to client)
  * @stream: TCP reassembly
  * @off: stream bytes delivered so far (the offset of @stream.next_seq)
+ * @carry: the payload fast patterns (ids) occurring wholly inside @tail,
+ *         when @carry_gen is the inspector's engine generation (0: not
+ *         known, the next window is scanned whole)
+ * @carry_at: where each of them starts (stream offset, low 32 bits)
+ * @n_carry: entries of @carry in use
+ * @carry_gen: see @carry
  * @tail: the last bytes delivered, at most IPS_FLOW_TAIL
  * @tail_len: bytes in @tail
  * @app_len: bytes collected in the app slot (TLS / DNS over TCP)
@@ -138,6 +145,10 @@ struct ips_flow_seen {
 struct ips_flow_dir {
 	struct ips_stream stream;
 	uint64_t off;
+	uint32_t carry[IPS_FLOW_CARRY];
+	uint32_t carry_at[IPS_FLOW_CARRY];
+	uint32_t n_carry;
+	uint32_t carry_gen;
 	uint8_t tail[IPS_FLOW_TAIL];
 	uint16_t tail_len;
 	uint32_t app_len;

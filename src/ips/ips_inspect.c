@@ -47,7 +47,8 @@
  *    more than IPS_FLOW_SEEN distinct rules firing on one direction the
  *    oldest entry is forgotten (a possible repeat, never a miss).
  *    Matching only results that end in the new bytes would be exact, but
- *    detection reports rules, not match offsets.
+ *    detection reports rules, not match offsets. (The window's Hyperscan
+ *    scan does start near the new bytes: see the carry, ips_inspect_tcp.c.)
  *
  * End of a flow. A TCP flow that expires, is evicted or is flushed at
  * the end of a capture (ips_inspect_flush()) while open has its queued
@@ -206,6 +207,7 @@ struct ips_inspect *ips_inspect_create(const struct ips_inspect_cfg *cfg,
 		in->cfg = *cfg;
 	cfg_defaults(&in->cfg);
 	in->eng = eng;
+	in->gen = 1;
 	in->txn_rules = has_txn_rules(eng);
 	in->fn = fn;
 	in->ctx = ctx;
@@ -260,6 +262,7 @@ int ips_inspect_set_engine(struct ips_inspect *in, struct ips_engine *eng)
 	ips_scratch_free(in->scratch);
 	in->scratch = s;
 	in->eng = eng;
+	in->gen = in->gen + 1 ? in->gen + 1 : 1; /* every carry is stale */
 	in->txn_rules = has_txn_rules(eng);
 	return 0;
 }
@@ -533,6 +536,7 @@ void ips_inspect_payload(struct ips_inspect *in)
 		w.p[IPS_BUF_PAYLOAD] = in->win;
 		w.len[IPS_BUF_PAYLOAD] = c->pre_len;
 		o.prefilter = &w;
+		ips_inspect_win_opts(in, &c->f->dir[c->to_server ? 0 : 1], &o);
 	}
 	n = in->counters[IPS_IC_INSPECTIONS];
 	ips_inspect_run(in, &p, IPS_INSP_PACKET, &o);

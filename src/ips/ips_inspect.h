@@ -87,6 +87,8 @@ enum ips_verdict {
 	X(NO_FLOW, "no_flow", "packets inspected without a flow (no room)")    \
 	X(TCP_SEGMENTS, "tcp_segments", "TCP segments with data")              \
 	X(STREAM_BYTES, "stream_bytes", "in-order TCP stream bytes inspected") \
+	X(WIN_PARTIAL, "win_partial",                                          \
+	  "stream windows scanned from the tail's last bytes (carry known)")   \
 	X(HTTP_EVENTS, "http_events", "HTTP events inspected")                 \
 	X(DNS_QUERIES, "dns_queries", "DNS queries inspected")                 \
 	X(TLS_SNI, "tls_sni", "TLS ClientHello SNIs inspected")                \

@@ -23,6 +23,7 @@
 enum {
 	IPS_WIN_STEP = 65536, /* new stream bytes per raw inspection */
 	IPS_PKT_FIRED_MAX = 64, /* rules remembered per packet (dedup) */
+	IPS_OCC_MAX = 64, /* payload pattern occurrences kept per window */
 	IPS_DNS_TCP_MAX = 4096, /* DNS-over-TCP message bytes collected */
 };
 
@@ -140,6 +141,25 @@ struct ips_pkt_ctx {
  * @destroying: flows are being freed with the inspector: no inspection
  * @counters: enum ips_inspect_counter
  */
+/**
+ * struct ips_occ_ring - the payload pattern occurrences of the last
+ * stream window scan (for the direction's carry, ips_inspect_tcp.c)
+ * @dir: the direction whose window was scanned, NULL when none
+ * @win_start: that window's stream offset
+ * @n: occurrences reported (the last IPS_OCC_MAX are kept)
+ * @pat: pattern id of each, by n % IPS_OCC_MAX
+ * @start: where it starts in the window
+ * @end: where it ends
+ */
+struct ips_occ_ring {
+	const struct ips_flow_dir *dir;
+	uint64_t win_start;
+	uint32_t n;
+	uint32_t pat[IPS_OCC_MAX];
+	uint32_t start[IPS_OCC_MAX];
+	uint32_t end[IPS_OCC_MAX];
+};
+
 struct ips_inspect {
 	struct ips_inspect_cfg cfg;
 	struct ips_engine *eng;
@@ -153,6 +173,8 @@ struct ips_inspect {
 	uint8_t *win;
 	struct ips_pkt_ctx cur;
 	bool txn_rules;
+	uint32_t gen;
+	struct ips_occ_ring occ;
 	uint64_t last_ts_ns;
 	bool destroying;
 	uint64_t counters[IPS_IC_MAX];
@@ -166,6 +188,9 @@ void ips_inspect_run(struct ips_inspect *in, struct ips_pktinfo *p,
 void ips_inspect_payload(struct ips_inspect *in);
 bool ips_inspect_stopped(const struct ips_inspect *in);
 void ips_inspect_tcp(struct ips_inspect *in);
+void ips_inspect_win_opts(struct ips_inspect *in,
+			  const struct ips_flow_dir *dir,
+			  struct ips_detect_opts *o);
 void ips_inspect_tcp_end(struct ips_inspect *in);
 void ips_inspect_app_close(struct ips_inspect *in, bool to_server);
 void ips_inspect_app_data(struct ips_inspect *in, const uint8_t *data,

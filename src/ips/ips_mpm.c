@@ -43,7 +43,8 @@ static void lit_arrays_free(struct lit_arrays *a)
 }
 
 static int lit_arrays_fill(struct lit_arrays *a,
-			   const struct ips_mpm_pattern *pats, uint32_t n)
+			   const struct ips_mpm_pattern *pats, uint32_t n,
+			   bool all)
 {
 	a->exprs = calloc(n, sizeof(*a->exprs));
 	a->flags = calloc(n, sizeof(*a->flags));
@@ -57,7 +58,7 @@ static int lit_arrays_fill(struct lit_arrays *a,
 		a->exprs[i] = (const char *)pats[i].bytes;
 		a->lens[i] = pats[i].len;
 		a->ids[i] = pats[i].id;
-		a->flags[i] = HS_FLAG_SINGLEMATCH;
+		a->flags[i] = all ? 0 : HS_FLAG_SINGLEMATCH;
 		if (pats[i].nocase)
 			a->flags[i] |= HS_FLAG_CASELESS;
 	}
@@ -91,7 +92,8 @@ static void format_error(char *err, size_t errlen,
 }
 
 /**
- * ips_mpm_build() - compile a database of literal patterns
+ * ips_mpm_build() - compile a database of literal patterns, each reported
+ * once per scan (ips_mpm_build_ex() with no flags)
  * @out: the database on success
  * @pats: patterns (copied into the database; the caller keeps them)
  * @n: how many, >= 1
@@ -103,6 +105,23 @@ static void format_error(char *err, size_t errlen,
  */
 int ips_mpm_build(struct ips_mpm **out, const struct ips_mpm_pattern *pats,
 		  uint32_t n, char *err, size_t errlen)
+{
+	return ips_mpm_build_ex(out, pats, n, 0, err, errlen);
+}
+
+/**
+ * ips_mpm_build_ex() - ips_mpm_build() with flags
+ * @out: the database on success
+ * @pats: patterns (copied into the database; the caller keeps them)
+ * @n: how many, >= 1
+ * @flags: IPS_MPM_ALL_MATCHES: report every occurrence, not the first
+ * @err: on failure, a message naming the pattern at fault (may be NULL)
+ * @errlen: bytes of @err
+ *
+ * Return: as ips_mpm_build().
+ */
+int ips_mpm_build_ex(struct ips_mpm **out, const struct ips_mpm_pattern *pats,
+		     uint32_t n, uint32_t flags, char *err, size_t errlen)
 {
 	hs_compile_error_t *ce = NULL;
 	struct lit_arrays a = {0};
@@ -126,7 +145,7 @@ int ips_mpm_build(struct ips_mpm **out, const struct ips_mpm_pattern *pats,
 		}
 	}
 	m = calloc(1, sizeof(*m));
-	if (!m || lit_arrays_fill(&a, pats, n)) {
+	if (!m || lit_arrays_fill(&a, pats, n, flags & IPS_MPM_ALL_MATCHES)) {
 		free(m);
 		return -ENOMEM;
 	}

@@ -6,7 +6,9 @@
  * A database is compiled once (control side) from N literal patterns,
  * each with an id and a nocase flag; patterns may contain any byte, NUL
  * included (hs_compile_lit_multi). Every pattern reports at most once per
- * scan (HS_FLAG_SINGLEMATCH): the prefilter only needs "does it occur".
+ * scan (HS_FLAG_SINGLEMATCH): the prefilter only needs "does it occur";
+ * a database built with IPS_MPM_ALL_MATCHES reports every occurrence
+ * instead (the raw stream's, whose callers track where patterns are).
  * Scanning needs a scratch per thread; one scratch may serve several
  * databases if ips_mpm_scratch_grow() was called for each. A database is
  * read-only and may be shared by any number of threads.
@@ -39,12 +41,20 @@ struct ips_mpm_pattern {
  * typedef ips_mpm_fn - called once per pattern that occurs in a scan
  * @ctx: the caller's context
  * @id: the pattern's id
- * @end: offset just past the (first reported) occurrence
+ * @end: offset just past the occurrence (the first, or each one with
+ *       IPS_MPM_ALL_MATCHES, in order of @end)
  *
  * Return: 0 to go on, non-zero to stop the scan.
  */
 typedef int ips_mpm_fn(void *ctx, uint32_t id, uint64_t end);
 
+/* ips_mpm_build_ex() flags */
+enum {
+	IPS_MPM_ALL_MATCHES = 1u << 0, /* report every occurrence */
+};
+
+int ips_mpm_build_ex(struct ips_mpm **out, const struct ips_mpm_pattern *pats,
+		     uint32_t n, uint32_t flags, char *err, size_t errlen);
 int ips_mpm_build(struct ips_mpm **out, const struct ips_mpm_pattern *pats,
 		  uint32_t n, char *err, size_t errlen);
 void ips_mpm_free(struct ips_mpm *m);

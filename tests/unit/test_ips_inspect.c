@@ -34,7 +34,7 @@
 
 #define S 1000000000ull
 
-enum { MAX_ALERTS = 64 };
+enum { MAX_ALERTS = 64, TALLY_SIDS = 256 };
 
 static struct ips_vars vars;
 
@@ -52,12 +52,18 @@ struct fx {
 	struct seen a[MAX_ALERTS];
 	unsigned int n;
 	uint64_t now;
+	bool tally; /* count alerts per sid in @by_sid instead */
+	unsigned int by_sid[TALLY_SIDS];
 };
 
 static void on_alert(void *ctx, const struct ips_alert *a)
 {
 	struct fx *fx = ctx;
 
+	if (fx->tally) {
+		fx->by_sid[a->rule->sid % TALLY_SIDS]++;
+		return;
+	}
 	assert_true(fx->n < MAX_ALERTS);
 	fx->a[fx->n].sid = a->rule->sid;
 	fx->a[fx->n].blocked = a->blocked;
@@ -76,12 +82,14 @@ static unsigned int count(const struct fx *fx, uint32_t sid)
 	return n;
 }
 
-static void fx_init(struct fx *fx, const char *rules, bool inl, bool csum)
+static void fx_init_eng(struct fx *fx, const char *rules, bool inl,
+			bool csum, bool naive)
 {
 	struct ips_inspect_cfg cfg = { .inline_mode = inl, .checksums = csum,
 				       .max_flows = 64,
 				       .stream_memcap = 1 << 20,
 				       .frag_memcap = 1 << 20 };
+	struct ips_engine_cfg ecfg = { .naive = naive };
 	struct ips_ruleset rs;
 	char err[256];
 
@@ -91,12 +99,17 @@ static void fx_init(struct fx *fx, const char *rules, bool inl, bool csum)
 					      &vars),
 			 0);
 	assert_int_equal(rs.stats.failed + rs.stats.skipped, 0);
-	if (ips_engine_build(&fx->eng, &rs, NULL, err, sizeof(err)))
+	if (ips_engine_build(&fx->eng, &rs, &ecfg, err, sizeof(err)))
 		fail_msg("engine: %s", err);
 	ips_ruleset_free(&rs);
 	fx->in = ips_inspect_create(&cfg, fx->eng, on_alert, fx);
 	assert_non_null(fx->in);
 	fx->now = 1000 * S;
+}
+
+static void fx_init(struct fx *fx, const char *rules, bool inl, bool csum)
+{
+	fx_init_eng(fx, rules, inl, csum, false);
 }
 
 static void fx_fini(struct fx *fx)
@@ -939,6 +952,121 @@ static void test_repeat_counts_once(void **state)
 	fx_fini(&fx);
 }
 
+/*
+ * Stream windows are scanned from just before their new bytes, the
+ * patterns inside the tail carried from earlier scans (ips_inspect_tcp.c).
+ * Against the naive engine (every rule evaluated on every whole window)
+ * over random streams cut at random: the same alerts, sid by sid. The
+ * alphabet and rules make matches frequent but the carry mostly known;
+ * runs of one letter overflow the occurrence ring; long contents are cut
+ * to their 64-byte prefix in the database.
+ */
+#define RAND_ALPHA "abcdefghijklmnop"
+
+static void rand_text(char *o, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		o[i] = RAND_ALPHA[rand() % 16];
+	o[n] = '\0';
+}
+
+static size_t carry_rules(char *out, size_t size, const char *motif)
+{
+	size_t n = 0;
+	char w[8], v[8];
+
+	for (uint32_t sid = 1; sid <= 60; sid++) {
+		rand_text(w, 3 + rand() % 3);
+		rand_text(v, 1 + rand() % 3);
+		n += snprintf(out + n, size - n,
+			      "alert tcp any any -> any 80 (flow:to_server; ");
+		if (sid % 3 == 0)
+			n += snprintf(out + n, size - n,
+				      "content:\"%s\"; content:\"%s\"; "
+				      "distance:%d; within:%d; ",
+				      w, v, rand() % 4, 8 + rand() % 600);
+		else
+			n += snprintf(out + n, size - n, "content:\"%s\"; ",
+				      w);
+		n += snprintf(out + n, size - n, "sid:%u;)\n", sid);
+	}
+	n += snprintf(out + n, size - n,
+		      "alert tcp any any -> any 80 (content:\"%s\"; sid:61;)\n"
+		      "alert tcp any any -> any 80 (content:\"aaaa\"; "
+		      "content:\"pop\"; distance:0; sid:62;)\n",
+		      motif);
+	return n;
+}
+
+/*
+ * One random stream through both inspectors: random text with the long
+ * motif and runs of 'a' (more occurrences of "aaaa" than the ring holds,
+ * after the patterns before them) at random places, cut into random
+ * segments, so both straddle segment boundaries.
+ */
+static void carry_stream(struct fx *fa, struct fx *fb, const char *motif,
+			 uint16_t port)
+{
+	enum { LEN = 90000 };
+	struct sess sa = handshake(fa, port), sb = handshake(fb, port);
+	char *text = malloc(LEN + 1), seg[1500];
+	uint32_t off = 0;
+
+	rand_text(text, LEN);
+	for (uint32_t k = 0; k < 60; k++) {
+		uint32_t at = (uint32_t)rand() % (LEN - 600);
+
+		if (k % 2)
+			memcpy(text + at, motif, strlen(motif));
+		else
+			memset(text + at, 'a', 70 + rand() % 300);
+	}
+	while (off < LEN) {
+		uint32_t len = 1 + (uint32_t)rand() % 1400;
+
+		if (len > LEN - off)
+			len = LEN - off;
+		memcpy(seg, text + off, len);
+		seg[len] = '\0';
+		c2s(fa, &sa, 0x18, seg);
+		c2s(fb, &sb, 0x18, seg);
+		off += len;
+	}
+	free(text);
+}
+
+static void test_window_carry_equals_naive(void **state)
+{
+	char *rules = malloc(16384), motif[101];
+	struct fx fa, fb;
+	uint64_t total = 0;
+
+	(void)state;
+	srand(777);
+	for (uint32_t round = 0; round < 6; round++) {
+		rand_text(motif, 100);
+		carry_rules(rules, 16384, motif);
+		fx_init_eng(&fa, rules, false, true, false);
+		fx_init_eng(&fb, rules, false, true, true);
+		fa.tally = fb.tally = true;
+		for (uint16_t f = 0; f < 3; f++)
+			carry_stream(&fa, &fb, motif, (uint16_t)(41000 + f));
+		assert_memory_equal(fa.by_sid, fb.by_sid, sizeof(fa.by_sid));
+		for (uint32_t i = 0; i < TALLY_SIDS; i++)
+			total += fa.by_sid[i];
+		/* the partial path ran, and so did the full one */
+		assert_true(ctr(&fa, IPS_IC_WIN_PARTIAL) > 100);
+		assert_true(ctr(&fa, IPS_IC_WIN_PARTIAL) <
+			    ctr(&fa, IPS_IC_TCP_SEGMENTS));
+		assert_int_equal(ctr(&fb, IPS_IC_WIN_PARTIAL), 0);
+		fx_fini(&fa);
+		fx_fini(&fb);
+	}
+	print_message("carry: %llu alerts\n", (unsigned long long)total);
+	assert_true(total > 1000);
+	free(rules);
+}
+
 /* The first payload split inside the method still makes an HTTP flow */
 static void test_app_detect_split_method(void **state)
 {
@@ -1023,6 +1151,7 @@ int main(void)
 		cmocka_unit_test(test_flush_ends_open_flows),
 		cmocka_unit_test(test_response_sees_request),
 		cmocka_unit_test(test_repeat_counts_once),
+		cmocka_unit_test(test_window_carry_equals_naive),
 		cmocka_unit_test(test_app_detect_split_method),
 		cmocka_unit_test(test_short_headers_exact_buffers),
 	};
