@@ -102,27 +102,31 @@ static bool has_ports(uint8_t proto)
 /*
  * The set whose databases @p scans (ips_detect_mpm.c): the port set "to"
  * its destination port, else "from" (its source port is a chosen one),
- * else the default (0); in the block of its flow direction (none, to
- * server, to client).
+ * else the default (0); in the block of its protocol and flow direction
+ * (TCP or UDP to server or to client; anything else: block 0, all).
  */
 static uint32_t mpm_set(const struct ips_engine *e,
 			const struct ips_pktinfo *p)
 {
-	uint32_t n = e->n_mpm_ports, dir = 0, ps = 0;
+	uint32_t n = e->n_mpm_ports, blk = 0, ps = 0;
 
-	if (p->flow & IPS_FLOW_TO_SERVER)
-		dir = 1;
-	else if (p->flow & IPS_FLOW_TO_CLIENT)
-		dir = 2;
+	if (p->proto == 6 || p->proto == 17) {
+		if (p->flow & IPS_FLOW_TO_SERVER)
+			blk = 1;
+		else if (p->flow & IPS_FLOW_TO_CLIENT)
+			blk = 2;
+		if (blk && p->proto == 17)
+			blk += 2;
+	}
 	if (!n || !has_ports(p->proto))
-		return dir * IPS_MPM_PSETS;
+		return blk * IPS_MPM_PSETS;
 	for (uint32_t i = 0; i < n && !ps; i++)
 		if (e->mpm_ports[i] == p->dport)
 			ps = i + 1;
 	for (uint32_t i = 0; i < n && !ps; i++)
 		if (e->mpm_ports[i] == p->sport)
 			ps = n + 1;
-	return dir * IPS_MPM_PSETS + ps;
+	return blk * IPS_MPM_PSETS + ps;
 }
 
 static int on_pattern(void *ctx, uint32_t id, uint64_t end)

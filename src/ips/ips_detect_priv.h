@@ -32,8 +32,10 @@
 enum {
 	IPS_MPM_PORTS_MAX = 8, /* ports with databases of their own */
 	IPS_MPM_PSETS = IPS_MPM_PORTS_MAX + 2, /* default, to each, from */
-	IPS_MPM_DIRS = 3, /* no direction, to server, to client */
-	IPS_MPM_SETS = IPS_MPM_PSETS * IPS_MPM_DIRS,
+	/* blocks: all (no flow, other protocols), TCP to server, TCP to
+	 * client, UDP to server, UDP to client */
+	IPS_MPM_BLOCKS = 5,
+	IPS_MPM_SETS = IPS_MPM_PSETS * IPS_MPM_BLOCKS,
 	IPS_MPM_PAY_LIT_MAX = 64, /* payload fast patterns: this prefix */
 };
 
