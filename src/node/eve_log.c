@@ -478,15 +478,15 @@ int eve_log_commit(struct eve_log *log, struct eve_buf *b)
 	uint32_t slot = (log->head + log->count) % log->ring_size;
 
 	if (b->depth != 1)
-		b->overflow = true; /* a nested object left open: a bug */
+		b->w.overflow = true; /* a nested object left open: a bug */
 	else
 		eve_obj_close(b);
-	if (b->overflow) {
+	if (b->w.overflow) {
 		log->counters[EVE_C_TOO_LONG]++;
 		return -EMSGSIZE;
 	}
-	b->s[b->len++] = '\n';
-	log->lens[slot] = (uint16_t)b->len;
+	b->w.s[b->w.len++] = '\n';
+	log->lens[slot] = (uint16_t)b->w.len;
 	log->count++;
 	log->counters[EVE_C_QUEUED]++;
 	return 0;

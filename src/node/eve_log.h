@@ -145,26 +145,15 @@ struct eve_log {
 
 /**
  * struct eve_buf - a JSON object being written into a fixed buffer
- * @w: the text, written through core/jsonw.c
- * @s: the buffer (@w's members, by their own names: the anonymous struct
- *     repeats struct jsonw member for member, so reading either is the
- *     same)
- * @size: its size
- * @len: bytes written (always < @size; @s is kept NUL-terminated)
- * @overflow: something did not fit; the line must be discarded
+ * @w: the text, written through core/jsonw.c: @w.s the buffer, @w.size
+ *     its size, @w.len bytes written (always < @w.size, kept
+ *     NUL-terminated), @w.overflow set when something did not fit (the
+ *     line must be discarded)
  * @depth: objects/arrays open
  * @comma: a value was written at this level: the next needs a comma
  */
 struct eve_buf {
-	union {
-		struct jsonw w;
-		struct {
-			char *s;
-			size_t size;
-			size_t len;
-			bool overflow;
-		};
-	};
+	struct jsonw w;
 	uint8_t depth;
 	bool comma;
 };

@@ -56,9 +56,9 @@ static void test_builder_escapes_and_nests(void **state)
 	eve_obj_close(&b);
 	eve_put_str(&b, "nul", NULL);
 	eve_obj_close(&b);
-	assert_false(b.overflow);
-	s[b.len++] = '\n';
-	j = parse_line(s, b.len);
+	assert_false(b.w.overflow);
+	s[b.w.len++] = '\n';
+	j = parse_line(s, b.w.len);
 	assert_string_equal(json_string_value(json_object_get(j, "q")),
 			    "a\"b\\c\n\x01\x7f");
 	assert_true(
@@ -78,8 +78,8 @@ static void test_builder_overflow(void **state)
 	(void)state;
 	eve_buf_init(&b, s, sizeof(s));
 	eve_put_str(&b, "key", "a value that is too long");
-	assert_true(b.overflow);
-	assert_true(b.len < sizeof(s));
+	assert_true(b.w.overflow);
+	assert_true(b.w.len < sizeof(s));
 }
 
 static void ts(uint64_t wall_ns, char *out, size_t size)
@@ -91,8 +91,8 @@ static void ts(uint64_t wall_ns, char *out, size_t size)
 	eve_buf_init(&b, s, sizeof(s));
 	eve_put_time(&b, "t", wall_ns);
 	eve_obj_close(&b);
-	s[b.len++] = '\n';
-	j = parse_line(s, b.len);
+	s[b.w.len++] = '\n';
+	j = parse_line(s, b.w.len);
 	snprintf(out, size, "%s", json_string_value(json_object_get(j, "t")));
 	json_decref(j);
 }
