@@ -28,12 +28,7 @@
 #include "../src/l3/arp.c"
 #include "../src/l3/icmp.c"
 #include "../src/l3/ipv4_fwd.c"
-
-#define CHECK(x)                                                               \
-	do {                                                                   \
-		if (!(x))                                                      \
-			__builtin_trap();                                      \
-	} while (0)
+#include "fuzz.h"
 
 enum { POOL_SIZE = 32 };
 
@@ -180,7 +175,6 @@ static void do_resolve(struct arp_cache *c, const struct pkt *p)
 	arp_tick(c, 9000000000ull, &ops, NULL);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -31,12 +31,7 @@
 #include "../src/ct/ct_tcp.c"
 #include "../src/ct/nat.c"
 #include "../src/ct/nat_rewrite.c"
-
-#define CHECK(x)                                                               \
-	do {                                                                   \
-		if (!(x))                                                      \
-			__builtin_trap();                                      \
-	} while (0)
+#include "fuzz.h"
 
 enum {
 	FZ_MAX = 64,
@@ -164,7 +159,6 @@ out:
 	free(buf);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

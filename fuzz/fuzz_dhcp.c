@@ -22,8 +22,7 @@
 #include "../src/core/csum.c"
 #include "../src/l3/dhcp_lease.c"
 #include "../src/l3/dhcp_server.c"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 static void quiet(void *arg, const char *msg)
 {

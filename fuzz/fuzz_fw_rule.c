@@ -22,14 +22,7 @@
 #include "../src/fw/fw_policy.c"
 #include "../src/fw/fw_rule.c"
 #include "../src/fw/fw_set.c"
-
-#define CHECK(x)                          \
-	do {                              \
-		if (!(x))                 \
-			__builtin_trap(); \
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 static int fuzz_resolve(void *arg, const char *name, struct fw_set *out)
 {

@@ -26,12 +26,7 @@
 
 #include "../src/core/csum.c"
 #include "../src/ips/ips_frag.c"
-
-#define CHECK(x)                                                               \
-	do {                                                                   \
-		if (!(x))                                                      \
-			__builtin_trap();                                      \
-	} while (0)
+#include "fuzz.h"
 
 enum { FZ_PAGES = 8, FZ_DGS = 8 };
 

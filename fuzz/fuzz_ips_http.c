@@ -24,14 +24,7 @@
 #include "../src/ips/ips_http.c"
 #include "../src/ips/ips_http_msg.c"
 #include "../src/ips/ips_tls.c"
-
-#define CHECK(x)                                                               \
-	do {                                                                   \
-		if (!(x))                                                      \
-			__builtin_trap();                                      \
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 enum { FZ_MAX_EV = 4096 };
 

@@ -97,14 +97,7 @@
 #include "../src/ips/ips_inspect_tcp.c"
 #include "../src/ips/ips_inspect_app.c"
 #include "../src/ips/ips_inspect.c"
-
-#define CHECK(x)                                                               \
-	do {                                                                   \
-		if (!(x))                                                      \
-			__builtin_trap();                                      \
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 static const char fz_rules[] =
 	"alert tcp any any -> any any (msg:\"raw\"; flow:established,"

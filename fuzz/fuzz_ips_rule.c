@@ -24,14 +24,7 @@
 #include "../src/ips/ips_ruleset.c"
 #include "../src/ips/ips_set.c"
 #include "../src/ips/ips_vars.c"
-
-#define CHECK(x)                                                               \
-	do {                                                                   \
-		if (!(x))                                                      \
-			__builtin_trap();                                      \
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 static void fz_check_set(const struct ips_set *s)
 {

@@ -26,12 +26,7 @@
 #include <string.h>
 
 #include "../src/ips/ips_stream.c"
-
-#define CHECK(x)                                                               \
-	do {                                                                   \
-		if (!(x))                                                      \
-			__builtin_trap();                                      \
-	} while (0)
+#include "fuzz.h"
 
 enum { FZ_SPAN = 65536 + 4096, FZ_MAXSEG = 4096, FZ_AHEAD = 16384 };
 

@@ -17,12 +17,7 @@
 
 #include "../src/core/csum.c"
 #include "../src/core/parse.c"
-
-#define CHECK(x)                          \
-	do {                              \
-		if (!(x))                 \
-			__builtin_trap(); \
-	} while (0)
+#include "fuzz.h"
 
 static void check_meta(const struct pkt_meta *m, uint32_t len)
 {
@@ -72,7 +67,6 @@ static uint16_t touch_csums(const uint8_t *d, const struct pkt_meta *m)
 	return c;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -28,8 +28,7 @@
 #include "../src/topo/topo_parse_tunnel.c"
 #include "../src/topo/topo_validate.c"
 #include "../src/topo/topo_yaml.c"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 /* Rules files named by `ips:` are not read while fuzzing the parser (the
  * rule language has its own harness, fuzz_ips_rule.c). */
