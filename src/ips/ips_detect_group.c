@@ -128,11 +128,18 @@ static void emit_set(struct gfill *f, uint32_t key, const struct ips_set *s,
 			emit_port(f, key, dir | p, slot);
 }
 
-/*
- * The ports @d is listed under: its destination ports, else its source
- * ports. NULL: shared. *dir: IPS_GP_SRC for source ports.
+/**
+ * ips_detect_key_ports() - the ports a rule is keyed by (group lists here,
+ * the busiest ports of the databases in ips_detect_mpm.c): its destination
+ * ports when it names at most GROUP_PORTS_MAX, else its source ports when
+ * it names that few
+ * @d: the rule
+ * @dir: set to IPS_GP_SRC for source ports, else 0
+ *
+ * Return: the port set, or NULL (a rule for any or many ports).
  */
-static const struct ips_set *key_ports(const struct ips_drule *d, uint32_t *dir)
+const struct ips_set *ips_detect_key_ports(const struct ips_drule *d,
+					   uint32_t *dir)
 {
 	const struct ips_rule *r = d->r;
 
@@ -152,7 +159,7 @@ static void emit_rule(struct gfill *f, uint32_t gl, uint32_t slot,
 		      const struct ips_drule *d)
 {
 	uint32_t m = class_mask(d), dir;
-	const struct ips_set *ports = key_ports(d, &dir);
+	const struct ips_set *ports = ips_detect_key_ports(d, &dir);
 
 	if (ports)
 		f->n_keyed++;

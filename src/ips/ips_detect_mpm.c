@@ -6,9 +6,9 @@
  *
  * The ports: the (at most IPS_MPM_PORTS_MAX) ports most prefiltered rules
  * name, each named by at least PS_PORT_RULES_MIN rules, counting a rule
- * under its destination ports when it names at most PS_PORT_SET_MAX of
- * them, else its source ports when it names that few (as the group lists
- * key rules).
+ * under the ports the group lists key it by (ips_detect_key_ports(): its
+ * destination ports when it names at most 32, else its source ports when
+ * it names that few).
  * With K ports, set 0 is the default, set 1 + i "to port i", set 1 + K
  * "from a chosen port". An inspection with ports uses the "to" set of its
  * destination port if that is one of them, else the "from" set if its
@@ -66,7 +66,6 @@
 
 enum {
 	PS_DB_THREADS_MAX = 8, /* threads compiling Hyperscan databases */
-	PS_PORT_SET_MAX = 32, /* ports a rule may be counted under */
 	PS_PORT_RULES_MIN = 4, /* rules naming a port before it gets a set */
 	PS_SPLIT_PCT = 75, /* a set's own database: at most this % of all */
 	PS_SETS = IPS_MPM_SETS,
@@ -80,21 +79,6 @@ static uint64_t ps_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Values in a port set, or PS_PORT_SET_MAX + 1 when more */
-static uint32_t ps_port_count(const struct ips_set *s)
-{
-	uint32_t n = 0;
-
-	for (uint32_t i = 0; i < s->n; i++) {
-		if (s->r[i].hi - s->r[i].lo >= PS_PORT_SET_MAX)
-			return PS_PORT_SET_MAX + 1;
-		n += (uint32_t)(s->r[i].hi - s->r[i].lo) + 1;
-		if (n > PS_PORT_SET_MAX)
-			return PS_PORT_SET_MAX + 1;
-	}
-	return n;
-}
-
 static void ps_count_set(uint32_t *cnt, const struct ips_set *s)
 {
 	for (uint32_t i = 0; i < s->n; i++)
@@ -106,14 +90,11 @@ static void ps_count_set(uint32_t *cnt, const struct ips_set *s)
 /* Count rule @d under the ports it is keyed by */
 static void ps_count_rule(uint32_t *cnt, const struct ips_drule *d)
 {
-	const struct ips_rule *r = d->r;
+	uint32_t dir;
+	const struct ips_set *ports = ips_detect_key_ports(d, &dir);
 
-	if (!(d->flags & IPS_DR_DPORT_ANY) &&
-	    ps_port_count(&r->dport) <= PS_PORT_SET_MAX)
-		ps_count_set(cnt, &r->dport);
-	else if (!(d->flags & IPS_DR_SPORT_ANY) &&
-		 ps_port_count(&r->sport) <= PS_PORT_SET_MAX)
-		ps_count_set(cnt, &r->sport);
+	if (ports)
+		ps_count_set(cnt, ports);
 }
 
 /* e->mpm_ports: the most named ports of the prefiltered rules */

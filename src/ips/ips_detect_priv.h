@@ -266,6 +266,8 @@ struct ips_scratch {
 };
 
 int ips_detect_groups_build(struct ips_engine *e, const uint32_t *gl_of);
+const struct ips_set *ips_detect_key_ports(const struct ips_drule *d,
+					   uint32_t *dir);
 void ips_detect_groups_free(struct ips_groups *g);
 void *ips_detect_calloc(struct ips_engine *e, size_t n, size_t size);
 
